@@ -1,0 +1,258 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { Logger } from 'pino';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { CloseCode, Limits, MessageType, SyncStep } from '../../../shared/protocol.ts';
+import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awarenessUpdate.ts';
+import { DocumentSaver, type SaverTiming } from './documentSaver.ts';
+import { type Peer, ProtocolError } from './peer.ts';
+
+/** Transaction origin of the stored state being loaded: not a change, so not saved or broadcast. */
+const FROM_STORAGE = Symbol('from-storage');
+
+export interface RoomDeps {
+  /** Writes the document's full state. */
+  save: (state: Uint8Array) => Promise<void>;
+  logger: Logger;
+  saverTiming?: SaverTiming;
+  /** Called when the last peer has left. */
+  onEmpty: (room: Room) => void;
+}
+
+interface PeerState {
+  /** Awareness client ids this peer speaks for. */
+  awarenessClients: Set<number>;
+}
+
+/**
+ * One draft's live document and the peers editing it: the y-websocket sync loop, written on
+ * y-protocols. It knows nothing of sockets (see `Peer`) or of where the state is stored.
+ */
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  private readonly peers = new Map<Peer, PeerState>();
+  private readonly awarenessOwners = new Map<number, Peer>();
+  private readonly saver: DocumentSaver;
+  /** Stored state not yet applied to `doc` (applied lazily, see `replyToStep1`). */
+  private unapplied: Uint8Array | undefined;
+  /** The stored bytes, while they still equal the whole document (no change since load). */
+  private pristine: Uint8Array | undefined;
+  private outbox: { update: Uint8Array; origin: unknown }[] = [];
+  private flushScheduled = false;
+
+  constructor(
+    readonly draftId: string,
+    storedState: Uint8Array | undefined,
+    private readonly deps: RoomDeps,
+  ) {
+    this.awareness.setLocalState(null); // the server itself is not a participant
+    if (storedState && storedState.length > 0) {
+      this.unapplied = storedState;
+      this.pristine = storedState;
+    }
+    this.saver = new DocumentSaver(
+      () => deps.save(Y.encodeStateAsUpdate(this.doc)),
+      deps.logger.child({ draftId }),
+      deps.saverTiming,
+    );
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  get hasUnsavedChanges(): boolean {
+    return this.saver.hasUnsavedChanges;
+  }
+
+  join(peer: Peer): void {
+    this.peers.set(peer, { awarenessClients: new Set() });
+    const present = [...this.awareness.getStates().keys()];
+    if (present.length > 0) {
+      peer.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
+    }
+    // Our own sync step 1 asks the client for what it has and we lack (edits made offline). It
+    // waits a turn so that the client's step 1, usually already queued, is answered first.
+    setImmediate(() => {
+      if (!this.peers.has(peer)) return;
+      this.applyStoredState();
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MessageType.Sync);
+      syncProtocol.writeSyncStep1(encoder, this.doc);
+      peer.send(encoding.toUint8Array(encoder));
+    });
+  }
+
+  leave(peer: Peer): void {
+    const state = this.peers.get(peer);
+    if (!state) return;
+    this.peers.delete(peer);
+    const gone = [...state.awarenessClients];
+    for (const clientId of gone) this.awarenessOwners.delete(clientId);
+    if (gone.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, gone, peer);
+    if (this.peers.size === 0) this.deps.onEmpty(this);
+  }
+
+  /** Handles one binary message from `peer`; throws `ProtocolError` for input that breaks the protocol. */
+  receive(peer: Peer, message: Uint8Array): void {
+    if (!this.peers.has(peer)) return;
+    try {
+      const decoder = decoding.createDecoder(message);
+      const type = decoding.readVarUint(decoder);
+      switch (type) {
+        case MessageType.Sync:
+          this.receiveSync(peer, decoder);
+          break;
+        case MessageType.Awareness:
+          this.receiveAwareness(peer, decoding.readVarUint8Array(decoder));
+          break;
+        case MessageType.QueryAwareness: {
+          const present = [...this.awareness.getStates().keys()];
+          peer.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
+          break;
+        }
+        default:
+          throw new ProtocolError(CloseCode.BadMessage, `unknown message type ${type}`);
+      }
+    } catch (error) {
+      if (error instanceof ProtocolError) throw error;
+      throw new ProtocolError(CloseCode.BadMessage, `malformed message: ${(error as Error).message}`);
+    }
+  }
+
+  /** Writes any unsaved change now; rejects if the write fails (the document stays in memory). */
+  flush(): Promise<void> {
+    return this.saver.flush();
+  }
+
+  destroy(): void {
+    this.saver.dispose();
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private receiveSync(peer: Peer, decoder: decoding.Decoder): void {
+    const step = decoding.readVarUint(decoder);
+    switch (step) {
+      case SyncStep.Step1:
+        this.replyToStep1(peer, decoding.readVarUint8Array(decoder));
+        break;
+      case SyncStep.Step2:
+      case SyncStep.Update: {
+        const update = decoding.readVarUint8Array(decoder);
+        this.applyStoredState();
+        Y.applyUpdate(this.doc, update, peer);
+        break;
+      }
+      default:
+        throw new ProtocolError(CloseCode.BadMessage, `unknown sync step ${step}`);
+    }
+  }
+
+  /**
+   * A client with nothing yet gets the stored bytes as they are: they already are the whole
+   * document, compacted. On a cold open this lets the client start decoding while the server
+   * is still applying the same bytes to its own copy, instead of one after the other.
+   */
+  private replyToStep1(peer: Peer, stateVector: Uint8Array): void {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Sync);
+    if (this.pristine && Y.decodeStateVector(stateVector).size === 0) {
+      encoding.writeVarUint(encoder, SyncStep.Step2);
+      encoding.writeVarUint8Array(encoder, this.pristine);
+      peer.send(encoding.toUint8Array(encoder));
+      if (this.unapplied) setImmediate(() => this.applyStoredState());
+      return;
+    }
+    this.applyStoredState();
+    syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
+    peer.send(encoding.toUint8Array(encoder));
+  }
+
+  private applyStoredState(): void {
+    if (!this.unapplied || this.doc.isDestroyed) return;
+    const state = this.unapplied;
+    this.unapplied = undefined;
+    Y.applyUpdate(this.doc, state, FROM_STORAGE);
+  }
+
+  private receiveAwareness(peer: Peer, update: Uint8Array): void {
+    if (update.length > Limits.maxAwarenessBytes) {
+      throw new ProtocolError(CloseCode.BadMessage, 'presence update too large');
+    }
+    const mine = this.peers.get(peer)?.awarenessClients ?? new Set<number>();
+    // A peer may only speak for its own clients: entries for ids another peer owns are dropped,
+    // so nobody can overwrite someone else's name or caret.
+    const accepted = decodeAwarenessUpdate(update).filter((entry) => {
+      const owner = this.awarenessOwners.get(entry.clientId);
+      if (owner) return owner === peer;
+      return mine.size < Limits.maxAwarenessClientsPerSocket;
+    });
+    if (accepted.length === 0) return;
+    for (const entry of accepted) {
+      if (entry.state === 'null') continue;
+      mine.add(entry.clientId);
+      this.awarenessOwners.set(entry.clientId, peer);
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(accepted), peer);
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === FROM_STORAGE) return;
+    this.pristine = undefined;
+    this.saver.markDirty();
+    this.outbox.push({ update, origin });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushOutbox);
+    }
+  };
+
+  /** Sends the updates of one event-loop turn as one message. */
+  private readonly flushOutbox = (): void => {
+    this.flushScheduled = false;
+    const batch = this.outbox;
+    this.outbox = [];
+    const first = batch[0];
+    if (!first) return;
+    // Merging our own, already-validated updates is cheap for a handful of them; untrusted bytes
+    // never reach mergeUpdates (yjs#687).
+    const update = batch.length === 1 ? first.update : Y.mergeUpdates(batch.map((item) => item.update));
+    const sender = batch.every((item) => item.origin === first.origin) ? first.origin : undefined;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Sync);
+    syncProtocol.writeUpdate(encoder, update);
+    const message = encoding.toUint8Array(encoder);
+    for (const peer of this.peers.keys()) {
+      if (peer !== sender) peer.send(message);
+    }
+  };
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    _origin: unknown,
+  ): void => {
+    for (const clientId of removed) {
+      const owner = this.awarenessOwners.get(clientId);
+      if (owner) this.peers.get(owner)?.awarenessClients.delete(clientId);
+      this.awarenessOwners.delete(clientId);
+    }
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0 || this.peers.size === 0) return;
+    const message = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    for (const peer of this.peers.keys()) peer.send(message);
+  };
+}
+
+function awarenessMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Awareness);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,192 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { DRAFT_ID_PATTERN } from '../../../shared/drafts.ts';
+import { CloseCode, COLLAB_PATH, Limits } from '../../../shared/protocol.ts';
+import { type Peer, ProtocolError } from './peer.ts';
+import type { Room } from './room.ts';
+import type { RoomRegistry } from './roomRegistry.ts';
+
+/**
+ * Mounts the collaboration core on `ws`: parses the path, turns frames into `Room.receive` calls,
+ * and enforces the transport limits (frame size, message rate, back-pressure, heartbeat).
+ */
+export class CollabSocketServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: Limits.maxMessageBytes });
+  private readonly heartbeat: NodeJS.Timeout;
+  private nextPeerId = 1;
+
+  constructor(
+    private readonly registry: RoomRegistry,
+    private readonly logger: Logger,
+  ) {
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), Limits.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Hook for the HTTP server's `upgrade` event. Answers 404 for paths that are not ours. */
+  handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const draftId = parseCollabPath(request.url ?? '');
+    if (draftId === undefined) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => void this.attach(ws, draftId));
+  };
+
+  /** Closes every socket with 1001 so clients reconnect to the next server. */
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const ws of this.wss.clients) ws.close(CloseCode.GoingAway, 'Server is restarting');
+    this.wss.close();
+  }
+
+  private async attach(ws: WebSocket, draftId: string): Promise<void> {
+    const peer = new SocketPeer(ws, `p${this.nextPeerId++}`);
+    const log = this.logger.child({ draftId, peer: peer.id });
+    // Frames that arrive while the room loads are kept, in order, and handled once it is ready.
+    const early: Uint8Array[] = [];
+    let room: Room | undefined;
+    const limiter = new RateLimiter(Limits.messagesPerSecond, Limits.messageBurst);
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) return peer.close(CloseCode.BadMessage, 'Only binary frames are accepted');
+      if (!limiter.take()) return peer.close(CloseCode.RateLimited, 'Too many messages; slow down');
+      const bytes = toUint8Array(data);
+      if (room) this.deliver(room, peer, bytes, log);
+      else early.push(bytes);
+    });
+    ws.on('error', (error) => log.debug({ err: error }, 'socket error'));
+    ws.on('pong', () => {
+      peer.alive = true;
+    });
+
+    let loaded: Room | undefined;
+    try {
+      loaded = DRAFT_ID_PATTERN.test(draftId) ? await this.registry.acquire(draftId) : undefined;
+    } catch (error) {
+      log.error({ err: error }, 'could not load draft');
+      return peer.close(CloseCode.ServerError, 'The draft could not be loaded; try again later');
+    }
+    if (!loaded) return peer.close(CloseCode.DraftNotFound, `There is no draft "${draftId}"`);
+    if (ws.readyState !== WebSocket.OPEN) return;
+
+    room = loaded;
+    room.join(peer);
+    ws.on('close', () => loaded.leave(peer));
+    for (const bytes of early.splice(0)) this.deliver(loaded, peer, bytes, log);
+  }
+
+  private deliver(room: Room, peer: SocketPeer, bytes: Uint8Array, log: Logger): void {
+    if (peer.closed) return;
+    try {
+      room.receive(peer, bytes);
+    } catch (error) {
+      if (error instanceof ProtocolError) {
+        log.info({ reason: error.message }, 'closing socket that broke the protocol');
+        peer.close(error.code, error.message);
+      } else {
+        log.error({ err: error }, 'unexpected error handling a message');
+        peer.close(CloseCode.ServerError, 'Internal error');
+      }
+    }
+  }
+
+  private checkHeartbeats(): void {
+    for (const ws of this.wss.clients) {
+      const peer = SocketPeer.of(ws);
+      if (!peer) continue;
+      if (!peer.alive) {
+        ws.terminate();
+        continue;
+      }
+      peer.alive = false;
+      ws.ping();
+    }
+  }
+}
+
+/** `/collab/<draftId>` (with an optional query string) → draftId; anything else → undefined. */
+export function parseCollabPath(url: string): string | undefined {
+  const pathname = url.split('?')[0] ?? '';
+  const prefix = `${COLLAB_PATH}/`;
+  if (!pathname.startsWith(prefix)) return undefined;
+  const rest = pathname.slice(prefix.length);
+  if (rest.length === 0 || rest.includes('/')) return undefined;
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    return undefined;
+  }
+}
+
+const peersBySocket = new WeakMap<WebSocket, SocketPeer>();
+
+class SocketPeer implements Peer {
+  alive = true;
+  closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly id: string,
+  ) {
+    peersBySocket.set(ws, this);
+  }
+
+  static of(ws: WebSocket): SocketPeer | undefined {
+    return peersBySocket.get(ws);
+  }
+
+  send(message: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    // A client that cannot keep up is dropped rather than buffered without bound; it reconnects
+    // and resyncs from the current state.
+    if (this.ws.bufferedAmount > Limits.maxBufferedBytes) {
+      this.close(CloseCode.TooSlow, 'Connection too slow; reconnect to resync');
+      return;
+    }
+    this.ws.send(message, { binary: true });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(code, closeReason(reason));
+  }
+}
+
+/** A token bucket: `ratePerSecond` sustained, `burst` at once. */
+class RateLimiter {
+  private tokens: number;
+  private last = Date.now();
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** The WebSocket protocol allows at most 123 bytes of close reason. */
+function closeReason(reason: string): string {
+  let text = reason;
+  while (Buffer.byteLength(text) > 123) text = text.slice(0, -2);
+  return text;
+}
+
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

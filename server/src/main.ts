@@ -1,0 +1,52 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { configFromEnv } from './config.ts';
+import { importDraftsFromDir } from './drafts/importDrafts.ts';
+import { createMarginsServer } from './marginsServer.ts';
+import { DataDirLockedError, lockDataDir } from './storage/dataDirLock.ts';
+import { LowdbStorage } from './storage/lowdbStorage.ts';
+
+// The composition root: reads the configuration and wires the real parts together.
+const config = configFromEnv(process.env);
+const logger = pino({ level: config.logLevel });
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+mkdirSync(config.dataDir, { recursive: true });
+let lock: ReturnType<typeof lockDataDir>;
+try {
+  lock = lockDataDir(config.dataDir);
+} catch (error) {
+  if (error instanceof DataDirLockedError) {
+    // Printed plainly (not as JSON) because a person starting a second server must read it.
+    console.error(`Margins cannot start: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const storage = await LowdbStorage.open(config.dataDir);
+await importDraftsFromDir(storage, config.draftsDir, logger);
+const server = createMarginsServer({ storage, logger, clientDir: config.clientDir, version });
+const address = await server.listen(config.port, config.host);
+// Tests and scripts read this line to learn the port when PORT=0.
+console.log(`Margins listening on http://${config.host}:${address.port}`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: saving open drafts');
+  let exitCode = 0;
+  try {
+    await server.close();
+  } catch (error) {
+    logger.error({ err: error }, 'some drafts could not be saved before exit');
+    exitCode = 1;
+  }
+  await storage.close();
+  lock.release();
+  process.exit(exitCode);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,103 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import { DRAFT_ID_PATTERN } from '../../../shared/drafts.ts';
+import { DraftExistsError, type DraftRecord, type Storage, UnknownDraftError } from './storage.ts';
+
+interface IndexData {
+  formatVersion: 1;
+  drafts: DraftRecord[];
+}
+
+interface DocumentData {
+  draftId: string;
+  /** The Yjs state as one compacted update, base64-encoded (JSON has no bytes). */
+  state: string;
+  savedAt: string;
+}
+
+/**
+ * The embedded default store: lowdb JSON files under the data directory.
+ *
+ * - `margins.json` holds the list of drafts;
+ * - `documents/<draftId>.json` holds one draft's Yjs state, so saving a draft rewrites only its
+ *   own file.
+ *
+ * lowdb (through steno) writes each file to a temporary file and renames it over the old one,
+ * so a crash at any moment leaves either the old or the new version, never a torn file.
+ */
+export class LowdbStorage implements Storage {
+  private constructor(
+    private readonly dir: string,
+    private readonly index: Low<IndexData>,
+  ) {}
+
+  private readonly documents = new Map<string, Low<DocumentData | null>>();
+
+  static async open(dataDir: string): Promise<LowdbStorage> {
+    await mkdir(path.join(dataDir, 'documents'), { recursive: true });
+    const index = new Low<IndexData>(new JSONFile(path.join(dataDir, 'margins.json')), {
+      formatVersion: 1,
+      drafts: [],
+    });
+    await index.read();
+    return new LowdbStorage(dataDir, index);
+  }
+
+  async listDrafts(): Promise<DraftRecord[]> {
+    return this.index.data.drafts.map((draft) => ({ ...draft }));
+  }
+
+  async getDraft(id: string): Promise<DraftRecord | undefined> {
+    const draft = this.index.data.drafts.find((d) => d.id === id);
+    return draft && { ...draft };
+  }
+
+  async createDraft(draft: DraftRecord, initialState: Uint8Array): Promise<void> {
+    if (await this.getDraft(draft.id)) throw new DraftExistsError(draft.id);
+    // The document is written first: a crash in between leaves an orphan file, never a listed
+    // draft without content.
+    await this.writeDocument(draft.id, initialState);
+    this.index.data.drafts.push({ ...draft });
+    await this.index.write();
+  }
+
+  async loadDocument(id: string): Promise<Uint8Array | undefined> {
+    if (!DRAFT_ID_PATTERN.test(id)) return undefined;
+    const file = await this.documentFile(id);
+    return file.data ? new Uint8Array(Buffer.from(file.data.state, 'base64')) : undefined;
+  }
+
+  async saveDocument(id: string, state: Uint8Array): Promise<void> {
+    const draft = this.index.data.drafts.find((d) => d.id === id);
+    if (!draft) throw new UnknownDraftError(id);
+    const savedAt = await this.writeDocument(id, state);
+    draft.updatedAt = savedAt;
+    await this.index.write();
+  }
+
+  async close(): Promise<void> {
+    this.documents.clear();
+  }
+
+  private async writeDocument(id: string, state: Uint8Array): Promise<string> {
+    const file = await this.documentFile(id);
+    const savedAt = new Date().toISOString();
+    file.data = { draftId: id, state: Buffer.from(state).toString('base64'), savedAt };
+    await file.write();
+    return savedAt;
+  }
+
+  private async documentFile(id: string): Promise<Low<DocumentData | null>> {
+    // Ids are checked against DRAFT_ID_PATTERN before they reach a path, so no `..` or `/`.
+    if (!DRAFT_ID_PATTERN.test(id)) throw new UnknownDraftError(id);
+    let file = this.documents.get(id);
+    if (!file) {
+      file = new Low<DocumentData | null>(new JSONFile(path.join(this.dir, 'documents', `${id}.json`)), null);
+      await file.read();
+      this.documents.set(id, file);
+    }
+    return file;
+  }
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Draft ids are kebab-case, because they come from file names and appear in URLs and paths. */
+export const DRAFT_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const MAX_DRAFT_ID_LENGTH = 100;
+
+export const draftIdSchema = z
+  .string()
+  .min(1)
+  .max(MAX_DRAFT_ID_LENGTH)
+  .regex(DRAFT_ID_PATTERN, 'a draft id is lowercase letters, digits and single hyphens');
+
+/** Languages a draft may be written in (BCP 47 primary tags; not limited to the UI languages). */
+export const draftLanguageSchema = z
+  .string()
+  .regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language is a tag such as en, fr or pt-BR');
+
+/** What the API says about a draft; `GET /api/drafts` answers a list of these. */
+export const draftSummarySchema = z.object({
+  id: draftIdSchema,
+  title: z.string().min(1).max(300),
+  language: draftLanguageSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type DraftSummary = z.infer<typeof draftSummarySchema>;
+
+/** Name of the Y.XmlFragment that holds the editor content (TipTap Collaboration's default). */
+export const CONTENT_FIELD = 'default';

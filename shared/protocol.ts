@@ -1,0 +1,66 @@
+/**
+ * The collaboration channel's wire facts, shared by the server and the client.
+ *
+ * Message framing is the standard y-websocket protocol (a varuint message type, then the
+ * y-protocols payload), so the stock `y-websocket` client works unchanged.
+ */
+
+/** Top-level message types of the y-websocket protocol. */
+export const MessageType = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3,
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** Sub-types inside a `MessageType.Sync` message (see y-protocols/sync). */
+export const SyncStep = {
+  Step1: 0,
+  Step2: 1,
+  Update: 2,
+} as const;
+
+/**
+ * WebSocket close codes the server uses. 1xxx are the standard ones; 4xxx are ours and mirror
+ * the HTTP status they resemble so that a person reading a log can guess them.
+ */
+export const CloseCode = {
+  /** The server is shutting down or restarting; reconnect later. */
+  GoingAway: 1001,
+  /** A frame exceeded `Limits.maxMessageBytes` (sent by `ws` itself). */
+  MessageTooBig: 1009,
+  /** A frame could not be decoded, or was not a binary frame. */
+  BadMessage: 4400,
+  /** The path named a draft that does not exist. */
+  DraftNotFound: 4404,
+  /** The client fell so far behind that the server stopped buffering for it; reconnect to resync. */
+  TooSlow: 4408,
+  /** The client sent more messages than `Limits.messagesPerSecond` allows. */
+  RateLimited: 4429,
+  /** The server could not load the draft; try again later. */
+  ServerError: 4500,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close codes after which reconnecting would only fail again. */
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.DraftNotFound]);
+
+export const Limits = {
+  /** Largest WebSocket frame accepted; larger frames close the socket with 1009. */
+  maxMessageBytes: 8 * 1024 * 1024,
+  /** Largest awareness (presence) update accepted from one client. */
+  maxAwarenessBytes: 16 * 1024,
+  /** Awareness client ids one socket may speak for (a tab normally has exactly one). */
+  maxAwarenessClientsPerSocket: 4,
+  /** Sustained message rate per socket, and the burst allowed above it. */
+  messagesPerSecond: 100,
+  messageBurst: 400,
+  /** Bytes queued for one socket beyond which the server gives up on it (close 4408). */
+  maxBufferedBytes: 16 * 1024 * 1024,
+  /** Interval of WebSocket pings; a socket that misses one is terminated. */
+  heartbeatMs: 30_000,
+} as const;
+
+/** Path prefix of the collaboration endpoint: `ws://host:port/collab/<draftId>`. */
+export const COLLAB_PATH = '/collab';
