@@ -9,8 +9,9 @@ import { LowdbStorage } from './storage/lowdbStorage.ts';
 // The composition root: reads the configuration and wires the real parts together.
 const config = configFromEnv(process.env);
 const logger = pino({ level: config.logLevel });
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+const version = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 mkdirSync(config.dataDir, { recursive: true });
 let lock: ReturnType<typeof lockDataDir>;

@@ -51,7 +51,8 @@ export function parseDraftFile(source: string): ParsedDraftFile {
   const data = parsed.data as Record<string, unknown>;
   const heading = /^#\s+(.+)$/m.exec(parsed.content)?.[1]?.trim();
   const title = typeof data.title === 'string' && data.title.trim() ? data.title.trim() : heading;
-  if (!title) throw new DraftFileError('The draft has no title: add `title:` to its front matter or a # heading');
+  if (!title)
+    throw new DraftFileError('The draft has no title: add `title:` to its front matter or a # heading');
   const language = typeof data.language === 'string' ? data.language : 'en';
   if (!draftLanguageSchema.safeParse(language).success) {
     throw new DraftFileError(`"${language}" is not a language tag such as en, fr or es`);

@@ -47,7 +47,9 @@ export function createHttpApp({ storage, logger, clientDir, version }: HttpDeps)
     if (!existsSync(indexHtml)) {
       res
         .status(503)
-        .json(errorEnvelope(ErrorCode.ClientNotBuilt, 'The web client is not built yet: run `npm run build`.'));
+        .json(
+          errorEnvelope(ErrorCode.ClientNotBuilt, 'The web client is not built yet: run `npm run build`.'),
+        );
       return;
     }
     res.setHeader('Cache-Control', 'no-cache');
