@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'react';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { COLLAB_PATH, FINAL_CLOSE_CODES } from '../../../shared/protocol.ts';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+export interface CollaborationSession {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+}
+
+export interface SessionState {
+  session: CollaborationSession | undefined;
+  connection: ConnectionState;
+  /** True once the first full sync with the server has completed. */
+  synced: boolean;
+  /** The server refused the draft for good (close code 4404). */
+  refused: boolean;
+}
+
+/**
+ * One Y.Doc and one y-websocket provider per open draft. The doc outlives connection drops, so
+ * edits made while offline stay in it and are sent when the provider reconnects.
+ */
+export function useCollaborationSession(draftId: string): SessionState {
+  const [session, setSession] = useState<CollaborationSession>();
+  const [status, setStatus] = useState<'connecting' | 'connected' | 'disconnected'>('connecting');
+  const [everConnected, setEverConnected] = useState(false);
+  const [online, setOnline] = useState(() => navigator.onLine);
+  const [synced, setSynced] = useState(false);
+  const [refused, setRefused] = useState(false);
+
+  useEffect(() => {
+    const doc = new Y.Doc();
+    const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+    const provider = new WebsocketProvider(`${scheme}://${window.location.host}${COLLAB_PATH}`, draftId, doc);
+    provider.on('status', ({ status: next }) => {
+      setStatus(next);
+      if (next === 'connected') setEverConnected(true);
+    });
+    provider.on('sync', (isSynced: boolean) => {
+      if (isSynced) setSynced(true);
+    });
+    provider.on('connection-close', (event) => {
+      if (event && FINAL_CLOSE_CODES.has(event.code)) {
+        provider.disconnect();
+        setRefused(true);
+      }
+    });
+    setSession({ doc, provider });
+    setSynced(false);
+    setRefused(false);
+    setEverConnected(false);
+    return () => {
+      provider.destroy();
+      doc.destroy();
+    };
+  }, [draftId]);
+
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+
+  let connection: ConnectionState;
+  if (!online) connection = 'offline';
+  else if (status === 'connected') connection = 'connected';
+  else connection = everConnected ? 'reconnecting' : 'connecting';
+
+  return { session, connection, synced, refused };
+}
