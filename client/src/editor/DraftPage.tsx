@@ -8,7 +8,7 @@ import { type LocalUser, loadLocalUser, saveLocalUser } from '../identity/localU
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { DraftEditor } from './DraftEditor.tsx';
 import { Outline } from './Outline.tsx';
-import { PresenceList } from './PresenceList.tsx';
+import { PresenceList, PresenceSummary } from './PresenceList.tsx';
 import { useCollaborationSession } from './useCollaborationSession.ts';
 import { usePresence } from './usePresence.ts';
 
@@ -94,7 +94,10 @@ function LiveDraft({ draft }: { draft: DraftSummary }) {
         <Link href="/" className="back-link">
           ← {t('draft.backToList')}
         </Link>
-        <ConnectionStatus state={connection} />
+        <div className="draft-bar-status">
+          <PresenceSummary participants={participants} />
+          <ConnectionStatus state={connection} />
+        </div>
       </div>
       <nav className="outline" aria-label={t('draft.outline')}>
         <details className="outline-details" open={wideScreen()}>

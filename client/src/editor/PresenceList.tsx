@@ -52,3 +52,21 @@ function initials(name: string): string {
     .join('')
     .toUpperCase();
 }
+
+/** A compact row of who is here, for narrow screens where the full list sits below the text. */
+export function PresenceSummary({ participants }: { participants: Participant[] }) {
+  const { t } = useTranslation();
+  const shown = participants.slice(0, 4);
+  return (
+    <p className="presence-summary" title={participants.map((person) => person.name).join(', ')}>
+      <span className="presence-stack" aria-hidden="true">
+        {shown.map((person) => (
+          <span key={person.clientId} className="presence-swatch" style={{ backgroundColor: person.color }}>
+            {initials(person.name)}
+          </span>
+        ))}
+      </span>
+      <span className="presence-summary-count">{t('presence.count', { count: participants.length })}</span>
+    </p>
+  );
+}
