@@ -74,6 +74,8 @@ export class DocumentSaver {
     this.clearTimer();
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      // A flush may have saved everything since this timer was set (a retry timer outlives it).
+      if (!this.dirty) return;
       if (this.inFlight) {
         // One save at a time: try again when the current one has finished.
         void this.inFlight.finally(() => {

@@ -187,12 +187,18 @@ export class Room {
       throw new ProtocolError(CloseCode.BadMessage, 'presence update too large');
     }
     const mine = this.peers.get(peer)?.awarenessClients ?? new Set<number>();
+    // New ids are counted as they are accepted: `mine` only grows after the filter, so checking
+    // its size alone would let one message bring any number of ids.
+    const claimed = new Set(mine);
     // A peer may only speak for its own clients: entries for ids another peer owns are dropped,
     // so nobody can overwrite someone else's name or caret.
     const accepted = decodeAwarenessUpdate(update).filter((entry) => {
       const owner = this.awarenessOwners.get(entry.clientId);
       if (owner) return owner === peer;
-      return mine.size < Limits.maxAwarenessClientsPerSocket;
+      if (claimed.has(entry.clientId)) return true;
+      if (claimed.size >= Limits.maxAwarenessClientsPerSocket) return false;
+      claimed.add(entry.clientId);
+      return true;
     });
     if (accepted.length === 0) return;
     for (const entry of accepted) {

@@ -33,6 +33,11 @@ export class RoomRegistry {
     return loading;
   }
 
+  /** For a caller that acquired a room but will not join it: unloads the room if nobody is in it. */
+  release(room: Room): void {
+    if (room.peerCount === 0) void this.unloadIfIdle(room);
+  }
+
   get loadedDraftIds(): string[] {
     return [...this.rooms.keys()];
   }

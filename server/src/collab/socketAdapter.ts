@@ -70,7 +70,8 @@ export class CollabSocketServer {
       return peer.close(CloseCode.ServerError, 'The draft could not be loaded; try again later');
     }
     if (!loaded) return peer.close(CloseCode.DraftNotFound, `There is no draft "${draftId}"`);
-    if (ws.readyState !== WebSocket.OPEN) return;
+    // The client left while the draft loaded: without a join, no leave would ever unload it.
+    if (ws.readyState !== WebSocket.OPEN) return this.registry.release(loaded);
 
     room = loaded;
     room.join(peer);

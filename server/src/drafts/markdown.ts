@@ -14,6 +14,8 @@ const markdown = new MarkdownManager({ extensions });
 /** Converts Markdown to a Yjs update holding the document in the editor's content fragment. */
 export function markdownToYjsState(text: string): Uint8Array {
   const json = markdown.parse(text);
+  // An empty body parses to a doc without blocks, which the schema (block+) refuses: start blank.
+  if (!json.content?.length) json.content = [{ type: 'paragraph' }];
   // fromJSON + check() rejects anything the editor's schema could not hold.
   const node = Node.fromJSON(schema, json);
   node.check();
@@ -49,13 +51,14 @@ export function parseDraftFile(source: string): ParsedDraftFile {
     throw new DraftFileError(`The front matter is not valid YAML: ${(error as Error).message}`);
   }
   const data = parsed.data as Record<string, unknown>;
-  const heading = /^#\s+(.+)$/m.exec(parsed.content)?.[1]?.trim();
+  // [ \t], not \s: a bare `#` line must not take the next paragraph for its text.
+  const heading = /^#[ \t]+(.+)$/m.exec(parsed.content)?.[1]?.trim();
   const title = typeof data.title === 'string' && data.title.trim() ? data.title.trim() : heading;
   if (!title)
     throw new DraftFileError('The draft has no title: add `title:` to its front matter or a # heading');
-  const language = typeof data.language === 'string' ? data.language : 'en';
-  if (!draftLanguageSchema.safeParse(language).success) {
-    throw new DraftFileError(`"${language}" is not a language tag such as en, fr or es`);
+  const language = data.language ?? 'en';
+  if (typeof language !== 'string' || !draftLanguageSchema.safeParse(language).success) {
+    throw new DraftFileError(`"${String(language)}" is not a language tag such as en, fr or es`);
   }
   return { title, language, body: parsed.content };
 }

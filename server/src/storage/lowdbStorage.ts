@@ -33,7 +33,10 @@ export class LowdbStorage implements Storage {
     private readonly index: Low<IndexData>,
   ) {}
 
-  private readonly documents = new Map<string, Low<DocumentData | null>>();
+  /** One lowdb file per document, opened once: two writers on one path would race on its temp file. */
+  private readonly documents = new Map<string, Promise<Low<DocumentData | null>>>();
+  /** Ids whose creation is under way, so that a concurrent create of the same id is refused. */
+  private readonly creating = new Set<string>();
 
   static async open(dataDir: string): Promise<LowdbStorage> {
     await mkdir(path.join(dataDir, 'documents'), { recursive: true });
@@ -55,12 +58,20 @@ export class LowdbStorage implements Storage {
   }
 
   async createDraft(draft: DraftRecord, initialState: Uint8Array): Promise<void> {
-    if (await this.getDraft(draft.id)) throw new DraftExistsError(draft.id);
-    // The document is written first: a crash in between leaves an orphan file, never a listed
-    // draft without content.
-    await this.writeDocument(draft.id, initialState);
-    this.index.data.drafts.push({ ...draft });
-    await this.index.write();
+    // Checked and claimed synchronously: the id only reaches the index after the awaits below.
+    if (this.creating.has(draft.id) || this.index.data.drafts.some((d) => d.id === draft.id)) {
+      throw new DraftExistsError(draft.id);
+    }
+    this.creating.add(draft.id);
+    try {
+      // The document is written first: a crash in between leaves an orphan file, never a listed
+      // draft without content.
+      await this.writeDocument(draft.id, initialState);
+      this.index.data.drafts.push({ ...draft });
+      await this.index.write();
+    } finally {
+      this.creating.delete(draft.id);
+    }
   }
 
   async loadDocument(id: string): Promise<Uint8Array | undefined> {
@@ -92,11 +103,16 @@ export class LowdbStorage implements Storage {
   private async documentFile(id: string): Promise<Low<DocumentData | null>> {
     // Ids are checked against DRAFT_ID_PATTERN before they reach a path, so no `..` or `/`.
     if (!DRAFT_ID_PATTERN.test(id)) throw new UnknownDraftError(id);
+    // The promise is cached, not the opened file, so that concurrent first uses share one file.
     let file = this.documents.get(id);
     if (!file) {
-      file = new Low<DocumentData | null>(new JSONFile(path.join(this.dir, 'documents', `${id}.json`)), null);
-      await file.read();
+      const low = new Low<DocumentData | null>(
+        new JSONFile(path.join(this.dir, 'documents', `${id}.json`)),
+        null,
+      );
+      file = low.read().then(() => low);
       this.documents.set(id, file);
+      file.catch(() => this.documents.delete(id));
     }
     return file;
   }

@@ -1,0 +1,388 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { CONTENT_FIELD } from '../../shared/drafts.ts';
+import { CloseCode, Limits, MessageType } from '../../shared/protocol.ts';
+import type { SaverTiming } from '../src/collab/documentSaver.ts';
+import { importDraft } from '../src/drafts/importDrafts.ts';
+import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
+import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
+import { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import { draftRecord, yjsStateWithText } from './storageContract.ts';
+import { type RawSocket, rawSocket, type StockClient, stockClient } from './support/collabClient.ts';
+import { eventually } from './support/retry.ts';
+import { tempDir } from './support/serverProcess.ts';
+
+const logger = pino({ level: 'silent' });
+const DRAFT = 'consultation-2027';
+const DRAFT_SOURCE =
+  '---\ntitle: Consultation 2027\nlanguage: fr\n---\n# Consultation 2027\n\nTexte initial.\n';
+
+interface Running {
+  server: MarginsServer;
+  storage: LowdbStorage;
+  port: number;
+  dataDir: string;
+  url: string;
+  closed: boolean;
+}
+
+const dirs: string[] = [];
+const servers: Running[] = [];
+const clients: StockClient[] = [];
+const sockets: RawSocket[] = [];
+
+async function startServer(options: { dataDir?: string; saverTiming?: SaverTiming } = {}): Promise<Running> {
+  let dataDir = options.dataDir;
+  if (!dataDir) {
+    dataDir = tempDir('margins-collab-');
+    dirs.push(dataDir);
+  }
+  const storage = await LowdbStorage.open(dataDir);
+  await importDraft(storage, DRAFT, DRAFT_SOURCE);
+  const server = createMarginsServer({
+    storage,
+    logger,
+    clientDir: path.join(dataDir, 'no-client-here'),
+    saverTiming: options.saverTiming,
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  const running = { server, storage, port, dataDir, url: `http://127.0.0.1:${port}`, closed: false };
+  servers.push(running);
+  return running;
+}
+
+async function stopServer(running: Running): Promise<void> {
+  if (running.closed) return;
+  running.closed = true;
+  await running.server.close();
+  await running.storage.close();
+}
+
+function client(running: Running, draftId = DRAFT): StockClient {
+  const created = stockClient(running.port, draftId);
+  clients.push(created);
+  return created;
+}
+
+function raw(running: Running, draftId = DRAFT): RawSocket {
+  const socket = rawSocket(running.port, draftId);
+  sockets.push(socket);
+  return socket;
+}
+
+async function synced(...each: StockClient[]): Promise<void> {
+  await eventually(() => {
+    for (const c of each) expect(c.provider.synced).toBe(true);
+  });
+}
+
+/** The text of a stored draft, as the next server would load it. */
+async function storedContent(storage: LowdbStorage, draftId = DRAFT): Promise<string> {
+  const doc = new Y.Doc();
+  const state = await storage.loadDocument(draftId);
+  if (state) Y.applyUpdate(doc, state);
+  return doc.getXmlFragment(CONTENT_FIELD).toString();
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  for (const s of sockets.splice(0)) s.ws.terminate();
+  for (const running of servers.splice(0).reverse()) await stopServer(running);
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('collaboration with stock y-websocket clients', () => {
+  it('brings two clients to the same text, starting from the stored draft', async () => {
+    const running = await startServer();
+    const alice = client(running);
+    const tom = client(running);
+    await synced(alice, tom);
+
+    alice.write('Alice propose un amendement.');
+    tom.write('Tom ajoute une précision.');
+
+    await eventually(() => {
+      expect(tom.content()).toBe(alice.content());
+      for (const text of ['Texte initial.', 'Alice propose un amendement.', 'Tom ajoute une précision.']) {
+        expect(alice.content()).toContain(text);
+      }
+    });
+  });
+
+  it('shows each client the other’s presence', async () => {
+    const running = await startServer();
+    const alice = client(running);
+    const tom = client(running);
+    alice.provider.awareness.setLocalStateField('user', { name: 'Alice' });
+    tom.provider.awareness.setLocalStateField('user', { name: 'Tom' });
+
+    await eventually(() => {
+      expect(alice.provider.awareness.getStates().get(tom.doc.clientID)).toEqual({ user: { name: 'Tom' } });
+      expect(tom.provider.awareness.getStates().get(alice.doc.clientID)).toEqual({ user: { name: 'Alice' } });
+    });
+  });
+
+  it('merges what a client wrote offline with what others wrote meanwhile', async () => {
+    const running = await startServer();
+    const alice = client(running);
+    const tom = client(running);
+    await synced(alice, tom);
+
+    alice.provider.disconnect();
+    await eventually(() => expect(alice.provider.wsconnected).toBe(false));
+    alice.write('Écrit hors ligne par Alice.');
+    tom.write('Écrit en ligne par Tom.');
+    const room = await running.server.registry.acquire(DRAFT);
+    await eventually(() =>
+      expect(room?.doc.getXmlFragment(CONTENT_FIELD).toString()).toContain('Écrit en ligne par Tom.'),
+    );
+    expect(alice.content()).not.toContain('Écrit en ligne par Tom.');
+    expect(tom.content()).not.toContain('Écrit hors ligne par Alice.');
+
+    alice.provider.connect();
+
+    await eventually(() => {
+      expect(alice.content()).toBe(tom.content());
+      expect(alice.content()).toContain('Écrit hors ligne par Alice.');
+      expect(alice.content()).toContain('Écrit en ligne par Tom.');
+    });
+  });
+});
+
+describe('refusing what the server cannot serve', () => {
+  it('closes a socket for an unknown draft with 4404 and a reason', async () => {
+    const running = await startServer();
+
+    const unknown = raw(running, 'no-such-draft');
+    const invalid = raw(running, 'Not A Draft Id');
+
+    const closed = await unknown.closed;
+    expect(closed.code).toBe(CloseCode.DraftNotFound);
+    expect(closed.reason).toContain('no-such-draft');
+    expect((await invalid.closed).code).toBe(CloseCode.DraftNotFound);
+  });
+
+  it('stops a stock client from retrying a draft that does not exist', async () => {
+    const running = await startServer();
+    const lost = client(running, 'no-such-draft');
+    const closes: number[] = [];
+    lost.provider.on('connection-close', (event) => {
+      if (event) closes.push(event.code);
+    });
+
+    await eventually(() => expect(lost.provider.shouldConnect).toBe(false));
+    expect(closes).toEqual([CloseCode.DraftNotFound]);
+  });
+
+  it('answers 404 to WebSocket upgrades outside the collaboration path', async () => {
+    const running = await startServer();
+    const ws = new WebSocket(`ws://127.0.0.1:${running.port}/elsewhere/${DRAFT}`);
+    const status = await new Promise<number | undefined>((resolve) => {
+      ws.on('unexpected-response', (_request, response) => resolve(response.statusCode));
+      ws.on('error', () => resolve(undefined));
+    });
+    ws.terminate();
+    expect(status).toBe(404);
+  });
+
+  /** Deterministic "random" bytes (mulberry32), so a failure can be replayed. */
+  function seededBytes(seed: number, length: number): Uint8Array {
+    let state = seed;
+    return Uint8Array.from({ length }, () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) & 0xff;
+    });
+  }
+
+  const malformedFrames: [string, Uint8Array | string][] = [
+    ['random bytes', seededBytes(20_270_401, 64)],
+    ['a text frame', 'hello, server'],
+    ['a truncated sync message', new Uint8Array([MessageType.Sync, 2, 50, 1, 2, 3])],
+    ['an unknown message type', new Uint8Array([42, 0, 0])],
+  ];
+
+  it.each(malformedFrames)('closes only the socket that sent %s, with 4400', async (kind, frame) => {
+    const running = await startServer();
+    const alice = client(running);
+    const tom = client(running);
+    await synced(alice, tom);
+    const dropped: number[] = [];
+    for (const c of [alice, tom]) {
+      c.provider.on('connection-close', (event) => dropped.push(event?.code ?? 0));
+    }
+    const mallory = raw(running);
+    await mallory.opened;
+
+    mallory.ws.send(frame);
+
+    expect((await mallory.closed).code).toBe(CloseCode.BadMessage);
+    alice.write(`Still editing after ${kind}.`);
+    await eventually(() => expect(tom.content()).toContain(`Still editing after ${kind}.`));
+    expect(dropped).toEqual([]);
+    expect(alice.provider.wsconnected && tom.provider.wsconnected).toBe(true);
+  });
+
+  it('closes a socket that sends a frame over the size limit with 1009, and keeps serving', async () => {
+    const running = await startServer();
+    const alice = client(running);
+    await synced(alice);
+    const mallory = raw(running);
+    await mallory.opened;
+
+    mallory.ws.send(new Uint8Array(Limits.maxMessageBytes + 1));
+
+    expect((await mallory.closed).code).toBe(CloseCode.MessageTooBig);
+    const tom = client(running);
+    alice.write('After the oversized frame.');
+    await eventually(() => expect(tom.content()).toContain('After the oversized frame.'));
+    const health = await fetch(`${running.url}/api/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it('closes a socket that floods the server with messages with 4429', async () => {
+    const running = await startServer();
+    const flooder = raw(running);
+    await flooder.opened;
+
+    const queryAwareness = new Uint8Array([MessageType.QueryAwareness]);
+    for (let i = 0; i < Limits.messageBurst + 50; i++) flooder.ws.send(queryAwareness);
+
+    expect((await flooder.closed).code).toBe(CloseCode.RateLimited);
+  });
+});
+
+describe('keeping the drafts', () => {
+  it('keeps the edits across a server restart: closing the server saves them', async () => {
+    // Saves are held back for a minute: only the shutdown can write these edits in time.
+    const slowSaves = { debounceMs: 60_000, maxWaitMs: 60_000, retryMs: 1000, maxRetryMs: 1000 };
+    const first = await startServer({ saverTiming: slowSaves });
+    const alice = client(first);
+    const tom = client(first);
+    await synced(alice, tom);
+    const closeCodes: number[] = [];
+    alice.provider.on('connection-close', (event) => closeCodes.push(event?.code ?? 0));
+    alice.write('Gardé après le redémarrage.');
+    await eventually(() => expect(tom.content()).toContain('Gardé après le redémarrage.'));
+    expect(await storedContent(first.storage)).not.toContain('Gardé après le redémarrage.');
+
+    await stopServer(first);
+    expect(closeCodes).toContain(CloseCode.GoingAway);
+
+    const second = await startServer({ dataDir: first.dataDir });
+    const ines = client(second);
+    await eventually(() => expect(ines.content()).toContain('Gardé après le redémarrage.'));
+    expect(ines.content()).toContain('Texte initial.');
+  });
+
+  it('saves and unloads a draft once its last client has left', async () => {
+    const running = await startServer();
+    const before = await running.storage.getDraft(DRAFT);
+    const alice = client(running);
+    const tom = client(running);
+    await synced(alice, tom);
+    alice.write('Saved when everybody left.');
+    await eventually(() => expect(tom.content()).toContain('Saved when everybody left.'));
+    expect(running.server.registry.loadedDraftIds).toEqual([DRAFT]);
+
+    alice.destroy();
+    tom.destroy();
+
+    await eventually(() => expect(running.server.registry.loadedDraftIds).toEqual([]));
+    const stored = await storedContent(running.storage);
+    expect(stored).toContain('Saved when everybody left.');
+    expect(stored).toContain('Texte initial.');
+    expect((await running.storage.getDraft(DRAFT))?.updatedAt).not.toBe(before?.updatedAt);
+  });
+
+  it('unloads a draft whose only client left while it was still loading', async () => {
+    /** Storage whose document loads wait until the test lets them through. */
+    class GatedStorage extends MemoryStorage {
+      loading = false;
+      letThrough: () => void = () => {};
+      private readonly gate = new Promise<void>((resolve) => {
+        this.letThrough = resolve;
+      });
+      override async loadDocument(id: string): Promise<Uint8Array | undefined> {
+        this.loading = true;
+        await this.gate;
+        return super.loadDocument(id);
+      }
+    }
+    const storage = new GatedStorage();
+    await storage.createDraft(draftRecord(DRAFT), yjsStateWithText('Slow to load'));
+    const server = createMarginsServer({
+      storage,
+      logger,
+      clientDir: path.join(import.meta.dirname, 'no-client-here'),
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    try {
+      const impatient = rawSocket(port, DRAFT);
+      await impatient.opened;
+      await eventually(() => expect(storage.loading).toBe(true));
+      impatient.ws.close();
+      await impatient.closed;
+
+      storage.letThrough();
+
+      await eventually(() => expect(server.registry.loadedDraftIds).toEqual([]));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('loads the draft again for a client that comes after it was unloaded', async () => {
+    const running = await startServer();
+    const alice = client(running);
+    await synced(alice);
+    alice.write('Before the unload.');
+    const room = await running.server.registry.acquire(DRAFT);
+    await eventually(() =>
+      expect(room?.doc.getXmlFragment(CONTENT_FIELD).toString()).toContain('Before the unload.'),
+    );
+    alice.destroy();
+    await eventually(() => expect(running.server.registry.loadedDraftIds).toEqual([]));
+
+    const tom = client(running);
+    await eventually(() => expect(tom.content()).toContain('Before the unload.'));
+    expect(running.server.registry.loadedDraftIds).toEqual([DRAFT]);
+  });
+});
+
+describe('HTTP API of the in-process server', () => {
+  it('lists the stored drafts and describes one', async () => {
+    const running = await startServer();
+
+    const list = await fetch(`${running.url}/api/drafts`);
+    expect(list.status).toBe(200);
+    expect(await list.json()).toEqual([
+      expect.objectContaining({ id: DRAFT, title: 'Consultation 2027', language: 'fr' }),
+    ]);
+    const one = await fetch(`${running.url}/api/drafts/${DRAFT}`);
+    expect(await one.json()).toMatchObject({ id: DRAFT, title: 'Consultation 2027' });
+  });
+
+  it('answers unknown drafts and endpoints with a 404 error envelope', async () => {
+    const running = await startServer();
+
+    const draft = await fetch(`${running.url}/api/drafts/no-such-draft`);
+    expect(draft.status).toBe(404);
+    expect(await draft.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+    const endpoint = await fetch(`${running.url}/api/nothing-here`);
+    expect(endpoint.status).toBe(404);
+    expect(await endpoint.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('explains that the client is not built when asked for a page', async () => {
+    const running = await startServer();
+    const page = await fetch(`${running.url}/drafts/${DRAFT}`);
+    expect(page.status).toBe(503);
+    expect(await page.json()).toMatchObject({ error: { code: 'client_not_built' } });
+  });
+});

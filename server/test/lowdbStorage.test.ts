@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
+import type { Storage } from '../src/storage/storage.ts';
+import { describeStorageContract, draftRecord, yjsStateWithText } from './storageContract.ts';
+import { tempDir } from './support/serverProcess.ts';
+
+const dirs: string[] = [];
+function freshDir(): string {
+  const dir = tempDir('margins-lowdb-');
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describeStorageContract('LowdbStorage', async () => {
+  const dir = freshDir();
+  let current: Storage = await LowdbStorage.open(dir);
+  return {
+    storage: current,
+    reopen: async () => {
+      await current.close();
+      current = await LowdbStorage.open(dir);
+      return current;
+    },
+  };
+});
+
+describe('LowdbStorage on disk', () => {
+  it('creates the data directory when it does not exist yet', async () => {
+    const dir = path.join(freshDir(), 'nested', 'data');
+    const storage = await LowdbStorage.open(dir);
+    await storage.createDraft(draftRecord('fresh'), yjsStateWithText('x'));
+    await storage.close();
+
+    expect(existsSync(path.join(dir, 'margins.json'))).toBe(true);
+    expect(existsSync(path.join(dir, 'documents', 'fresh.json'))).toBe(true);
+  });
+
+  it('loads normally when a write was interrupted and left partial temporary files behind', async () => {
+    const dir = freshDir();
+    const first = await LowdbStorage.open(dir);
+    const state = yjsStateWithText('survives the crash');
+    await first.createDraft(draftRecord('crashed'), state);
+    await first.close();
+    // What a crash in the middle of lowdb's write-temp-then-rename leaves behind.
+    await writeFile(path.join(dir, '.margins.json.tmp'), '{"formatVersion":1,"drafts":[{"id":"hal');
+    await writeFile(path.join(dir, 'documents', '.crashed.json.tmp'), '{"draftId":"crashed","sta');
+
+    const reopened = await LowdbStorage.open(dir);
+    expect((await reopened.listDrafts()).map((draft) => draft.id)).toEqual(['crashed']);
+    expect(await reopened.loadDocument('crashed')).toEqual(state);
+
+    // The next writes go through the same temporary names and succeed.
+    const edited = yjsStateWithText('edited after the crash');
+    await reopened.saveDocument('crashed', edited);
+    await reopened.close();
+    const again = await LowdbStorage.open(dir);
+    expect(await again.loadDocument('crashed')).toEqual(edited);
+    await again.close();
+  });
+
+  it('ignores a document file left without its draft and lets that id be created', async () => {
+    const dir = freshDir();
+    await mkdir(path.join(dir, 'documents'), { recursive: true });
+    // A crash between writing the document and writing the index leaves exactly this.
+    await writeFile(
+      path.join(dir, 'documents', 'orphan.json'),
+      JSON.stringify({ draftId: 'orphan', state: 'AAA=', savedAt: '2024-01-01T00:00:00.000Z' }),
+    );
+
+    const storage = await LowdbStorage.open(dir);
+    expect(await storage.listDrafts()).toEqual([]);
+    const state = yjsStateWithText('adopted');
+    await storage.createDraft(draftRecord('orphan'), state);
+    expect(await storage.loadDocument('orphan')).toEqual(state);
+    await storage.close();
+  });
+
+  it('answers undefined for a listed draft whose document file is missing', async () => {
+    const dir = freshDir();
+    const storage = await LowdbStorage.open(dir);
+    await storage.createDraft(draftRecord('lost-file'), yjsStateWithText('x'));
+    await storage.close();
+    await rm(path.join(dir, 'documents', 'lost-file.json'));
+
+    const reopened = await LowdbStorage.open(dir);
+    expect(await reopened.getDraft('lost-file')).toBeDefined();
+    expect(await reopened.loadDocument('lost-file')).toBeUndefined();
+    await reopened.close();
+  });
+
+  it('completes saves of one draft that run at the same time, keeping the last state', async () => {
+    const dir = freshDir();
+    const first = await LowdbStorage.open(dir);
+    await first.createDraft(draftRecord('busy'), yjsStateWithText('start'));
+    await first.close();
+    // A reopened store has not opened the document file yet: both saves open it at once.
+    const storage = await LowdbStorage.open(dir);
+    const last = yjsStateWithText('third');
+
+    await Promise.all([
+      storage.saveDocument('busy', yjsStateWithText('first')),
+      storage.saveDocument('busy', yjsStateWithText('second')),
+      storage.saveDocument('busy', last),
+    ]);
+
+    expect(await storage.loadDocument('busy')).toEqual(last);
+    await storage.close();
+    const reopened = await LowdbStorage.open(dir);
+    expect(await reopened.loadDocument('busy')).toEqual(last);
+    await reopened.close();
+  });
+
+  it('rewrites only the saved draft’s document file', async () => {
+    const dir = freshDir();
+    const storage = await LowdbStorage.open(dir);
+    await storage.createDraft(draftRecord('touched'), yjsStateWithText('a'));
+    await storage.createDraft(draftRecord('untouched'), yjsStateWithText('b'));
+    const untouchedBefore = await readFile(path.join(dir, 'documents', 'untouched.json'), 'utf8');
+
+    await storage.saveDocument('touched', yjsStateWithText('a, edited'));
+
+    expect(await readFile(path.join(dir, 'documents', 'untouched.json'), 'utf8')).toBe(untouchedBefore);
+    await storage.close();
+  });
+});

@@ -1,0 +1,387 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { CloseCode, Limits, MessageType } from '../../shared/protocol.ts';
+import { encodeAwarenessUpdate } from '../src/collab/awarenessUpdate.ts';
+import { ProtocolError } from '../src/collab/peer.ts';
+import { Room } from '../src/collab/room.ts';
+import { markdownToYjsState } from '../src/drafts/markdown.ts';
+import { awarenessMessage, describeMessage, MemoryClient, nextTurn, settle } from './support/memoryPeer.ts';
+
+const logger = pino({ level: 'silent' });
+const rooms: Room[] = [];
+const clients: MemoryClient[] = [];
+
+function makeRoom(stored?: Uint8Array) {
+  const saves: Uint8Array[] = [];
+  const onEmpty = vi.fn();
+  const room = new Room('test-draft', stored, {
+    save: async (state) => {
+      saves.push(state);
+    },
+    logger,
+    onEmpty,
+  });
+  rooms.push(room);
+  return { room, saves, onEmpty };
+}
+
+function client(room: Room, id: string): MemoryClient {
+  const created = new MemoryClient(room, id);
+  clients.push(created);
+  return created;
+}
+
+function textOf(state: Uint8Array): string {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  return doc.getXmlFragment('default').toString();
+}
+
+afterEach(() => {
+  for (const each of clients.splice(0)) each.destroy();
+  for (const room of rooms.splice(0)) room.destroy();
+});
+
+describe('Room: document sync', () => {
+  it('brings three clients to the same document whatever order they write in', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    const tom = client(room, 'tom');
+    const ines = client(room, 'ines');
+    for (const each of [alice, tom, ines]) each.connect();
+    await settle([alice, tom, ines]);
+
+    alice.write('Alice: first');
+    tom.write('Tom: second');
+    await nextTurn();
+    ines.write('Inès: third');
+    alice.write('Alice: again');
+    await settle([alice, tom, ines]);
+
+    expect(tom.content).toBe(alice.content);
+    expect(ines.content).toBe(alice.content);
+    for (const text of ['Alice: first', 'Tom: second', 'Inès: third', 'Alice: again']) {
+      expect(alice.content).toContain(text);
+    }
+  });
+
+  it('gives a newcomer the stored draft', async () => {
+    const { room } = makeRoom(markdownToYjsState('# Estrategia\n\nTexto inicial.\n'));
+    const alice = client(room, 'alice');
+    alice.connect();
+    await settle([alice]);
+
+    expect(alice.content).toContain('Estrategia');
+    expect(alice.content).toContain('Texto inicial.');
+  });
+
+  it('does not save a draft that was only read', async () => {
+    const { room, saves } = makeRoom(markdownToYjsState('# Estrategia\n\nTexto inicial.\n'));
+    const alice = client(room, 'alice');
+    const tom = client(room, 'tom');
+    alice.connect();
+    tom.connect();
+    await settle([alice, tom]);
+
+    expect(room.hasUnsavedChanges).toBe(false);
+    await room.flush();
+    expect(saves).toEqual([]);
+  });
+
+  it('merges what a client wrote before joining with the stored draft, and saves the result', async () => {
+    const { room, saves } = makeRoom(markdownToYjsState('# Stored title\n'));
+    const offline = client(room, 'offline');
+    offline.write('Written before joining');
+    const reader = client(room, 'reader');
+    reader.connect();
+    await settle([reader]);
+
+    offline.connect();
+    await settle([offline, reader]);
+
+    expect(offline.content).toBe(reader.content);
+    expect(reader.content).toContain('Stored title');
+    expect(reader.content).toContain('Written before joining');
+    expect(room.hasUnsavedChanges).toBe(true);
+    await room.flush();
+    const saved = textOf(saves.at(-1) ?? new Uint8Array());
+    expect(saved).toContain('Written before joining');
+    expect(saved).toContain('Stored title');
+  });
+
+  it('brings a client that was away up to date, keeping what it wrote meanwhile', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    const tom = client(room, 'tom');
+    alice.connect();
+    tom.connect();
+    await settle([alice, tom]);
+
+    alice.disconnect();
+    tom.write('Tom while Alice was away');
+    alice.write('Alice on the train');
+    await settle([tom]);
+    alice.connect();
+    await settle([alice, tom]);
+
+    expect(alice.content).toBe(tom.content);
+    expect(alice.content).toContain('Tom while Alice was away');
+    expect(alice.content).toContain('Alice on the train');
+  });
+
+  it('does not echo an update to the client that sent it', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    const tom = client(room, 'tom');
+    alice.connect();
+    tom.connect();
+    await settle([alice, tom]);
+
+    alice.write('Only Tom needs this');
+    await nextTurn();
+
+    expect(alice.inbox.map(describeMessage)).not.toContain('update');
+    expect(tom.inbox.map(describeMessage)).toEqual(['update']);
+  });
+
+  it('sends the updates of one event-loop turn as one message', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    const tom = client(room, 'tom');
+    alice.connect();
+    tom.connect();
+    await settle([alice, tom]);
+
+    alice.write('one');
+    alice.write('two');
+    alice.write('three');
+    await nextTurn();
+
+    expect(tom.inbox.map(describeMessage)).toEqual(['update']);
+    tom.receive();
+    expect(tom.content).toBe(alice.content);
+  });
+
+  it('ignores messages from a peer that has left', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    alice.connect();
+    await settle([alice]);
+    alice.disconnect();
+
+    expect(() => room.receive(alice, new Uint8Array([0xff]))).not.toThrow();
+    expect(room.doc.getXmlFragment('default').length).toBe(0);
+  });
+});
+
+describe('Room: malformed input', () => {
+  const malformed: [string, number[]][] = [
+    ['an empty message', []],
+    ['an unknown message type', [9]],
+    ['an auth message, which this server does not speak', [MessageType.Auth, 0]],
+    ['a sync message of an unknown step', [MessageType.Sync, 7, 0]],
+    ['a sync update cut short', [MessageType.Sync, 2, 50, 1, 2, 3]],
+    ['a sync step 1 whose state vector is garbage', [MessageType.Sync, 0, 3, 0xff, 0xff, 0xff]],
+    ['an awareness message cut short', [MessageType.Awareness, 20, 1, 2]],
+    ['a varuint that never ends', [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]],
+  ];
+
+  it.each(malformed)('refuses %s with ProtocolError BadMessage', async (_what, bytes) => {
+    const { room } = makeRoom();
+    const mallory = client(room, 'mallory');
+    mallory.connect();
+
+    let thrown: unknown;
+    try {
+      room.receive(mallory, new Uint8Array(bytes));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ProtocolError);
+    expect((thrown as ProtocolError).code).toBe(CloseCode.BadMessage);
+  });
+
+  it('refuses presence whose state is not JSON', () => {
+    const { room } = makeRoom();
+    const mallory = client(room, 'mallory');
+    mallory.connect();
+    const update = encodeAwarenessUpdate([{ clientId: 7, clock: 1, state: '{not json' }]);
+
+    expect(() => room.receive(mallory, awarenessMessage(update))).toThrow(ProtocolError);
+    expect(room.awareness.getStates().has(7)).toBe(false);
+  });
+
+  it('refuses a presence update larger than the limit', () => {
+    const { room } = makeRoom();
+    const mallory = client(room, 'mallory');
+    mallory.connect();
+    const big = JSON.stringify({ name: 'x'.repeat(Limits.maxAwarenessBytes) });
+    const update = encodeAwarenessUpdate([{ clientId: mallory.doc.clientID, clock: 1, state: big }]);
+
+    expect(() => room.receive(mallory, awarenessMessage(update))).toThrow(
+      expect.objectContaining({ code: CloseCode.BadMessage }),
+    );
+  });
+
+  it('keeps syncing the other clients after refusing one client’s message', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    const mallory = client(room, 'mallory');
+    alice.connect();
+    mallory.connect();
+    await settle([alice, mallory]);
+
+    expect(() => room.receive(mallory, new Uint8Array([MessageType.Sync, 2, 50, 1]))).toThrow(ProtocolError);
+    const tom = client(room, 'tom');
+    tom.connect();
+    alice.write('Still working');
+    await settle([alice, tom]);
+
+    expect(tom.content).toContain('Still working');
+  });
+});
+
+describe('Room: presence (awareness)', () => {
+  function stateOf(viewer: MemoryClient | Room, subject: MemoryClient): unknown {
+    return viewer.awareness.getStates().get(subject.doc.clientID);
+  }
+
+  it('shares each client’s presence with the others', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    const tom = client(room, 'tom');
+    alice.connect();
+    tom.connect();
+    alice.setPresence({ name: 'Alice' });
+    tom.setPresence({ name: 'Tom' });
+    await settle([alice, tom]);
+
+    expect(stateOf(alice, tom)).toEqual({ name: 'Tom' });
+    expect(stateOf(tom, alice)).toEqual({ name: 'Alice' });
+  });
+
+  it('tells a newcomer who is already there', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    alice.connect();
+    alice.setPresence({ name: 'Alice' });
+    await settle([alice]);
+
+    const tom = client(room, 'tom');
+    tom.connect();
+    await settle([tom]);
+
+    expect(stateOf(tom, alice)).toEqual({ name: 'Alice' });
+  });
+
+  it('drops presence entries for a client id that another peer speaks for', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    const mallory = client(room, 'mallory');
+    const tom = client(room, 'tom');
+    for (const each of [alice, mallory, tom]) each.connect();
+    alice.setPresence({ name: 'Alice' });
+    await settle([alice, mallory, tom]);
+
+    const forged = encodeAwarenessUpdate([
+      { clientId: alice.doc.clientID, clock: 99, state: JSON.stringify({ name: 'Mallory as Alice' }) },
+      { clientId: mallory.doc.clientID, clock: 1, state: JSON.stringify({ name: 'Mallory' }) },
+    ]);
+    room.receive(mallory, awarenessMessage(forged));
+    const removal = encodeAwarenessUpdate([{ clientId: alice.doc.clientID, clock: 100, state: 'null' }]);
+    room.receive(mallory, awarenessMessage(removal));
+    await settle([alice, mallory, tom]);
+
+    expect(stateOf(room, alice)).toEqual({ name: 'Alice' });
+    expect(stateOf(tom, alice)).toEqual({ name: 'Alice' });
+    expect(stateOf(tom, mallory)).toEqual({ name: 'Mallory' });
+  });
+
+  it(`lets one peer speak for at most ${Limits.maxAwarenessClientsPerSocket} presence client ids`, async () => {
+    const { room } = makeRoom();
+    const mallory = client(room, 'mallory');
+    mallory.connect();
+    const many = Array.from({ length: 10 }, (_, i) => ({
+      clientId: 1000 + i,
+      clock: 1,
+      state: JSON.stringify({ name: `Puppet ${i}` }),
+    }));
+
+    room.receive(mallory, awarenessMessage(encodeAwarenessUpdate(many.slice(0, 8))));
+    for (const entry of many.slice(8))
+      room.receive(mallory, awarenessMessage(encodeAwarenessUpdate([entry])));
+
+    const puppets = [...room.awareness.getStates().keys()].filter((id) => id >= 1000 && id < 1010);
+    expect(puppets).toHaveLength(Limits.maxAwarenessClientsPerSocket);
+  });
+
+  it('lets a peer update and clear its own presence', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    const tom = client(room, 'tom');
+    alice.connect();
+    tom.connect();
+    alice.setPresence({ name: 'Alice', cursor: 1 });
+    alice.setPresence({ name: 'Alice', cursor: 2 });
+    await settle([alice, tom]);
+    expect(stateOf(tom, alice)).toEqual({ name: 'Alice', cursor: 2 });
+
+    alice.awareness.setLocalState(null);
+    alice.sendAwareness([alice.doc.clientID]);
+    await settle([alice, tom]);
+    expect(tom.awareness.getStates().has(alice.doc.clientID)).toBe(false);
+  });
+
+  it('removes a leaving peer’s presence and tells those who stay', async () => {
+    const { room, onEmpty } = makeRoom();
+    const alice = client(room, 'alice');
+    const tom = client(room, 'tom');
+    alice.connect();
+    tom.connect();
+    alice.setPresence({ name: 'Alice' });
+    tom.setPresence({ name: 'Tom' });
+    await settle([alice, tom]);
+
+    alice.disconnect();
+    await settle([tom]);
+
+    expect(room.awareness.getStates().has(alice.doc.clientID)).toBe(false);
+    expect(tom.awareness.getStates().has(alice.doc.clientID)).toBe(false);
+    expect(stateOf(tom, tom)).toEqual({ name: 'Tom' });
+    expect(onEmpty).not.toHaveBeenCalled();
+    expect(room.peerCount).toBe(1);
+  });
+
+  it('lets a new peer use a client id whose owner has left', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    const tom = client(room, 'tom');
+    alice.connect();
+    tom.connect();
+    alice.setPresence({ name: 'Alice' });
+    await settle([alice, tom]);
+    alice.disconnect();
+
+    const reused = encodeAwarenessUpdate([
+      { clientId: alice.doc.clientID, clock: 5, state: JSON.stringify({ name: 'Tom, second tab' }) },
+    ]);
+    room.receive(tom, awarenessMessage(reused));
+
+    expect(stateOf(room, alice)).toEqual({ name: 'Tom, second tab' });
+  });
+
+  it('reports the room empty once the last peer has left', () => {
+    const { room, onEmpty } = makeRoom();
+    const alice = client(room, 'alice');
+    const tom = client(room, 'tom');
+    alice.connect();
+    tom.connect();
+
+    alice.disconnect();
+    expect(onEmpty).not.toHaveBeenCalled();
+    tom.disconnect();
+    expect(onEmpty).toHaveBeenCalledTimes(1);
+    expect(onEmpty).toHaveBeenCalledWith(room);
+  });
+});

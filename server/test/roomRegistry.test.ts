@@ -1,0 +1,171 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import type { Room } from '../src/collab/room.ts';
+import { RoomRegistry } from '../src/collab/roomRegistry.ts';
+import { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import { draftRecord, yjsStateWithText } from './storageContract.ts';
+import { MemoryClient, settle } from './support/memoryPeer.ts';
+import { eventually } from './support/retry.ts';
+
+const logger = pino({ level: 'silent' });
+
+/** MemoryStorage whose saves fail while `failing` is set, counting every attempt. */
+class FlakyStorage extends MemoryStorage {
+  failing = false;
+  saveAttempts = 0;
+  loads = 0;
+
+  override async saveDocument(id: string, state: Uint8Array): Promise<void> {
+    this.saveAttempts++;
+    if (this.failing) throw new Error('disk unavailable');
+    return super.saveDocument(id, state);
+  }
+
+  override async loadDocument(id: string): Promise<Uint8Array | undefined> {
+    this.loads++;
+    return super.loadDocument(id);
+  }
+}
+
+async function storageWithDraft(id = 'consultation'): Promise<FlakyStorage> {
+  const storage = new FlakyStorage();
+  await storage.createDraft(draftRecord(id), yjsStateWithText('Stored text'));
+  return storage;
+}
+
+function textOf(state: Uint8Array | undefined): string {
+  const doc = new Y.Doc();
+  if (state) Y.applyUpdate(doc, state);
+  return doc.getXmlFragment('default').toString();
+}
+
+const clients: MemoryClient[] = [];
+function join(room: Room, id: string): MemoryClient {
+  const client = new MemoryClient(room, id);
+  clients.push(client);
+  client.connect();
+  return client;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  for (const client of clients.splice(0)) client.destroy();
+});
+
+describe('RoomRegistry', () => {
+  it('answers undefined for a draft that does not exist, without loading anything', async () => {
+    const storage = await storageWithDraft();
+    const registry = new RoomRegistry(storage, logger);
+
+    expect(await registry.acquire('no-such-draft')).toBeUndefined();
+    expect(registry.loadedDraftIds).toEqual([]);
+    expect(storage.loads).toBe(0);
+  });
+
+  it('loads a draft once when several clients ask for it at the same time', async () => {
+    const storage = await storageWithDraft();
+    const registry = new RoomRegistry(storage, logger);
+
+    const rooms = await Promise.all([1, 2, 3].map(() => registry.acquire('consultation')));
+
+    expect(storage.loads).toBe(1);
+    expect(new Set(rooms).size).toBe(1);
+    expect(registry.loadedDraftIds).toEqual(['consultation']);
+    rooms[0]?.destroy();
+  });
+
+  it('saves the edits and unloads the draft after the last client leaves', async () => {
+    const storage = await storageWithDraft();
+    const registry = new RoomRegistry(storage, logger);
+    const room = await registry.acquire('consultation');
+    if (!room) throw new Error('draft not found');
+    const alice = join(room, 'alice');
+    const tom = join(room, 'tom');
+    await settle([alice, tom]);
+    alice.write('Edited by Alice');
+    await settle([alice, tom]);
+
+    alice.disconnect();
+    expect(registry.loadedDraftIds).toEqual(['consultation']);
+    tom.disconnect();
+
+    await eventually(() => expect(registry.loadedDraftIds).toEqual([]));
+    expect(textOf(await storage.loadDocument('consultation'))).toContain('Edited by Alice');
+  });
+
+  it('unloads a room that was acquired but never joined once it is released', async () => {
+    const storage = await storageWithDraft();
+    const registry = new RoomRegistry(storage, logger);
+    const room = await registry.acquire('consultation');
+    if (!room) throw new Error('draft not found');
+
+    registry.release(room);
+
+    await eventually(() => expect(registry.loadedDraftIds).toEqual([]));
+  });
+
+  it('keeps a released room loaded while someone is in it', async () => {
+    const storage = await storageWithDraft();
+    const registry = new RoomRegistry(storage, logger);
+    const room = await registry.acquire('consultation');
+    if (!room) throw new Error('draft not found');
+    const alice = join(room, 'alice');
+
+    registry.release(room);
+    await settle([alice]);
+
+    expect(registry.loadedDraftIds).toEqual(['consultation']);
+    room.destroy();
+  });
+
+  it('keeps a draft in memory while its save fails, and unloads it once a retry succeeds', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const storage = await storageWithDraft();
+    const registry = new RoomRegistry(storage, logger);
+    const room = await registry.acquire('consultation');
+    if (!room) throw new Error('draft not found');
+    const alice = join(room, 'alice');
+    await settle([alice]);
+    alice.write('Must not be lost');
+    await settle([alice]);
+    storage.failing = true;
+
+    alice.disconnect();
+    await vi.waitFor(() => expect(storage.saveAttempts).toBeGreaterThan(0));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(registry.loadedDraftIds).toEqual(['consultation']);
+    expect(room.hasUnsavedChanges).toBe(true);
+
+    storage.failing = false;
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    expect(registry.loadedDraftIds).toEqual([]);
+    expect(textOf(await storage.loadDocument('consultation'))).toContain('Must not be lost');
+  });
+
+  it('flushAll saves every loaded draft and names those it could not save', async () => {
+    const storage = await storageWithDraft('first');
+    await storage.createDraft(draftRecord('second'), yjsStateWithText('x'));
+    const registry = new RoomRegistry(storage, logger);
+    const first = await registry.acquire('first');
+    const second = await registry.acquire('second');
+    if (!first || !second) throw new Error('draft not found');
+    const alice = join(first, 'alice');
+    const tom = join(second, 'tom');
+    await settle([alice, tom]);
+    alice.write('In the first draft');
+    tom.write('In the second draft');
+    await settle([alice, tom]);
+
+    storage.failing = true;
+    await expect(registry.flushAll()).rejects.toThrow(/first, second|second, first/);
+    storage.failing = false;
+    await registry.flushAll();
+
+    expect(textOf(await storage.loadDocument('first'))).toContain('In the first draft');
+    expect(textOf(await storage.loadDocument('second'))).toContain('In the second draft');
+    first.destroy();
+    second.destroy();
+  });
+});
