@@ -22,8 +22,9 @@ export const SyncStep = {
 } as const;
 
 /**
- * WebSocket close codes the server uses. 1xxx are the standard ones; 4xxx are ours and mirror
- * the HTTP status they resemble so that a person reading a log can guess them.
+ * WebSocket close codes the server uses. 1xxx are the standard ones; 4xxx are ours and mirror the
+ * HTTP status class they resemble: 44xx means "do not retry as is" (the stock y-websocket client
+ * stops reconnecting on 4400–4499), 45xx means "come back" (it reconnects with back-off).
  */
 export const CloseCode = {
   /** The server is shutting down or restarting; reconnect later. */
@@ -34,17 +35,19 @@ export const CloseCode = {
   BadMessage: 4400,
   /** The path named a draft that does not exist. */
   DraftNotFound: 4404,
-  /** The client fell so far behind that the server stopped buffering for it; reconnect to resync. */
-  TooSlow: 4408,
-  /** The client sent more messages than `Limits.messagesPerSecond` allows. */
-  RateLimited: 4429,
   /** The server could not load the draft; try again later. */
   ServerError: 4500,
+  /** The client fell so far behind that the server stopped buffering for it; reconnect to resync. */
+  TooSlow: 4503,
+  /** The client sent more messages than `Limits.messagesPerSecond` allows; reconnect after a pause. */
+  RateLimited: 4529,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-/** Close codes after which reconnecting would only fail again. */
-export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.DraftNotFound]);
+/** Close codes after which reconnecting would only fail again (the stock client agrees). */
+export function isFinalCloseCode(code: number): boolean {
+  return code >= 4400 && code < 4500;
+}
 
 export const Limits = {
   /** Largest WebSocket frame accepted; larger frames close the socket with 1009. */

@@ -13,6 +13,8 @@ export interface MarginsServerOptions {
   clientDir: string;
   saverTiming?: SaverTiming;
   version?: string;
+  /** Overrides `Limits.maxBufferedBytes` (tests). */
+  maxBufferedBytes?: number;
 }
 
 export interface MarginsServer {
@@ -34,7 +36,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     version: options.version ?? '0.0.0',
   });
   const http = createServer(app);
-  const collab = new CollabSocketServer(registry, logger);
+  const collab = new CollabSocketServer(registry, logger, options.maxBufferedBytes);
   http.on('upgrade', collab.handleUpgrade);
 
   return {
@@ -49,10 +51,12 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
         });
       }),
     close: async () => {
-      collab.close();
+      const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      // Sockets first, so that no edit arrives after the final save.
+      await collab.close();
       await registry.flushAll();
+      await httpClosed;
     },
   };
 }

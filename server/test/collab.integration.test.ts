@@ -35,7 +35,9 @@ const servers: Running[] = [];
 const clients: StockClient[] = [];
 const sockets: RawSocket[] = [];
 
-async function startServer(options: { dataDir?: string; saverTiming?: SaverTiming } = {}): Promise<Running> {
+async function startServer(
+  options: { dataDir?: string; saverTiming?: SaverTiming; maxBufferedBytes?: number } = {},
+): Promise<Running> {
   let dataDir = options.dataDir;
   if (!dataDir) {
     dataDir = tempDir('margins-collab-');
@@ -48,6 +50,7 @@ async function startServer(options: { dataDir?: string; saverTiming?: SaverTimin
     logger,
     clientDir: path.join(dataDir, 'no-client-here'),
     saverTiming: options.saverTiming,
+    maxBufferedBytes: options.maxBufferedBytes,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const running = { server, storage, port, dataDir, url: `http://127.0.0.1:${port}`, closed: false };
@@ -245,7 +248,7 @@ describe('refusing what the server cannot serve', () => {
     expect(health.status).toBe(200);
   });
 
-  it('closes a socket that floods the server with messages with 4429', async () => {
+  it('closes a socket that floods the server with messages with 4529', async () => {
     const running = await startServer();
     const flooder = raw(running);
     await flooder.opened;
@@ -254,6 +257,28 @@ describe('refusing what the server cannot serve', () => {
     for (let i = 0; i < Limits.messageBurst + 50; i++) flooder.ws.send(queryAwareness);
 
     expect((await flooder.closed).code).toBe(CloseCode.RateLimited);
+  });
+});
+
+describe('clients that cannot keep up', () => {
+  it('drops a socket that stops reading with 4503 instead of buffering for it, and serves the others', async () => {
+    const running = await startServer({ maxBufferedBytes: 256 * 1024 });
+    const alice = client(running);
+    const tom = client(running);
+    await synced(alice, tom);
+    const sleeper = raw(running);
+    await sleeper.opened;
+    // Stop reading: the kernel buffers fill, then the server's queue for this socket grows.
+    (sleeper.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+
+    const chunk = 'x'.repeat(512 * 1024);
+    for (let i = 0; i < 32; i++) alice.write(`${i}:${chunk}`);
+    await eventually(() => expect(tom.content()).toContain(`31:x`), 20_000);
+
+    (sleeper.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect((await sleeper.closed).code).toBe(CloseCode.TooSlow);
+    alice.write('Still flowing.');
+    await eventually(() => expect(tom.content()).toContain('Still flowing.'));
   });
 });
 

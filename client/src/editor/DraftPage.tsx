@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { DraftSummary } from '../../../shared/drafts.ts';
+import { CloseCode } from '../../../shared/protocol.ts';
 import { fetchDraft, NotFoundError } from '../drafts/api.ts';
 import { type LocalUser, loadLocalUser, saveLocalUser } from '../identity/localUser.ts';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
@@ -63,7 +64,7 @@ function wideScreen(): boolean {
 
 function LiveDraft({ draft }: { draft: DraftSummary }) {
   const { t } = useTranslation();
-  const { session, connection, synced, refused } = useCollaborationSession(draft.id);
+  const { session, connection, synced, refusedWith } = useCollaborationSession(draft.id);
   const participants = usePresence(session?.provider);
   const [editor, setEditor] = useState<Editor | null>(null);
   const [user, setUser] = useState<LocalUser>(() =>
@@ -77,7 +78,7 @@ function LiveDraft({ draft }: { draft: DraftSummary }) {
   };
   const shownUser = { ...user, name: user.name.trim() || t('presence.guest', { number: '' }).trim() };
 
-  if (refused) {
+  if (refusedWith === CloseCode.DraftNotFound) {
     return (
       <main id="content" className="page page-narrow">
         <div role="alert" className="notice notice-error">
@@ -106,6 +107,14 @@ function LiveDraft({ draft }: { draft: DraftSummary }) {
         </details>
       </nav>
       <main id="content" className="document" aria-busy={!synced}>
+        {refusedWith !== undefined && (
+          <div role="alert" className="notice notice-error document-notice">
+            <p>{t('connection.refused')}</p>
+            <button type="button" className="button" onClick={() => window.location.reload()}>
+              {t('connection.reload')}
+            </button>
+          </div>
+        )}
         {!synced && (
           <p className="document-loading" role="status">
             {t('draft.loading')}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { COLLAB_PATH, FINAL_CLOSE_CODES } from '../../../shared/protocol.ts';
+import { COLLAB_PATH, isFinalCloseCode } from '../../../shared/protocol.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -15,8 +15,8 @@ export interface SessionState {
   connection: ConnectionState;
   /** True once the first full sync with the server has completed. */
   synced: boolean;
-  /** The server refused the draft for good (close code 4404). */
-  refused: boolean;
+  /** The close code with which the server ended the session for good (44xx), if it did. */
+  refusedWith: number | undefined;
 }
 
 /**
@@ -29,7 +29,7 @@ export function useCollaborationSession(draftId: string): SessionState {
   const [everConnected, setEverConnected] = useState(false);
   const [online, setOnline] = useState(() => navigator.onLine);
   const [synced, setSynced] = useState(false);
-  const [refused, setRefused] = useState(false);
+  const [refusedWith, setRefusedWith] = useState<number>();
 
   useEffect(() => {
     const doc = new Y.Doc();
@@ -43,14 +43,12 @@ export function useCollaborationSession(draftId: string): SessionState {
       if (isSynced) setSynced(true);
     });
     provider.on('connection-close', (event) => {
-      if (event && FINAL_CLOSE_CODES.has(event.code)) {
-        provider.disconnect();
-        setRefused(true);
-      }
+      // The provider gives up on these by itself; we only need to say so.
+      if (event && isFinalCloseCode(event.code)) setRefusedWith(event.code);
     });
     setSession({ doc, provider });
     setSynced(false);
-    setRefused(false);
+    setRefusedWith(undefined);
     setEverConnected(false);
     return () => {
       provider.destroy();
@@ -73,5 +71,5 @@ export function useCollaborationSession(draftId: string): SessionState {
   else if (status === 'connected') connection = 'connected';
   else connection = everConnected ? 'reconnecting' : 'connecting';
 
-  return { session, connection, synced, refused };
+  return { session, connection, synced, refusedWith };
 }

@@ -34,6 +34,8 @@ export const en = {
     reconnecting: 'Reconnecting…',
     offline: 'Offline — your edits are kept and will be sent when the connection returns',
     label: 'Connection status',
+    refused: 'The server closed the connection to this draft. Reload the page to try again.',
+    reload: 'Reload',
   },
   presence: {
     heading: 'Here now',

@@ -36,6 +36,8 @@ export const es: Messages = {
     reconnecting: 'Reconectando…',
     offline: 'Sin conexión: sus cambios se conservan y se enviarán cuando vuelva la conexión',
     label: 'Estado de la conexión',
+    refused: 'El servidor cerró la conexión con este borrador. Recargue la página para volver a intentarlo.',
+    reload: 'Recargar',
   },
   presence: {
     heading: 'Aquí ahora',

@@ -36,6 +36,8 @@ export const fr: Messages = {
     reconnecting: 'Reconnexion…',
     offline: 'Hors ligne — vos modifications sont conservées et seront envoyées au retour de la connexion',
     label: 'État de la connexion',
+    refused: 'Le serveur a fermé la connexion à ce projet. Rechargez la page pour réessayer.',
+    reload: 'Recharger',
   },
   presence: {
     heading: 'Présents',

@@ -20,6 +20,8 @@ export class CollabSocketServer {
   constructor(
     private readonly registry: RoomRegistry,
     private readonly logger: Logger,
+    /** Bytes queued for one socket before it is dropped; tests lower it. */
+    private readonly maxBufferedBytes: number = Limits.maxBufferedBytes,
   ) {
     this.heartbeat = setInterval(() => this.checkHeartbeats(), Limits.heartbeatMs);
     this.heartbeat.unref();
@@ -35,15 +37,28 @@ export class CollabSocketServer {
     this.wss.handleUpgrade(request, socket, head, (ws) => void this.attach(ws, draftId));
   };
 
-  /** Closes every socket with 1001 so clients reconnect to the next server. */
-  close(): void {
+  /**
+   * Closes every socket with 1001 so clients reconnect to the next server; a socket that does not
+   * finish its closing handshake within `graceMs` is cut, so a silent client cannot hold up a
+   * shutdown.
+   */
+  async close(graceMs = 1000): Promise<void> {
     clearInterval(this.heartbeat);
-    for (const ws of this.wss.clients) ws.close(CloseCode.GoingAway, 'Server is restarting');
+    const closing = [...this.wss.clients].map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === WebSocket.CLOSED) return resolve();
+          ws.once('close', () => resolve());
+          ws.close(CloseCode.GoingAway, 'Server is restarting');
+          setTimeout(() => ws.terminate(), graceMs).unref();
+        }),
+    );
     this.wss.close();
+    await Promise.all(closing);
   }
 
   private async attach(ws: WebSocket, draftId: string): Promise<void> {
-    const peer = new SocketPeer(ws, `p${this.nextPeerId++}`);
+    const peer = new SocketPeer(ws, `p${this.nextPeerId++}`, this.maxBufferedBytes);
     const log = this.logger.child({ draftId, peer: peer.id });
     // Frames that arrive while the room loads are kept, in order, and handled once it is ready.
     const early: Uint8Array[] = [];
@@ -131,6 +146,7 @@ class SocketPeer implements Peer {
   constructor(
     private readonly ws: WebSocket,
     readonly id: string,
+    private readonly maxBufferedBytes: number,
   ) {
     peersBySocket.set(ws, this);
   }
@@ -143,7 +159,7 @@ class SocketPeer implements Peer {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
     // A client that cannot keep up is dropped rather than buffered without bound; it reconnects
     // and resyncs from the current state.
-    if (this.ws.bufferedAmount > Limits.maxBufferedBytes) {
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       this.close(CloseCode.TooSlow, 'Connection too slow; reconnect to resync');
       return;
     }
