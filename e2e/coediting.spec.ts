@@ -19,7 +19,10 @@ test.describe('co-editing a draft', () => {
     await tom.draft.open();
 
     await expect(alice.draft.presenceList).toContainText('Tom Okafor');
-    await expect(tom.draft.presenceList.getByRole('listitem')).toContainText(['Tom Okafor (you)', 'Alice Martin']);
+    await expect(tom.draft.presenceList.getByRole('listitem')).toContainText([
+      'Tom Okafor (you)',
+      'Alice Martin',
+    ]);
 
     await tom.draft.typeAtEndOf('open, accountable institutions', ' Tom was here.');
     await expect(alice.draft.paragraph('Tom was here.')).toBeVisible({ timeout: 2000 });
