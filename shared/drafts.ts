@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { consultationWindowSchema, VISIBILITIES } from './consultation.ts';
 
 /** Draft ids are kebab-case, because they come from file names and appear in URLs and paths. */
 export const DRAFT_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -20,6 +21,8 @@ export const draftSummarySchema = z.object({
   id: draftIdSchema,
   title: z.string().min(1).max(300),
   language: draftLanguageSchema,
+  visibility: z.enum(VISIBILITIES),
+  window: consultationWindowSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -27,3 +30,14 @@ export type DraftSummary = z.infer<typeof draftSummarySchema>;
 
 /** Name of the Y.XmlFragment that holds the editor content (TipTap Collaboration's default). */
 export const CONTENT_FIELD = 'default';
+
+/** What an admin may change about a draft (`PATCH /api/drafts/:draftId`). */
+export const draftSettingsSchema = z
+  .object({
+    title: z.string().trim().min(1).max(300),
+    visibility: z.enum(VISIBILITIES),
+    window: consultationWindowSchema,
+  })
+  .partial()
+  .strict();
+export type DraftSettings = z.infer<typeof draftSettingsSchema>;

@@ -20,6 +20,8 @@ export function draftRecord(id: string, overrides: Partial<DraftRecord> = {}): D
     id,
     title: `Draft ${id}`,
     language: 'en',
+    visibility: 'public',
+    window: { opensAt: '2024-01-01T00:00:00.000Z', closesAt: '2024-03-01T00:00:00.000Z' },
     createdAt: '2024-01-02T03:04:05.000Z',
     updatedAt: '2024-01-02T03:04:05.000Z',
     ...overrides,

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { defaultWindow } from '../../../shared/consultation.ts';
 import { DRAFT_ID_PATTERN } from '../../../shared/drafts.ts';
 import type { Storage } from '../storage/storage.ts';
 import { markdownToYjsState, parseDraftFile } from './markdown.ts';
@@ -21,14 +22,26 @@ export async function importDraft(storage: Storage, draftId: string, source: str
     // An empty Yjs update is two bytes (no structs, no deletions).
     if (stored && stored.length > 2) return 'kept';
   }
-  const { title, language, body } = parseDraftFile(source);
+  const { title, language, visibility, window, body } = parseDraftFile(source);
   const state = markdownToYjsState(body);
   if (existing) {
     await storage.saveDocument(draftId, state);
     return 'filled';
   }
-  const now = new Date().toISOString();
-  await storage.createDraft({ id: draftId, title, language, createdAt: now, updatedAt: now }, state);
+  const now = new Date();
+  const stamp = now.toISOString();
+  await storage.createDraft(
+    {
+      id: draftId,
+      title,
+      language,
+      visibility,
+      window: window ?? defaultWindow(now),
+      createdAt: stamp,
+      updatedAt: stamp,
+    },
+    state,
+  );
   return 'created';
 }
 

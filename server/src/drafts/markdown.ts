@@ -4,6 +4,11 @@ import { Node } from '@tiptap/pm/model';
 import { prosemirrorToYXmlFragment } from '@tiptap/y-tiptap';
 import matter from 'gray-matter';
 import * as Y from 'yjs';
+import {
+  type ConsultationWindow,
+  consultationWindowSchema,
+  type Visibility,
+} from '../../../shared/consultation.ts';
 import { CONTENT_FIELD, draftLanguageSchema } from '../../../shared/drafts.ts';
 import { contentExtensions } from '../../../shared/editorExtensions.ts';
 
@@ -29,6 +34,9 @@ export function markdownToYjsState(text: string): Uint8Array {
 export interface ParsedDraftFile {
   title: string;
   language: string;
+  visibility: Visibility;
+  /** From `consultation: { opens, closes }`; undefined means the default window. */
+  window: ConsultationWindow | undefined;
   body: string;
 }
 
@@ -41,7 +49,8 @@ export class DraftFileError extends Error {
 
 /**
  * Reads a draft file: YAML front matter with `title` and `language`, then Markdown. Without a
- * title, the first `# heading` is used; without a language, `en`.
+ * title, the first `# heading` is used; without a language, `en`. Optional: `visibility` (public,
+ * private) and `consultation: { opens, closes }` (dates or date-times; a bare date is midnight UTC).
  */
 export function parseDraftFile(source: string): ParsedDraftFile {
   let parsed: matter.GrayMatterFile<string>;
@@ -60,5 +69,27 @@ export function parseDraftFile(source: string): ParsedDraftFile {
   if (typeof language !== 'string' || !draftLanguageSchema.safeParse(language).success) {
     throw new DraftFileError(`"${String(language)}" is not a language tag such as en, fr or es`);
   }
-  return { title, language, body: parsed.content };
+  const visibility = data.visibility ?? 'public';
+  if (visibility !== 'public' && visibility !== 'private') {
+    throw new DraftFileError(`visibility must be public or private, not "${String(visibility)}"`);
+  }
+  return { title, language, visibility, window: readWindow(data.consultation), body: parsed.content };
+}
+
+function readWindow(value: unknown): ConsultationWindow | undefined {
+  if (value === undefined || value === null) return undefined;
+  const { opens, closes } = (typeof value === 'object' ? value : {}) as { opens?: unknown; closes?: unknown };
+  const instant = (v: unknown) => {
+    // YAML turns unquoted dates into Date objects; quoted ones stay strings.
+    const date = v instanceof Date ? v : typeof v === 'string' ? new Date(v) : undefined;
+    return date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
+  };
+  const window = { opensAt: instant(opens), closesAt: instant(closes) };
+  const checked = consultationWindowSchema.safeParse(window);
+  if (!checked.success) {
+    throw new DraftFileError(
+      'consultation needs `opens` and `closes` dates, closing after opening (e.g. opens: 2026-12-01, closes: 2027-02-28)',
+    );
+  }
+  return checked.data;
 }

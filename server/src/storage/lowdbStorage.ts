@@ -2,12 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
+import { defaultWindow } from '../../../shared/consultation.ts';
 import { DRAFT_ID_PATTERN } from '../../../shared/drafts.ts';
+import { emptyTables, RecordTables, type Tables } from './recordTables.ts';
 import { DraftExistsError, type DraftRecord, type Storage, UnknownDraftError } from './storage.ts';
 
-interface IndexData {
+interface IndexData extends Tables {
   formatVersion: 1;
-  drafts: DraftRecord[];
 }
 
 interface DocumentData {
@@ -20,18 +21,20 @@ interface DocumentData {
 /**
  * The embedded default store: lowdb JSON files under the data directory.
  *
- * - `margins.json` holds the list of drafts;
+ * - `margins.json` holds the drafts' settings, people, sessions and invites;
  * - `documents/<draftId>.json` holds one draft's Yjs state, so saving a draft rewrites only its
  *   own file.
  *
  * lowdb (through steno) writes each file to a temporary file and renames it over the old one,
  * so a crash at any moment leaves either the old or the new version, never a torn file.
  */
-export class LowdbStorage implements Storage {
+export class LowdbStorage extends RecordTables implements Storage {
   private constructor(
     private readonly dir: string,
     private readonly index: Low<IndexData>,
-  ) {}
+  ) {
+    super(index.data, () => index.write());
+  }
 
   /** One lowdb file per document, opened once: two writers on one path would race on its temp file. */
   private readonly documents = new Map<string, Promise<Low<DocumentData | null>>>();
@@ -42,19 +45,11 @@ export class LowdbStorage implements Storage {
     await mkdir(path.join(dataDir, 'documents'), { recursive: true });
     const index = new Low<IndexData>(new JSONFile(path.join(dataDir, 'margins.json')), {
       formatVersion: 1,
-      drafts: [],
+      ...emptyTables(),
     });
     await index.read();
+    upgrade(index.data);
     return new LowdbStorage(dataDir, index);
-  }
-
-  async listDrafts(): Promise<DraftRecord[]> {
-    return this.index.data.drafts.map((draft) => ({ ...draft }));
-  }
-
-  async getDraft(id: string): Promise<DraftRecord | undefined> {
-    const draft = this.index.data.drafts.find((d) => d.id === id);
-    return draft && { ...draft };
   }
 
   async createDraft(draft: DraftRecord, initialState: Uint8Array): Promise<void> {
@@ -115,5 +110,17 @@ export class LowdbStorage implements Storage {
       file.catch(() => this.documents.delete(id));
     }
     return file;
+  }
+}
+
+/** Fills in what files written by earlier versions lack (tables, draft visibility and window). */
+function upgrade(data: IndexData): void {
+  const empty = emptyTables();
+  data.users ??= empty.users;
+  data.sessions ??= empty.sessions;
+  data.invites ??= empty.invites;
+  for (const draft of data.drafts) {
+    draft.visibility ??= 'public';
+    draft.window ??= defaultWindow(new Date(draft.createdAt));
   }
 }

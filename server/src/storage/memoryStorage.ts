@@ -1,22 +1,17 @@
+import { emptyTables, RecordTables } from './recordTables.ts';
 import { DraftExistsError, type DraftRecord, type Storage, UnknownDraftError } from './storage.ts';
 
 /** Storage kept in process memory: for tests, and as the reference the contract suite checks. */
-export class MemoryStorage implements Storage {
-  private readonly drafts = new Map<string, DraftRecord>();
+export class MemoryStorage extends RecordTables implements Storage {
   private readonly documents = new Map<string, Uint8Array>();
 
-  async listDrafts(): Promise<DraftRecord[]> {
-    return [...this.drafts.values()].map((draft) => ({ ...draft }));
-  }
-
-  async getDraft(id: string): Promise<DraftRecord | undefined> {
-    const draft = this.drafts.get(id);
-    return draft && { ...draft };
+  constructor() {
+    super(emptyTables(), async () => {});
   }
 
   async createDraft(draft: DraftRecord, initialState: Uint8Array): Promise<void> {
-    if (this.drafts.has(draft.id)) throw new DraftExistsError(draft.id);
-    this.drafts.set(draft.id, { ...draft });
+    if (this.tables.drafts.some((d) => d.id === draft.id)) throw new DraftExistsError(draft.id);
+    this.tables.drafts.push(structuredClone(draft));
     this.documents.set(draft.id, initialState.slice());
   }
 
@@ -25,10 +20,10 @@ export class MemoryStorage implements Storage {
   }
 
   async saveDocument(id: string, state: Uint8Array): Promise<void> {
-    const draft = this.drafts.get(id);
+    const draft = this.tables.drafts.find((d) => d.id === id);
     if (!draft) throw new UnknownDraftError(id);
     this.documents.set(id, state.slice());
-    this.drafts.set(id, { ...draft, updatedAt: new Date().toISOString() });
+    draft.updatedAt = new Date().toISOString();
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,45 @@
-import type { DraftSummary } from '../../../shared/drafts.ts';
+import type { DraftSettings, DraftSummary } from '../../../shared/drafts.ts';
+import type { AccountRole, Sector } from '../../../shared/roles.ts';
 
 /** A draft as stored: its summary. Its document state is stored separately, as bytes. */
 export type DraftRecord = DraftSummary;
+
+export interface UserRecord {
+  id: string;
+  /** Lower-cased; unique. */
+  email: string;
+  name: string;
+  /** argon2id PHC string; never leaves the server. */
+  passwordHash: string;
+  role: AccountRole;
+  organisation: string | null;
+  sector: Sector | null;
+  country: string | null;
+  language: string | null;
+  createdAt: string;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the cookie's token, so a leaked store does not leak usable sessions. */
+  id: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface InviteRecord {
+  id: string;
+  /** SHA-256 of the link's token. */
+  tokenHash: string;
+  role: AccountRole;
+  /** When set, only this address may use the invite. */
+  email: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  usedBy: string | null;
+}
 
 /**
  * Everything the server keeps on disk goes through this interface, so that a PostgreSQL
@@ -13,10 +51,30 @@ export interface Storage {
   getDraft(id: string): Promise<DraftRecord | undefined>;
   /** Creates a draft with its initial document state; refuses an id that already exists. */
   createDraft(draft: DraftRecord, initialState: Uint8Array): Promise<void>;
+  /** Changes a draft's title, visibility or consultation window; returns the updated draft. */
+  updateDraft(id: string, settings: DraftSettings): Promise<DraftRecord>;
   /** The draft's stored Yjs state (a full update), or undefined if none was ever saved. */
   loadDocument(id: string): Promise<Uint8Array | undefined>;
   /** Replaces the draft's stored Yjs state; resolves only once the bytes are durably written. */
   saveDocument(id: string, state: Uint8Array): Promise<void>;
+
+  /** Refuses an email already in use (`EmailTakenError`). */
+  createUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+  findUserByEmail(email: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  setUserRole(id: string, role: AccountRole): Promise<UserRecord>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  deleteSession(id: string): Promise<void>;
+
+  createInvite(invite: InviteRecord): Promise<void>;
+  findInviteByTokenHash(tokenHash: string): Promise<InviteRecord | undefined>;
+  listInvites(): Promise<InviteRecord[]>;
+  /** Marks an unused invite used; false if it was already used (only one caller can win). */
+  claimInvite(id: string, userId: string, at: string): Promise<boolean>;
+
   close(): Promise<void>;
 }
 
@@ -31,5 +89,19 @@ export class UnknownDraftError extends Error {
   constructor(readonly draftId: string) {
     super(`There is no draft with id "${draftId}"`);
     this.name = 'UnknownDraftError';
+  }
+}
+
+export class EmailTakenError extends Error {
+  constructor(readonly email: string) {
+    super(`An account with the address ${email} already exists`);
+    this.name = 'EmailTakenError';
+  }
+}
+
+export class UnknownUserError extends Error {
+  constructor(readonly userId: string) {
+    super(`There is no user ${userId}`);
+    this.name = 'UnknownUserError';
   }
 }

@@ -1,0 +1,128 @@
+import type { DraftSettings } from '../../../shared/drafts.ts';
+import type { AccountRole } from '../../../shared/roles.ts';
+import {
+  type DraftRecord,
+  EmailTakenError,
+  type InviteRecord,
+  type SessionRecord,
+  UnknownDraftError,
+  UnknownUserError,
+  type UserRecord,
+} from './storage.ts';
+
+/** Every record Margins keeps besides document bytes, as plain JSON-able arrays. */
+export interface Tables {
+  drafts: DraftRecord[];
+  users: UserRecord[];
+  sessions: SessionRecord[];
+  invites: InviteRecord[];
+}
+
+export function emptyTables(): Tables {
+  return { drafts: [], users: [], sessions: [], invites: [] };
+}
+
+/**
+ * The record half of `Storage`, shared by the in-memory and lowdb implementations: they differ
+ * only in `commit` (nothing, or writing the JSON file). Each mutation happens synchronously
+ * before the first await, so concurrent calls in one process never interleave half-way.
+ * Records are copied in and out so callers never hold live references.
+ */
+export class RecordTables {
+  constructor(
+    readonly tables: Tables,
+    private readonly commit: () => Promise<void>,
+  ) {}
+
+  async listDrafts(): Promise<DraftRecord[]> {
+    return this.tables.drafts.map(copy);
+  }
+
+  async getDraft(id: string): Promise<DraftRecord | undefined> {
+    return maybeCopy(this.tables.drafts.find((d) => d.id === id));
+  }
+
+  async updateDraft(id: string, settings: DraftSettings): Promise<DraftRecord> {
+    const draft = this.tables.drafts.find((d) => d.id === id);
+    if (!draft) throw new UnknownDraftError(id);
+    if (settings.title !== undefined) draft.title = settings.title;
+    if (settings.visibility !== undefined) draft.visibility = settings.visibility;
+    if (settings.window !== undefined) draft.window = { ...settings.window };
+    await this.commit();
+    return copy(draft);
+  }
+
+  async createUser(user: UserRecord): Promise<void> {
+    if (this.tables.users.some((u) => u.email === user.email)) throw new EmailTakenError(user.email);
+    this.tables.users.push(copy(user));
+    await this.commit();
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return maybeCopy(this.tables.users.find((u) => u.id === id));
+  }
+
+  async findUserByEmail(email: string): Promise<UserRecord | undefined> {
+    return maybeCopy(this.tables.users.find((u) => u.email === email));
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.tables.users.map(copy);
+  }
+
+  async setUserRole(id: string, role: AccountRole): Promise<UserRecord> {
+    const user = this.tables.users.find((u) => u.id === id);
+    if (!user) throw new UnknownUserError(id);
+    user.role = role;
+    await this.commit();
+    return copy(user);
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    // Expired sessions are swept here, the only place the table grows.
+    const now = new Date().toISOString();
+    this.tables.sessions = this.tables.sessions.filter((s) => s.expiresAt > now);
+    this.tables.sessions.push(copy(session));
+    await this.commit();
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    return maybeCopy(this.tables.sessions.find((s) => s.id === id));
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    const before = this.tables.sessions.length;
+    this.tables.sessions = this.tables.sessions.filter((s) => s.id !== id);
+    if (this.tables.sessions.length !== before) await this.commit();
+  }
+
+  async createInvite(invite: InviteRecord): Promise<void> {
+    this.tables.invites.push(copy(invite));
+    await this.commit();
+  }
+
+  async findInviteByTokenHash(tokenHash: string): Promise<InviteRecord | undefined> {
+    return maybeCopy(this.tables.invites.find((i) => i.tokenHash === tokenHash));
+  }
+
+  async listInvites(): Promise<InviteRecord[]> {
+    return this.tables.invites.map(copy);
+  }
+
+  async claimInvite(id: string, userId: string, at: string): Promise<boolean> {
+    const invite = this.tables.invites.find((i) => i.id === id);
+    if (!invite || invite.usedAt !== null) return false;
+    invite.usedAt = at;
+    invite.usedBy = userId;
+    await this.commit();
+    return true;
+  }
+}
+
+function copy<T>(record: T): T {
+  return structuredClone(record);
+}
+
+function maybeCopy<T>(record: T | undefined): T | undefined {
+  return record === undefined ? undefined : copy(record);
+}
