@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { consultationWindowSchema, VISIBILITIES } from './consultation.ts';
+import { consultationWindowSchema, VISIBILITIES, type WindowState } from './consultation.ts';
 
 /** Draft ids are kebab-case, because they come from file names and appear in URLs and paths. */
 export const DRAFT_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -41,3 +41,9 @@ export const draftSettingsSchema = z
   .partial()
   .strict();
 export type DraftSettings = z.infer<typeof draftSettingsSchema>;
+
+/** A draft as the API shows it to one person: with the window's state and what they may do. */
+export interface DraftView extends DraftSummary {
+  windowState: WindowState;
+  permissions: { edit: boolean; comment: boolean; suggest: boolean; configure: boolean };
+}

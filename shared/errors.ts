@@ -4,13 +4,33 @@ export const ErrorCode = {
   BadRequest: 'bad_request',
   Internal: 'internal',
   ClientNotBuilt: 'client_not_built',
+  /** The body did not match the endpoint's schema; `details` lists the fields. */
+  Validation: 'validation_failed',
+  /** Sign in first. */
+  Unauthenticated: 'unauthenticated',
+  InvalidCredentials: 'invalid_credentials',
+  /** Signed in, but this role may not do that. */
+  Forbidden: 'forbidden',
+  /** The draft's consultation window is not open. */
+  ConsultationClosed: 'consultation_closed',
+  /** A cross-site request to change something. */
+  CrossSite: 'cross_site_request',
+  EmailTaken: 'email_taken',
+  InviteInvalid: 'invite_invalid',
+  /** Refusing would leave nobody able to administer Margins. */
+  LastAdmin: 'last_admin',
+  RateLimited: 'rate_limited',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export interface ErrorEnvelope {
-  error: { code: ErrorCode; message: string };
+  error: { code: ErrorCode; message: string; details?: { path: string; message: string }[] };
 }
 
-export function errorEnvelope(code: ErrorCode, message: string): ErrorEnvelope {
-  return { error: { code, message } };
+export function errorEnvelope(
+  code: ErrorCode,
+  message: string,
+  details?: { path: string; message: string }[],
+): ErrorEnvelope {
+  return { error: details ? { code, message, details } : { code, message } };
 }

@@ -33,7 +33,9 @@ export const CloseCode = {
   MessageTooBig: 1009,
   /** A frame could not be decoded, or was not a binary frame. */
   BadMessage: 4400,
-  /** The path named a draft that does not exist. */
+  /** The person lost access to the draft while connected (role or visibility changed). */
+  Forbidden: 4403,
+  /** The path named a draft that does not exist, or one this person may not read. */
   DraftNotFound: 4404,
   /** The server could not load the draft; try again later. */
   ServerError: 4500,

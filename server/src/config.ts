@@ -7,6 +7,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   DRAFTS_DIR: z.string().min(1).default('drafts'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALLOWED_ORIGINS: z.string().default(''),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0', '']).default('false'),
+  MARGINS_ADMIN_EMAIL: z.email().optional(),
+  MARGINS_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(200).optional(),
 });
 
 export interface Config {
@@ -19,6 +23,11 @@ export interface Config {
   /** Absolute path of the built client (`npm run build`). */
   clientDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Other origins (scheme://host:port) whose pages may use the API and the socket. */
+  allowedOrigins: string[];
+  trustProxy: boolean;
+  /** Creates this admin at start when there is none. */
+  admin: { email: string; password: string } | undefined;
 }
 
 /** Reads the configuration from environment variables; throws a readable error for bad values. */
@@ -36,5 +45,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     draftsDir: path.resolve(cwd, values.DRAFTS_DIR),
     clientDir: path.resolve(import.meta.dirname, '../../dist/client'),
     logLevel: values.LOG_LEVEL,
+    allowedOrigins: values.ALLOWED_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    trustProxy: values.TRUST_PROXY === 'true' || values.TRUST_PROXY === '1',
+    admin:
+      values.MARGINS_ADMIN_EMAIL && values.MARGINS_ADMIN_PASSWORD
+        ? { email: values.MARGINS_ADMIN_EMAIL, password: values.MARGINS_ADMIN_PASSWORD }
+        : undefined,
   };
 }

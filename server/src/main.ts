@@ -28,10 +28,25 @@ try {
 
 const storage = await LowdbStorage.open(config.dataDir);
 await importDraftsFromDir(storage, config.draftsDir, logger);
-const server = createMarginsServer({ storage, logger, clientDir: config.clientDir, version });
+const server = createMarginsServer({
+  storage,
+  logger,
+  clientDir: config.clientDir,
+  version,
+  allowedOrigins: config.allowedOrigins,
+  trustProxy: config.trustProxy,
+});
+const { setupToken } = await server.accounts.ensureAdmin(config.admin);
 const address = await server.listen(config.port, config.host);
+const baseUrl = `http://${config.host}:${address.port}`;
 // Tests and scripts read this line to learn the port when PORT=0.
-console.log(`Margins listening on http://${config.host}:${address.port}`);
+console.log(`Margins listening on ${baseUrl}`);
+if (setupToken) {
+  console.log(
+    `No admin yet. Open this one-time link within 7 days to create the first admin account:\n  ${baseUrl}/invite/${setupToken}\n` +
+      '(or start with MARGINS_ADMIN_EMAIL and MARGINS_ADMIN_PASSWORD set)',
+  );
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

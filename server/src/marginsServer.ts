@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { AccountService } from './accounts/accountService.ts';
+import { argon2Hasher, type PasswordHasher } from './accounts/passwords.ts';
 import type { SaverTiming } from './collab/documentSaver.ts';
 import { RoomRegistry } from './collab/roomRegistry.ts';
 import { CollabSocketServer } from './collab/socketAdapter.ts';
+import { DraftService } from './drafts/draftService.ts';
 import { createHttpApp } from './http/httpApp.ts';
 import type { Storage } from './storage/storage.ts';
 
@@ -13,6 +16,10 @@ export interface MarginsServerOptions {
   clientDir: string;
   saverTiming?: SaverTiming;
   version?: string;
+  /** Origins besides our own allowed to send state-changing requests and open sockets. */
+  allowedOrigins?: readonly string[];
+  trustProxy?: boolean;
+  passwords?: PasswordHasher;
   /** Overrides `Limits.maxBufferedBytes` (tests). */
   maxBufferedBytes?: number;
 }
@@ -20,28 +27,51 @@ export interface MarginsServerOptions {
 export interface MarginsServer {
   readonly http: Server;
   readonly registry: RoomRegistry;
+  readonly accounts: AccountService;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, closes sockets (1001), saves every loaded draft; rejects if a save fails. */
   close(): Promise<void>;
 }
 
-/** Wires HTTP, the collaboration socket and the room registry onto one port. */
+/** Wires services, HTTP, the collaboration socket and the room registry onto one port. */
 export function createMarginsServer(options: MarginsServerOptions): MarginsServer {
   const { storage, logger } = options;
+  const allowedOrigins = options.allowedOrigins ?? [];
   const registry = new RoomRegistry(storage, logger, options.saverTiming);
-  const app = createHttpApp({
+  // The socket server is created after the services it listens to; these arrows reach it late.
+  let collab: CollabSocketServer | undefined;
+  const accounts = new AccountService({
     storage,
+    logger,
+    passwords: options.passwords ?? argon2Hasher,
+    onRoleChanged: (user) => collab?.roleChanged(user),
+  });
+  const drafts = new DraftService(storage, undefined, (draft) => collab?.draftChanged(draft));
+  collab = new CollabSocketServer({
+    registry,
+    accounts,
+    drafts,
+    logger,
+    allowedOrigins,
+    maxBufferedBytes: options.maxBufferedBytes,
+  });
+  const app = createHttpApp({
+    accounts,
+    drafts,
     logger,
     clientDir: options.clientDir,
     version: options.version ?? '0.0.0',
+    allowedOrigins,
+    trustProxy: options.trustProxy ?? false,
   });
   const http = createServer(app);
-  const collab = new CollabSocketServer(registry, logger, options.maxBufferedBytes);
   http.on('upgrade', collab.handleUpgrade);
+  const sockets = collab;
 
   return {
     http,
     registry,
+    accounts,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -54,7 +84,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       // Sockets first, so that no edit arrives after the final save.
-      await collab.close();
+      await sockets.close();
       await registry.flushAll();
       await httpClosed;
     },

@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from 'pino';
+import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
@@ -8,6 +9,9 @@ import { CloseCode, Limits, MessageType, SyncStep } from '../../../shared/protoc
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awarenessUpdate.ts';
 import { DocumentSaver, type SaverTiming } from './documentSaver.ts';
 import { type Peer, ProtocolError } from './peer.ts';
+
+/** The reason sent with "permission denied"; the web client recognises it. */
+export const READ_ONLY_REASON = 'read-only';
 
 /** Transaction origin of the stored state being loaded: not a change, so not saved or broadcast. */
 const FROM_STORAGE = Symbol('from-storage');
@@ -24,6 +28,8 @@ export interface RoomDeps {
 interface PeerState {
   /** Awareness client ids this peer speaks for. */
   awarenessClients: Set<number>;
+  /** Whether the peer has been told it is read-only (once is enough). */
+  toldReadOnly: boolean;
 }
 
 /**
@@ -71,7 +77,8 @@ export class Room {
   }
 
   join(peer: Peer): void {
-    this.peers.set(peer, { awarenessClients: new Set() });
+    this.peers.set(peer, { awarenessClients: new Set(), toldReadOnly: false });
+    if (!peer.canWrite) this.tellReadOnly(peer);
     const present = [...this.awareness.getStates().keys()];
     if (present.length > 0) {
       peer.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
@@ -125,6 +132,14 @@ export class Room {
     }
   }
 
+  /** The peer's rights changed (role, window, visibility): tell it if it is now read-only. */
+  accessChanged(peer: Peer): void {
+    const state = this.peers.get(peer);
+    if (!state) return;
+    if (peer.canWrite) state.toldReadOnly = false;
+    else this.tellReadOnly(peer);
+  }
+
   /** Writes any unsaved change now; rejects if the write fails (the document stays in memory). */
   flush(): Promise<void> {
     return this.saver.flush();
@@ -146,6 +161,11 @@ export class Room {
       case SyncStep.Step2:
       case SyncStep.Update: {
         const update = decoding.readVarUint8Array(decoder);
+        // Read-only peers are served, never obeyed: their updates are neither applied nor relayed.
+        if (!peer.canWrite) {
+          this.tellReadOnly(peer);
+          break;
+        }
         this.applyStoredState();
         Y.applyUpdate(this.doc, update, peer);
         break;
@@ -172,6 +192,17 @@ export class Room {
     }
     this.applyStoredState();
     syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
+    peer.send(encoding.toUint8Array(encoder));
+  }
+
+  /** y-protocols' auth message "permission denied": the stock client's signal for read-only. */
+  private tellReadOnly(peer: Peer): void {
+    const state = this.peers.get(peer);
+    if (!state || state.toldReadOnly) return;
+    state.toldReadOnly = true;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Auth);
+    authProtocol.writePermissionDenied(encoder, READ_ONLY_REASON);
     peer.send(encoding.toUint8Array(encoder));
   }
 
@@ -205,6 +236,7 @@ export class Room {
       if (entry.state === 'null') continue;
       mine.add(entry.clientId);
       this.awarenessOwners.set(entry.clientId, peer);
+      entry.state = stampIdentity(entry.state, peer);
     }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(accepted), peer);
   }
@@ -254,6 +286,16 @@ export class Room {
     const message = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     for (const peer of this.peers.keys()) peer.send(message);
   };
+}
+
+/**
+ * Replaces the `user` a client claims in its presence state with who it is on the server, so
+ * nobody can pose as someone else (the chair, say) in carets or the presence list.
+ */
+function stampIdentity(stateJson: string, peer: Peer): string {
+  const parsed: unknown = JSON.parse(stateJson);
+  const state = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {};
+  return JSON.stringify({ ...state, user: { ...peer.presence } });
 }
 
 function awarenessMessage(update: Uint8Array): Uint8Array {

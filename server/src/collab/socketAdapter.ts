@@ -2,27 +2,47 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { colorFor } from '../../../shared/auth.ts';
 import { DRAFT_ID_PATTERN } from '../../../shared/drafts.ts';
+import { can } from '../../../shared/permissions.ts';
 import { CloseCode, COLLAB_PATH, Limits } from '../../../shared/protocol.ts';
-import { type Peer, ProtocolError } from './peer.ts';
+import type { Actor } from '../../../shared/roles.ts';
+import { type AccountService, actorOf } from '../accounts/accountService.ts';
+import type { DraftService } from '../drafts/draftService.ts';
+import { originAllowed } from '../http/origin.ts';
+import { identify } from '../http/session.ts';
+import { ServiceError } from '../serviceError.ts';
+import type { DraftRecord, UserRecord } from '../storage/storage.ts';
+import { type Peer, type PresenceIdentity, ProtocolError } from './peer.ts';
 import type { Room } from './room.ts';
 import type { RoomRegistry } from './roomRegistry.ts';
 
+export interface CollabSocketDeps {
+  registry: RoomRegistry;
+  accounts: AccountService;
+  drafts: DraftService;
+  logger: Logger;
+  /** Origins besides our own whose pages may open sockets. */
+  allowedOrigins: readonly string[];
+  /** Bytes queued for one socket before it is dropped; tests lower it. */
+  maxBufferedBytes?: number;
+}
+
 /**
- * Mounts the collaboration core on `ws`: parses the path, turns frames into `Room.receive` calls,
- * and enforces the transport limits (frame size, message rate, back-pressure, heartbeat).
+ * Mounts the collaboration core on `ws`: checks the origin and who is connecting, parses the path,
+ * turns frames into `Room.receive` calls, and enforces the transport limits (frame size, message
+ * rate, back-pressure, heartbeat). Each socket's identity decides, through `can`, whether its
+ * document updates are applied.
  */
 export class CollabSocketServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: Limits.maxMessageBytes });
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly peers = new Set<SocketPeer>();
+  private readonly logger: Logger;
   private nextPeerId = 1;
 
-  constructor(
-    private readonly registry: RoomRegistry,
-    private readonly logger: Logger,
-    /** Bytes queued for one socket before it is dropped; tests lower it. */
-    private readonly maxBufferedBytes: number = Limits.maxBufferedBytes,
-  ) {
+  constructor(private readonly deps: CollabSocketDeps) {
+    this.logger = deps.logger;
     this.heartbeat = setInterval(() => this.checkHeartbeats(), Limits.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -30,12 +50,50 @@ export class CollabSocketServer {
   /** Hook for the HTTP server's `upgrade` event. Answers 404 for paths that are not ours. */
   handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const draftId = parseCollabPath(request.url ?? '');
-    if (draftId === undefined) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    if (draftId === undefined) return refuseUpgrade(socket, '404 Not Found');
+    // Cross-site WebSocket hijacking: a page on another site could open a socket with the
+    // visitor's cookie, so foreign origins are refused before the upgrade.
+    if (!originAllowed(request.headers.origin, request.headers.host, this.deps.allowedOrigins)) {
+      return refuseUpgrade(socket, '403 Forbidden');
+    }
+    identify(this.deps.accounts, request).then(
+      ({ user }) => {
+        if (socket.destroyed) return;
+        this.wss.handleUpgrade(request, socket, head, (ws) => void this.attach(ws, draftId, user));
+      },
+      (error: unknown) => {
+        this.logger.error({ err: error }, 'could not identify a socket');
+        refuseUpgrade(socket, '500 Internal Server Error');
+      },
+    );
+  };
+
+  /** A person's role changed: their open sockets follow at once (read-only, or closed). */
+  roleChanged(user: UserRecord): void {
+    for (const peer of this.peers) {
+      if (peer.actor.userId !== user.id) continue;
+      peer.actor = actorOf(user);
+      peer.presence = presenceOf(peer.actor, user, peer.id);
+      this.recheck(peer);
+    }
+  }
+
+  /** A draft's visibility or window changed: its sockets follow at once. */
+  draftChanged(draft: DraftRecord): void {
+    for (const peer of this.peers) {
+      if (peer.draft.id !== draft.id) continue;
+      peer.draft = draft;
+      this.recheck(peer);
+    }
+  }
+
+  private recheck(peer: SocketPeer): void {
+    if (!can(peer.actor, 'draft.read', { draft: peer.draft })) {
+      peer.close(CloseCode.Forbidden, 'You no longer have access to this draft');
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => void this.attach(ws, draftId));
-  };
+    peer.room?.accessChanged(peer);
+  }
 
   /**
    * Closes every socket with 1001 so clients reconnect to the next server; a socket that does not
@@ -57,8 +115,22 @@ export class CollabSocketServer {
     await Promise.all(closing);
   }
 
-  private async attach(ws: WebSocket, draftId: string): Promise<void> {
-    const peer = new SocketPeer(ws, `p${this.nextPeerId++}`, this.maxBufferedBytes);
+  private async attach(ws: WebSocket, draftId: string, user: UserRecord | undefined): Promise<void> {
+    const id = `p${this.nextPeerId++}`;
+    const actor = actorOf(user);
+    let draft: DraftRecord | undefined;
+    try {
+      draft = DRAFT_ID_PATTERN.test(draftId) ? await this.deps.drafts.readable(actor, draftId) : undefined;
+    } catch (error) {
+      if (!(error instanceof ServiceError)) this.logger.error({ err: error }, 'could not look up a draft');
+    }
+    // A private draft answers exactly like a missing one, so its existence does not leak.
+    if (!draft) return void ws.close(CloseCode.DraftNotFound, closeReason(`There is no draft "${draftId}"`));
+    const peer = new SocketPeer(ws, id, this.deps.maxBufferedBytes ?? Limits.maxBufferedBytes, {
+      actor,
+      draft,
+      presence: presenceOf(actor, user, id),
+    });
     const log = this.logger.child({ draftId, peer: peer.id });
     // Frames that arrive while the room loads are kept, in order, and handled once it is ready.
     const early: Uint8Array[] = [];
@@ -79,18 +151,23 @@ export class CollabSocketServer {
 
     let loaded: Room | undefined;
     try {
-      loaded = DRAFT_ID_PATTERN.test(draftId) ? await this.registry.acquire(draftId) : undefined;
+      loaded = await this.deps.registry.acquire(draftId);
     } catch (error) {
       log.error({ err: error }, 'could not load draft');
       return peer.close(CloseCode.ServerError, 'The draft could not be loaded; try again later');
     }
     if (!loaded) return peer.close(CloseCode.DraftNotFound, `There is no draft "${draftId}"`);
     // The client left while the draft loaded: without a join, no leave would ever unload it.
-    if (ws.readyState !== WebSocket.OPEN) return this.registry.release(loaded);
+    if (ws.readyState !== WebSocket.OPEN) return this.deps.registry.release(loaded);
 
     room = loaded;
+    peer.room = loaded;
+    this.peers.add(peer);
     room.join(peer);
-    ws.on('close', () => loaded.leave(peer));
+    ws.on('close', () => {
+      this.peers.delete(peer);
+      loaded.leave(peer);
+    });
     for (const bytes of early.splice(0)) this.deliver(loaded, peer, bytes, log);
   }
 
@@ -123,6 +200,19 @@ export class CollabSocketServer {
   }
 }
 
+function refuseUpgrade(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** What others see of a socket's person: set by the server from the session, never by the client. */
+function presenceOf(actor: Actor, user: UserRecord | undefined, peerId: string): PresenceIdentity {
+  return {
+    name: user?.name ?? '',
+    role: actor.role,
+    color: colorFor(user?.id ?? peerId),
+  };
+}
+
 /** `/collab/<draftId>` (with an optional query string) → draftId; anything else → undefined. */
 export function parseCollabPath(url: string): string | undefined {
   const pathname = url.split('?')[0] ?? '';
@@ -139,16 +229,35 @@ export function parseCollabPath(url: string): string | undefined {
 
 const peersBySocket = new WeakMap<WebSocket, SocketPeer>();
 
+interface PeerIdentity {
+  actor: Actor;
+  draft: DraftRecord;
+  presence: PresenceIdentity;
+}
+
 class SocketPeer implements Peer {
   alive = true;
   closed = false;
+  room: Room | undefined;
+  actor: Actor;
+  draft: DraftRecord;
+  presence: PresenceIdentity;
 
   constructor(
     private readonly ws: WebSocket,
     readonly id: string,
     private readonly maxBufferedBytes: number,
+    identity: PeerIdentity,
   ) {
+    this.actor = identity.actor;
+    this.draft = identity.draft;
+    this.presence = identity.presence;
     peersBySocket.set(ws, this);
+  }
+
+  /** Asked afresh at every update, so a role or window change applies to the next keystroke. */
+  get canWrite(): boolean {
+    return can(this.actor, 'draft.edit', { draft: this.draft });
   }
 
   static of(ws: WebSocket): SocketPeer | undefined {

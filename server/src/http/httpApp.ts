@@ -1,41 +1,82 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { ErrorCode, errorEnvelope } from '../../../shared/errors.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { AccountService } from '../accounts/accountService.ts';
+import type { DraftService } from '../drafts/draftService.ts';
+import { adminRoutes } from './adminRoutes.ts';
+import { authRoutes } from './authRoutes.ts';
+import { draftRoutes } from './draftRoutes.ts';
+import { errorHandler } from './errors.ts';
+import { originAllowed } from './origin.ts';
+import { identify, locals } from './session.ts';
 
 export interface HttpDeps {
-  storage: Storage;
+  accounts: AccountService;
+  drafts: DraftService;
   logger: Logger;
   /** Folder of the built client; served with a fallback to index.html for client routes. */
   clientDir: string;
   version: string;
+  /** Origins besides our own that may send state-changing requests and open sockets. */
+  allowedOrigins: readonly string[];
+  /** Express's `trust proxy` setting: true behind a reverse proxy that sets X-Forwarded-*. */
+  trustProxy: boolean;
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** The Express application: the JSON API under /api, the built client everywhere else. */
-export function createHttpApp({ storage, logger, clientDir, version }: HttpDeps): express.Express {
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const { accounts, drafts, logger, clientDir, version, allowedOrigins } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // ProseMirror decorations (other people's selections) set style attributes.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'connect-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          // Same-origin only: the CSP default's `upgrade-insecure-requests` would break plain-http installs.
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+
+  // Cross-site request forgery: refuse state changes that a browser says come from another site.
+  // Sec-Fetch-Site first (modern browsers), else Origin; scripts send neither and need only the cookie.
+  app.use('/api', (req, res, next) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const site = req.get('sec-fetch-site');
+    const crossSite = site ? site !== 'same-origin' && site !== 'none' : false;
+    if (crossSite || !originAllowed(req.get('origin'), req.get('host'), allowedOrigins)) {
+      res
+        .status(403)
+        .json(errorEnvelope(ErrorCode.CrossSite, 'Requests from other sites may not change anything here.'));
+      return;
+    }
+    next();
+  });
+
+  app.use('/api', express.json({ limit: '64kb' }));
+  app.use('/api', async (req, res, next) => {
+    Object.assign(res.locals, await identify(accounts, req));
+    next();
+  });
 
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok', version, uptimeSeconds: Math.round(process.uptime()) });
   });
-
-  app.get('/api/drafts', async (_req, res) => {
-    const drafts = await storage.listDrafts();
-    drafts.sort((a, b) => a.title.localeCompare(b.title));
-    res.json(drafts);
-  });
-
-  app.get('/api/drafts/:draftId', async (req, res) => {
-    const draft = await storage.getDraft(req.params.draftId);
-    if (!draft) {
-      res.status(404).json(errorEnvelope(ErrorCode.NotFound, `There is no draft "${req.params.draftId}"`));
-      return;
-    }
-    res.json(draft);
-  });
+  app.use('/api', authRoutes(accounts));
+  app.use('/api', adminRoutes(accounts));
+  app.use('/api', draftRoutes(drafts));
 
   app.use('/api', (req, res) => {
     res.status(404).json(errorEnvelope(ErrorCode.NotFound, `No API endpoint ${req.method} ${req.path}`));
@@ -56,12 +97,6 @@ export function createHttpApp({ storage, logger, clientDir, version }: HttpDeps)
     res.sendFile(indexHtml);
   });
 
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = (error as { status?: number }).status ?? 500;
-    if (status >= 500) logger.error({ err: error }, 'request failed');
-    const code = status >= 500 ? ErrorCode.Internal : ErrorCode.BadRequest;
-    res.status(status).json(errorEnvelope(code, status >= 500 ? 'Internal server error' : String(error)));
-  });
-
+  app.use(errorHandler(logger));
   return app;
 }

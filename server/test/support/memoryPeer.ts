@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { MessageType } from '../../../shared/protocol.ts';
-import type { Peer } from '../../src/collab/peer.ts';
+import type { Peer, PresenceIdentity } from '../../src/collab/peer.ts';
 import type { Room } from '../../src/collab/room.ts';
 
 /**
@@ -21,12 +21,16 @@ export class MemoryClient implements Peer {
   /** Every message the room ever sent to this client. */
   readonly received: Uint8Array[] = [];
   closedWith: { code: number; reason: string } | undefined;
+  /** Flip to false to make this client a read-only reader (then call room.accessChanged). */
+  canWrite = true;
+  presence: PresenceIdentity;
   private connected = false;
 
   constructor(
     readonly room: Room,
     readonly id: string,
   ) {
+    this.presence = { name: `Person ${id}`, role: 'taskforce', color: '#175cd3' };
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === this || !this.connected) return;

@@ -1,0 +1,66 @@
+import { windowState } from '../../../shared/consultation.ts';
+import type { DraftSettings, DraftView } from '../../../shared/drafts.ts';
+import { ErrorCode } from '../../../shared/errors.ts';
+import { can } from '../../../shared/permissions.ts';
+import type { Actor } from '../../../shared/roles.ts';
+import { ServiceError } from '../serviceError.ts';
+import type { DraftRecord, Storage } from '../storage/storage.ts';
+
+/** Which drafts someone may see, and their settings. */
+export class DraftService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly now: () => Date = () => new Date(),
+    /** Told when a draft's visibility or window changes, so open sockets can follow. */
+    private readonly onSettingsChanged?: (draft: DraftRecord) => void,
+  ) {}
+
+  async list(actor: Actor): Promise<DraftView[]> {
+    const drafts = await this.storage.listDrafts();
+    return drafts
+      .filter((draft) => can(actor, 'draft.read', { draft }))
+      .sort((a, b) => a.title.localeCompare(b.title))
+      .map((draft) => this.view(draft, actor));
+  }
+
+  /** The draft as `actor` may see it; a draft they may not read is "not found", never "forbidden". */
+  async get(actor: Actor, draftId: string): Promise<DraftView> {
+    return this.view(await this.readable(actor, draftId), actor);
+  }
+
+  async readable(actor: Actor, draftId: string): Promise<DraftRecord> {
+    const draft = await this.storage.getDraft(draftId);
+    if (!draft || !can(actor, 'draft.read', { draft })) {
+      throw new ServiceError(ErrorCode.NotFound, `There is no draft "${draftId}".`);
+    }
+    return draft;
+  }
+
+  async configure(actor: Actor, draftId: string, settings: DraftSettings): Promise<DraftView> {
+    const draft = await this.readable(actor, draftId);
+    if (!can(actor, 'draft.configure', { draft })) {
+      throw new ServiceError(
+        actor.userId ? ErrorCode.Forbidden : ErrorCode.Unauthenticated,
+        'Only an admin can change a draft’s visibility and consultation window.',
+      );
+    }
+    const updated = await this.storage.updateDraft(draftId, settings);
+    this.onSettingsChanged?.(updated);
+    return this.view(updated, actor);
+  }
+
+  private view(draft: DraftRecord, actor: Actor): DraftView {
+    const now = this.now();
+    const resource = { draft, ownerId: actor.userId };
+    return {
+      ...draft,
+      windowState: windowState(draft.window, now),
+      permissions: {
+        edit: can(actor, 'draft.edit', resource, now),
+        comment: can(actor, 'comment.create', resource, now),
+        suggest: can(actor, 'suggestion.create', resource, now),
+        configure: can(actor, 'draft.configure', resource, now),
+      },
+    };
+  }
+}

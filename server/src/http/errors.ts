@@ -1,0 +1,70 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { ErrorCode, errorEnvelope } from '../../../shared/errors.ts';
+import { ServiceError } from '../serviceError.ts';
+
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.BadRequest]: 400,
+  [ErrorCode.Validation]: 400,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.InvalidCredentials]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.ConsultationClosed]: 403,
+  [ErrorCode.CrossSite]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.EmailTaken]: 409,
+  [ErrorCode.LastAdmin]: 409,
+  [ErrorCode.InviteInvalid]: 410,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.Internal]: 500,
+  [ErrorCode.ClientNotBuilt]: 503,
+};
+
+/** A request body that does not match its schema, with the offending fields. */
+export class ValidationError extends Error {
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super('The request is not valid');
+  }
+}
+
+/** Validates a request body against `schema`, or throws a ValidationError naming each bad field. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) {
+    throw new ValidationError(
+      result.error.issues.map((issue) => ({
+        path: issue.path.join('.') || '(body)',
+        message: issue.message,
+      })),
+    );
+  }
+  return result.data;
+}
+
+export function sendError(res: Response, error: ServiceError): void {
+  if (error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  res.status(STATUS[error.code]).json(errorEnvelope(error.code, error.message));
+}
+
+/** The last middleware: every failure becomes the `{ error: { code, message } }` envelope. */
+export function errorHandler(logger: Logger) {
+  return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    if (error instanceof ServiceError) return sendError(res, error);
+    if (error instanceof ValidationError) {
+      const summary = error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+      res.status(400).json(errorEnvelope(ErrorCode.Validation, summary, error.issues));
+      return;
+    }
+    // Body-parser failures (malformed JSON, too large) carry a 4xx status and a safe message.
+    const status = (error as { status?: number }).status;
+    if (status && status >= 400 && status < 500) {
+      const message =
+        status === 413 ? 'The request body is too large.' : 'The request body is not valid JSON.';
+      res.status(status).json(errorEnvelope(ErrorCode.BadRequest, message));
+      return;
+    }
+    logger.error({ err: error }, 'request failed');
+    res.status(500).json(errorEnvelope(ErrorCode.Internal, 'Internal server error'));
+  };
+}
