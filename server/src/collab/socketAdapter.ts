@@ -50,11 +50,15 @@ export class CollabSocketServer {
   /** Hook for the HTTP server's `upgrade` event. Answers 404 for paths that are not ours. */
   handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const draftId = parseCollabPath(request.url ?? '');
-    if (draftId === undefined) return refuseUpgrade(socket, '404 Not Found');
+    if (draftId === undefined) {
+      refuseUpgrade(socket, '404 Not Found');
+      return;
+    }
     // Cross-site WebSocket hijacking: a page on another site could open a socket with the
     // visitor's cookie, so foreign origins are refused before the upgrade.
     if (!originAllowed(request.headers.origin, request.headers.host, this.deps.allowedOrigins)) {
-      return refuseUpgrade(socket, '403 Forbidden');
+      refuseUpgrade(socket, '403 Forbidden');
+      return;
     }
     identify(this.deps.accounts, request).then(
       ({ user }) => {

@@ -11,7 +11,7 @@ import { authRoutes } from './authRoutes.ts';
 import { draftRoutes } from './draftRoutes.ts';
 import { errorHandler } from './errors.ts';
 import { originAllowed } from './origin.ts';
-import { identify, locals } from './session.ts';
+import { identify } from './session.ts';
 
 export interface HttpDeps {
   accounts: AccountService;
