@@ -50,7 +50,10 @@ export function sendError(res: Response, error: ServiceError): void {
 /** The last middleware: every failure becomes the `{ error: { code, message } }` envelope. */
 export function errorHandler(logger: Logger) {
   return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-    if (error instanceof ServiceError) return sendError(res, error);
+    if (error instanceof ServiceError) {
+      sendError(res, error);
+      return;
+    }
     if (error instanceof ValidationError) {
       const summary = error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
       res.status(400).json(errorEnvelope(ErrorCode.Validation, summary, error.issues));
