@@ -33,33 +33,61 @@ We want open, accountable institutions.
 Comment on any passage before the end of February.
 `;
 
+export const ADMIN = { email: 'ada@example.org', password: 'admin-password-123', name: 'Administrator' };
+export const PASSWORD = 'a-long-enough-password';
+
 export interface Actor {
   name: string;
+  email: string;
   context: BrowserContext;
   draft: DraftPageObject;
 }
 
+type ServerHandle = ServerProcess & { dataDir: string; draftId: string; restart(): Promise<void> };
+
 interface Fixtures {
-  /** A real server on its own data directory, with one fixture draft. */
-  server: ServerProcess & { dataDir: string; draftId: string; restart(): Promise<void> };
-  /** Alice, a stakeholder, in her own browser context. */
+  /** A real server on its own data directory, with one fixture draft and an admin account. */
+  server: ServerHandle;
+  /** Alice, a stakeholder (signed up by herself), in her own browser context. */
   alice: Actor;
-  /** Tom, of the task force, in his own browser context. */
+  /** Tom, of the task force (joined through an invite), in his own browser context. */
   tom: Actor;
+  /** Tina, also of the task force. */
+  tina: Actor;
+  /** Ada, the admin created at first start. */
+  ada: Actor;
+  /** Someone who is not signed in. */
+  visitor: Actor;
 }
 
 let counter = 0;
 
-async function makeActor(browser: Browser, name: string, baseURL: string, draftId: string): Promise<Actor> {
-  const context = await browser.newContext({ baseURL, locale: 'en-GB' });
-  // Each actor introduces themselves before the app loads, as they would by typing their name.
-  await context.addInitScript((userName) => {
-    if (!localStorage.getItem('margins.user')) {
-      localStorage.setItem('margins.user', JSON.stringify({ name: userName, color: '#175cd3' }));
-    }
-  }, name);
+async function newActor(browser: Browser, server: ServerHandle, name: string, email: string): Promise<Actor> {
+  const context = await browser.newContext({ baseURL: server.url, locale: 'en-GB' });
   const page = await context.newPage();
-  return { name, context, draft: new DraftPageObject(page, draftId) };
+  return { name, email, context, draft: new DraftPageObject(page, server.draftId) };
+}
+
+/** Signs `actor` in through the API, which shares its cookie with the actor's browser context. */
+async function signIn(actor: Actor, password: string): Promise<void> {
+  const response = await actor.context.request.post('/api/auth/login', {
+    data: { email: actor.email, password },
+  });
+  if (!response.ok()) throw new Error(`sign-in of ${actor.email} failed: ${await response.text()}`);
+}
+
+/** Creates a task-force account the way it happens for real: an admin's invite, accepted. */
+async function joinTaskForce(browser: Browser, server: ServerHandle, actor: Actor): Promise<void> {
+  const admin = await browser.newContext({ baseURL: server.url });
+  await admin.request.post('/api/auth/login', { data: { email: ADMIN.email, password: ADMIN.password } });
+  const invite = await admin.request.post('/api/admin/invites', { data: { role: 'taskforce' } });
+  const { path: invitePath } = (await invite.json()) as { path: string };
+  await admin.close();
+  const token = invitePath.split('/').pop();
+  const accepted = await actor.context.request.post(`/api/invites/${token}/accept`, {
+    data: { name: actor.name, email: actor.email, password: PASSWORD },
+  });
+  if (!accepted.ok()) throw new Error(`invite for ${actor.email} failed: ${await accepted.text()}`);
 }
 
 export const test = base.extend<Fixtures>({
@@ -69,9 +97,10 @@ export const test = base.extend<Fixtures>({
     const draftsDir = tempDir('margins-e2e-drafts-');
     writeFileSync(path.join(draftsDir, `${draftId}.md`), FIXTURE_MARKDOWN);
     const dataDir = tempDir('margins-e2e-data-');
-    let current = await spawnServer({ dataDir, draftsDir });
+    const env = { MARGINS_ADMIN_EMAIL: ADMIN.email, MARGINS_ADMIN_PASSWORD: ADMIN.password };
+    let current = await spawnServer({ dataDir, draftsDir, env });
     const port = current.port;
-    const handle = {
+    const handle: ServerHandle = {
       get url() {
         return current.url;
       },
@@ -87,19 +116,47 @@ export const test = base.extend<Fixtures>({
       draftId,
       restart: async () => {
         await current.stop('SIGTERM');
-        current = await spawnServer({ dataDir, draftsDir, port });
+        current = await spawnServer({ dataDir, draftsDir, port, env });
       },
     };
     await use(handle);
     await current.stop('SIGTERM');
   },
   alice: async ({ browser, server }, use) => {
-    const actor = await makeActor(browser, 'Alice Martin', server.url, server.draftId);
+    const actor = await newActor(browser, server, 'Alice Martin', 'alice@example.org');
+    const response = await actor.context.request.post('/api/auth/register', {
+      data: {
+        name: actor.name,
+        email: actor.email,
+        password: PASSWORD,
+        organisation: 'Open Data Collective',
+        sector: 'civil-society',
+      },
+    });
+    if (!response.ok()) throw new Error(`sign-up failed: ${await response.text()}`);
     await use(actor);
     await actor.context.close();
   },
   tom: async ({ browser, server }, use) => {
-    const actor = await makeActor(browser, 'Tom Okafor', server.url, server.draftId);
+    const actor = await newActor(browser, server, 'Tom Okafor', 'tom@example.org');
+    await joinTaskForce(browser, server, actor);
+    await use(actor);
+    await actor.context.close();
+  },
+  tina: async ({ browser, server }, use) => {
+    const actor = await newActor(browser, server, 'Tina Ruiz', 'tina@example.org');
+    await joinTaskForce(browser, server, actor);
+    await use(actor);
+    await actor.context.close();
+  },
+  ada: async ({ browser, server }, use) => {
+    const actor = await newActor(browser, server, ADMIN.name, ADMIN.email);
+    await signIn(actor, ADMIN.password);
+    await use(actor);
+    await actor.context.close();
+  },
+  visitor: async ({ browser, server }, use) => {
+    const actor = await newActor(browser, server, '', '');
     await use(actor);
     await actor.context.close();
   },

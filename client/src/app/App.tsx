@@ -1,15 +1,21 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch } from 'wouter';
+import { AdminPage } from '../admin/AdminPage.tsx';
 import { DraftListPage } from '../drafts/DraftListPage.tsx';
 import { DraftPage } from '../editor/DraftPage.tsx';
+import { InvitePage } from '../session/InvitePage.tsx';
+import { SessionProvider } from '../session/SessionProvider.tsx';
+import { SignInPage } from '../session/SignInPage.tsx';
+import { SignUpPage } from '../session/SignUpPage.tsx';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
+import { UserMenu } from './UserMenu.tsx';
 
-/** The shell: a header with the name and the language switcher, and the two pages. */
+/** The shell: a header with the name, the account menu and the language switcher, and the pages. */
 export function App() {
   const { t } = useTranslation();
   return (
-    <>
+    <SessionProvider>
       <a href="#content" className="skip-link">
         {t('app.skipToContent')}
       </a>
@@ -19,23 +25,46 @@ export function App() {
           <span className="brand-name">{t('app.name')}</span>
           <span className="brand-tagline">{t('app.tagline')}</span>
         </Link>
-        <LanguageSwitcher />
+        <div className="header-tools">
+          <UserMenu />
+          <LanguageSwitcher />
+        </div>
       </header>
       <Switch>
         <Route path="/d/:draftId">{(params) => <DraftPage draftId={params.draftId} />}</Route>
+        <Route path="/signin">
+          <Title name={t('auth.signInTitle')} />
+          <SignInPage />
+        </Route>
+        <Route path="/signup">
+          <Title name={t('auth.signUpTitle')} />
+          <SignUpPage />
+        </Route>
+        <Route path="/invite/:token">
+          {(params) => (
+            <>
+              <Title name={t('auth.inviteTitle')} />
+              <InvitePage token={params.token} />
+            </>
+          )}
+        </Route>
+        <Route path="/admin">
+          <Title name={t('admin.title')} />
+          <AdminPage />
+        </Route>
         <Route>
-          <HomeTitle />
+          <Title name={t('drafts.heading')} />
           <DraftListPage />
         </Route>
       </Switch>
-    </>
+    </SessionProvider>
   );
 }
 
-function HomeTitle() {
+function Title({ name }: { name: string }) {
   const { t } = useTranslation();
   useEffect(() => {
-    document.title = `${t('drafts.heading')} · ${t('app.name')}`;
-  }, [t]);
+    document.title = `${name} · ${t('app.name')}`;
+  }, [name, t]);
   return null;
 }

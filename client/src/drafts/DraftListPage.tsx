@@ -1,23 +1,28 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import type { DraftSummary } from '../../../shared/drafts.ts';
-import { fetchDrafts } from './api.ts';
+import type { DraftView } from '../../../shared/drafts.ts';
+import { fetchDrafts } from '../api/drafts.ts';
+import { WindowStatus } from '../editor/WindowStatus.tsx';
+import { useSession } from '../session/SessionProvider.tsx';
 
-type State = { kind: 'loading' } | { kind: 'failed' } | { kind: 'ready'; drafts: DraftSummary[] };
+type State = { kind: 'loading' } | { kind: 'failed' } | { kind: 'ready'; drafts: DraftView[] };
 
 /** The home page: every draft, with its language and when it last changed. */
 export function DraftListPage() {
   const { t, i18n } = useTranslation();
   const [state, setState] = useState<State>({ kind: 'loading' });
 
+  const { user } = useSession();
+  const userId = user?.id;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: signing in or out changes which drafts one may see.
   const load = useCallback(() => {
     setState({ kind: 'loading' });
     fetchDrafts().then(
       (drafts) => setState({ kind: 'ready', drafts }),
       () => setState({ kind: 'failed' }),
     );
-  }, []);
+  }, [userId]);
   useEffect(load, [load]);
 
   const languageName = (code: string) =>
@@ -45,10 +50,17 @@ export function DraftListPage() {
               <h2 className="draft-card-title" lang={draft.language}>
                 <Link href={`/d/${draft.id}`}>{draft.title}</Link>
               </h2>
+              <WindowStatus draft={draft} />
               <p className="draft-card-meta">
                 <span>{t('drafts.languageOf', { language: languageName(draft.language) })}</span>
                 <span aria-hidden="true"> · </span>
                 <span>{t('drafts.updated', { date: dateFormat.format(new Date(draft.updatedAt)) })}</span>
+                {draft.visibility === 'private' && (
+                  <>
+                    <span aria-hidden="true"> · </span>
+                    <span className="role-tag">{t('admin.private')}</span>
+                  </>
+                )}
               </p>
             </li>
           ))}

@@ -6,25 +6,48 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { contentExtensions } from '../../../shared/editorExtensions.ts';
-import type { LocalUser } from '../identity/localUser.ts';
 import type { CollaborationSession } from './useCollaborationSession.ts';
+
+export interface CaretUser {
+  name: string;
+  color: string;
+  role: string;
+}
 
 interface Props {
   session: CollaborationSession;
-  user: LocalUser;
+  user: CaretUser;
+  editable: boolean;
   language: string;
   onReady: (editor: Editor | null) => void;
 }
 
 /** The TipTap editor bound to the draft's shared Yjs document, with everyone's carets. */
-export function DraftEditor({ session, user, language, onReady }: Props) {
+export function DraftEditor({ session, user, editable, language, onReady }: Props) {
   const { t } = useTranslation();
+  const visitor = t('presence.visitor');
   const editor = useEditor(
     {
+      editable,
       extensions: [
         ...contentExtensions(),
         Collaboration.configure({ document: session.doc, field: CONTENT_FIELD }),
-        CollaborationCaret.configure({ provider: session.provider, user }),
+        CollaborationCaret.configure({
+          provider: session.provider,
+          user,
+          // Names come from the server (signed-in people); visitors have none and get a label.
+          render: (caretUser: { name?: string; color?: string }) => {
+            const caret = document.createElement('span');
+            caret.classList.add('collaboration-carets__caret');
+            caret.style.borderColor = caretUser.color ?? '#475467';
+            const label = document.createElement('div');
+            label.classList.add('collaboration-carets__label');
+            label.style.backgroundColor = caretUser.color ?? '#475467';
+            label.textContent = caretUser.name || visitor;
+            caret.append(label);
+            return caret;
+          },
+        }),
       ],
       editorProps: {
         attributes: {
@@ -32,6 +55,7 @@ export function DraftEditor({ session, user, language, onReady }: Props) {
           lang: language,
           'aria-label': t('draft.editorLabel'),
           'aria-multiline': 'true',
+          'aria-readonly': String(!editable),
           role: 'textbox',
         },
       },
@@ -44,10 +68,16 @@ export function DraftEditor({ session, user, language, onReady }: Props) {
     return () => onReady(null);
   }, [editor, onReady]);
 
-  // Renaming yourself updates the label on your caret for everyone.
   useEffect(() => {
-    editor?.commands.updateUser({ name: user.name, color: user.color });
-  }, [editor, user.name, user.color]);
+    if (editor && editor.isEditable !== editable) {
+      editor.setEditable(editable);
+      editor.view.dom.setAttribute('aria-readonly', String(!editable));
+    }
+  }, [editor, editable]);
+
+  useEffect(() => {
+    editor?.commands.updateUser({ name: user.name, color: user.color, role: user.role });
+  }, [editor, user.name, user.color, user.role]);
 
   return <EditorContent editor={editor} className="editor" />;
 }

@@ -2,50 +2,58 @@ import type { Editor } from '@tiptap/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import type { DraftSummary } from '../../../shared/drafts.ts';
+import type { DraftView } from '../../../shared/drafts.ts';
 import { CloseCode } from '../../../shared/protocol.ts';
-import { fetchDraft, NotFoundError } from '../drafts/api.ts';
-import { type LocalUser, loadLocalUser, saveLocalUser } from '../identity/localUser.ts';
+import { fetchDraft } from '../api/drafts.ts';
+import { ApiError } from '../api/http.ts';
+import { useSession } from '../session/SessionProvider.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { DraftEditor } from './DraftEditor.tsx';
 import { Outline } from './Outline.tsx';
 import { PresenceList, PresenceSummary } from './PresenceList.tsx';
 import { useCollaborationSession } from './useCollaborationSession.ts';
 import { usePresence } from './usePresence.ts';
+import { WindowStatus } from './WindowStatus.tsx';
 
 type DraftState =
   | { kind: 'loading' }
   | { kind: 'missing' }
   | { kind: 'failed' }
-  | { kind: 'ready'; draft: DraftSummary };
+  | { kind: 'ready'; draft: DraftView };
 
 /** One draft: outline on the left, the live text in the middle, the margin on the right. */
 export function DraftPage({ draftId }: { draftId: string }) {
   const { t } = useTranslation();
+  const { user } = useSession();
   const [draft, setDraft] = useState<DraftState>({ kind: 'loading' });
+  const identity = user === undefined ? undefined : (user?.id ?? 'visitor');
 
+  // Fetched again when the person changes: what they may do comes with the draft.
   useEffect(() => {
+    if (identity === undefined) return;
     let current = true;
-    setDraft({ kind: 'loading' });
     fetchDraft(draftId).then(
       (found) => current && setDraft({ kind: 'ready', draft: found }),
       (error: unknown) =>
-        current && setDraft({ kind: error instanceof NotFoundError ? 'missing' : 'failed' }),
+        current &&
+        setDraft({ kind: error instanceof ApiError && error.status === 404 ? 'missing' : 'failed' }),
     );
     return () => {
       current = false;
     };
-  }, [draftId]);
+  }, [draftId, identity]);
 
   useEffect(() => {
     if (draft.kind === 'ready') document.title = `${draft.draft.title} · ${t('app.name')}`;
   }, [draft, t]);
 
-  if (draft.kind === 'ready') return <LiveDraft draft={draft.draft} />;
+  if (draft.kind === 'ready' && identity !== undefined) {
+    return <LiveDraft key={identity} draft={draft.draft} identity={identity} />;
+  }
   return (
     <main id="content" className="page page-narrow">
       {draft.kind === 'loading' && <p role="status">{t('draft.loading')}</p>}
-      {draft.kind !== 'loading' && (
+      {(draft.kind === 'missing' || draft.kind === 'failed') && (
         <div role="alert" className="notice notice-error">
           <p>{draft.kind === 'missing' ? t('draft.notFound') : t('draft.loadFailed')}</p>
         </div>
@@ -62,27 +70,24 @@ function wideScreen(): boolean {
   return window.matchMedia('(min-width: 761px)').matches;
 }
 
-function LiveDraft({ draft }: { draft: DraftSummary }) {
+function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) {
   const { t } = useTranslation();
-  const { session, connection, synced, refusedWith } = useCollaborationSession(draft.id);
+  const { user } = useSession();
+  const { session, connection, synced, refusedWith, readOnly } = useCollaborationSession(draft.id, identity);
   const participants = usePresence(session?.provider);
   const [editor, setEditor] = useState<Editor | null>(null);
-  const [user, setUser] = useState<LocalUser>(() =>
-    loadLocalUser((number) => t('presence.guest', { number: String(number) })),
-  );
-
-  const rename = (name: string) => {
-    const next = { ...user, name };
-    setUser(next);
-    if (name.trim()) saveLocalUser(next);
+  const editable = draft.permissions.edit && !readOnly;
+  const caretUser = {
+    name: user?.name ?? '',
+    color: user?.color ?? '#667085',
+    role: user?.role ?? 'visitor',
   };
-  const shownUser = { ...user, name: user.name.trim() || t('presence.guest', { number: '' }).trim() };
 
-  if (refusedWith === CloseCode.DraftNotFound) {
+  if (refusedWith === CloseCode.DraftNotFound || refusedWith === CloseCode.Forbidden) {
     return (
       <main id="content" className="page page-narrow">
         <div role="alert" className="notice notice-error">
-          <p>{t('draft.notFound')}</p>
+          <p>{refusedWith === CloseCode.Forbidden ? t('draft.noLongerAllowed') : t('draft.notFound')}</p>
         </div>
         <Link href="/">{t('draft.backToList')}</Link>
       </main>
@@ -107,6 +112,10 @@ function LiveDraft({ draft }: { draft: DraftSummary }) {
         </details>
       </nav>
       <main id="content" className="document" aria-busy={!synced}>
+        <div className="document-status">
+          <WindowStatus draft={draft} />
+          {!editable && <AccessNote signedIn={Boolean(user)} />}
+        </div>
         {refusedWith !== undefined && (
           <div role="alert" className="notice notice-error document-notice">
             <p>{t('connection.refused')}</p>
@@ -121,13 +130,37 @@ function LiveDraft({ draft }: { draft: DraftSummary }) {
           </p>
         )}
         {session && (
-          <DraftEditor session={session} user={shownUser} language={draft.language} onReady={setEditor} />
+          <DraftEditor
+            session={session}
+            user={caretUser}
+            editable={editable}
+            language={draft.language}
+            onReady={setEditor}
+          />
         )}
       </main>
       <aside className="margin" aria-label={t('draft.marginLabel')}>
-        <PresenceList participants={participants} user={user} onRename={rename} />
+        <PresenceList participants={participants} />
         <p className="margin-placeholder">{t('draft.marginPlaceholder')}</p>
       </aside>
     </div>
+  );
+}
+
+function AccessNote({ signedIn }: { signedIn: boolean }) {
+  const { t } = useTranslation();
+  if (signedIn)
+    return (
+      <p className="access-note" data-testid="access-note">
+        {t('access.readOnly')}
+      </p>
+    );
+  return (
+    <p className="access-note" data-testid="access-note">
+      {t('access.visitor')}{' '}
+      <Link href={`/signin?next=${encodeURIComponent(window.location.pathname)}`}>{t('nav.signIn')}</Link>
+      {' · '}
+      <Link href={`/signup?next=${encodeURIComponent(window.location.pathname)}`}>{t('nav.signUp')}</Link>
+    </p>
   );
 }

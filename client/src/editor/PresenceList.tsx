@@ -1,45 +1,33 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type LocalUser, MAX_NAME_LENGTH } from '../identity/localUser.ts';
 import type { Participant } from './usePresence.ts';
 
-interface Props {
-  participants: Participant[];
-  user: LocalUser;
-  onRename: (name: string) => void;
-}
-
-/** Who is here, with their caret colour, and a field to change the name others see for you. */
-export function PresenceList({ participants, user, onRename }: Props) {
+/** Who is here, with their caret colour and role. Names are set by the server from each session. */
+export function PresenceList({ participants }: { participants: Participant[] }) {
   const { t } = useTranslation();
-  const nameId = useId();
+  const headingId = useId();
   return (
-    <section className="presence" aria-labelledby={`${nameId}-heading`}>
-      <h2 id={`${nameId}-heading`} className="panel-heading">
+    <section className="presence" aria-labelledby={headingId}>
+      <h2 id={headingId} className="panel-heading">
         {t('presence.heading')}{' '}
         <span className="presence-count">{t('presence.count', { count: participants.length })}</span>
       </h2>
       <ul className="presence-list" data-testid="presence-list">
-        {participants.map((person) => (
-          <li key={person.clientId} className="presence-person">
-            <span className="presence-swatch" style={{ backgroundColor: person.color }} aria-hidden="true">
-              {initials(person.name)}
-            </span>
-            <span>{person.isSelf ? t('presence.you', { name: person.name }) : person.name}</span>
-          </li>
-        ))}
+        {participants.map((person) => {
+          const name = person.name || t('presence.visitor');
+          return (
+            <li key={person.clientId} className="presence-person">
+              <span className="presence-swatch" style={{ backgroundColor: person.color }} aria-hidden="true">
+                {initials(name)}
+              </span>
+              <span className="presence-name">{person.isSelf ? t('presence.you', { name }) : name}</span>
+              {person.role && person.role !== 'visitor' && person.role !== 'stakeholder' && (
+                <span className={`role-tag role-${person.role}`}>{t(`roles.${person.role}`)}</span>
+              )}
+            </li>
+          );
+        })}
       </ul>
-      <label className="field-label" htmlFor={nameId}>
-        {t('presence.yourName')}
-      </label>
-      <input
-        id={nameId}
-        className="text-input"
-        value={user.name}
-        maxLength={MAX_NAME_LENGTH}
-        autoComplete="name"
-        onChange={(event) => onRename(event.target.value)}
-      />
     </section>
   );
 }
@@ -58,11 +46,14 @@ export function PresenceSummary({ participants }: { participants: Participant[] 
   const { t } = useTranslation();
   const shown = participants.slice(0, 4);
   return (
-    <p className="presence-summary" title={participants.map((person) => person.name).join(', ')}>
+    <p
+      className="presence-summary"
+      title={participants.map((person) => person.name || t('presence.visitor')).join(', ')}
+    >
       <span className="presence-stack" aria-hidden="true">
         {shown.map((person) => (
           <span key={person.clientId} className="presence-swatch" style={{ backgroundColor: person.color }}>
-            {initials(person.name)}
+            {initials(person.name || t('presence.visitor'))}
           </span>
         ))}
       </span>

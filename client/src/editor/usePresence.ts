@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { WebsocketProvider } from 'y-websocket';
+import { ROLES, type Role } from '../../../shared/roles.ts';
 
 export interface Participant {
   clientId: number;
+  /** Empty for visitors. */
   name: string;
   color: string;
+  role: Role | undefined;
   isSelf: boolean;
 }
 
@@ -17,12 +20,16 @@ export function usePresence(provider: WebsocketProvider | undefined): Participan
     const read = () => {
       const list: Participant[] = [];
       for (const [clientId, state] of awareness.getStates()) {
-        const user = (state as { user?: { name?: unknown; color?: unknown } }).user;
-        if (!user || typeof user.name !== 'string') continue;
+        const user = (state as { user?: { name?: unknown; color?: unknown; role?: unknown } }).user;
+        if (!user) continue;
         list.push({
           clientId,
-          name: user.name,
+          name: typeof user.name === 'string' ? user.name : '',
           color: typeof user.color === 'string' ? user.color : '#475467',
+          role:
+            typeof user.role === 'string' && ROLES.includes(user.role as Role)
+              ? (user.role as Role)
+              : undefined,
           isSelf: clientId === awareness.clientID,
         });
       }

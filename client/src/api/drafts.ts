@@ -1,0 +1,8 @@
+import type { DraftSettings, DraftView } from '../../../shared/drafts.ts';
+import { api } from './http.ts';
+
+export const fetchDrafts = () => api<DraftView[]>('GET', '/api/drafts');
+export const fetchDraft = (draftId: string) =>
+  api<DraftView>('GET', `/api/drafts/${encodeURIComponent(draftId)}`);
+export const configureDraft = (draftId: string, settings: DraftSettings) =>
+  api<DraftView>('PATCH', `/api/drafts/${encodeURIComponent(draftId)}`, settings);
