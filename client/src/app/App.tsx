@@ -25,10 +25,8 @@ export function App() {
           <span className="brand-name">{t('app.name')}</span>
           <span className="brand-tagline">{t('app.tagline')}</span>
         </Link>
-        <div className="header-tools">
-          <UserMenu />
-          <LanguageSwitcher />
-        </div>
+        <UserMenu />
+        <LanguageSwitcher />
       </header>
       <Switch>
         <Route path="/d/:draftId">{(params) => <DraftPage draftId={params.draftId} />}</Route>
