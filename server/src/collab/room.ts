@@ -84,13 +84,15 @@ export class Room {
       peer.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
     }
     // Our own sync step 1 asks the client for what it has and we lack (edits made offline). It
-    // waits a turn so that the client's step 1, usually already queued, is answered first.
+    // waits a turn so that the client's step 1, if already queued, is answered first. On a cold
+    // open it usually is not (the client has not even seen the upgrade yet), so this must not
+    // apply the stored state: that would make the client wait for our decoding before its own.
     setImmediate(() => {
       if (!this.peers.has(peer)) return;
-      this.applyStoredState();
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MessageType.Sync);
-      syncProtocol.writeSyncStep1(encoder, this.doc);
+      encoding.writeVarUint(encoder, SyncStep.Step1);
+      encoding.writeVarUint8Array(encoder, this.stateVector());
       peer.send(encoding.toUint8Array(encoder));
     });
   }
@@ -204,6 +206,11 @@ export class Room {
     encoding.writeVarUint(encoder, MessageType.Auth);
     authProtocol.writePermissionDenied(encoder, READ_ONLY_REASON);
     peer.send(encoding.toUint8Array(encoder));
+  }
+
+  /** Our state vector; while the stored state is unapplied, read from its bytes (far cheaper than applying them). */
+  private stateVector(): Uint8Array {
+    return this.unapplied ? Y.encodeStateVectorFromUpdate(this.unapplied) : Y.encodeStateVector(this.doc);
   }
 
   private applyStoredState(): void {
