@@ -61,7 +61,7 @@ export const Limits = {
   /** Sustained message rate per socket, and the burst allowed above it. */
   messagesPerSecond: 100,
   messageBurst: 400,
-  /** Bytes queued for one socket beyond which the server gives up on it (close 4408). */
+  /** Bytes queued for one socket beyond which the server gives up on it (close 4503, `CloseCode.TooSlow`). */
   maxBufferedBytes: 16 * 1024 * 1024,
   /** Interval of WebSocket pings; a socket that misses one is terminated. */
   heartbeatMs: 30_000,

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { colorFor } from '../../shared/auth.ts';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { CloseCode, Limits, MessageType } from '../../shared/protocol.ts';
 import type { SaverTiming } from '../src/collab/documentSaver.ts';
@@ -13,6 +14,7 @@ import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import { draftRecord, yjsStateWithText } from './storageContract.ts';
 import { type RawSocket, rawSocket, type StockClient, stockClient } from './support/collabClient.ts';
+import { type Identity, plainPasswords, signUpAs } from './support/identities.ts';
 import { eventually } from './support/retry.ts';
 import { tempDir } from './support/serverProcess.ts';
 
@@ -51,6 +53,7 @@ async function startServer(
     clientDir: path.join(dataDir, 'no-client-here'),
     saverTiming: options.saverTiming,
     maxBufferedBytes: options.maxBufferedBytes,
+    passwords: plainPasswords,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const running = { server, storage, port, dataDir, url: `http://127.0.0.1:${port}`, closed: false };
@@ -65,10 +68,16 @@ async function stopServer(running: Running): Promise<void> {
   await running.storage.close();
 }
 
-function client(running: Running, draftId = DRAFT): StockClient {
-  const created = stockClient(running.port, draftId);
+/** A client of `draftId`; with `as`, signed in as that person, else a visitor (read-only). */
+function client(running: Running, draftId = DRAFT, as?: Identity): StockClient {
+  const created = stockClient(running.port, draftId, { cookie: as?.cookie });
   clients.push(created);
   return created;
+}
+
+/** A client signed in as a new task-force member, who may edit the draft. */
+async function editor(running: Running, name: string, draftId = DRAFT): Promise<StockClient> {
+  return client(running, draftId, await signUpAs(running.server.accounts, 'taskforce', name));
 }
 
 function raw(running: Running, draftId = DRAFT): RawSocket {
@@ -101,8 +110,8 @@ afterEach(async () => {
 describe('collaboration with stock y-websocket clients', () => {
   it('brings two clients to the same text, starting from the stored draft', async () => {
     const running = await startServer();
-    const alice = client(running);
-    const tom = client(running);
+    const alice = await editor(running, 'Alice');
+    const tom = await editor(running, 'Tom');
     await synced(alice, tom);
 
     alice.write('Alice propose un amendement.');
@@ -118,21 +127,28 @@ describe('collaboration with stock y-websocket clients', () => {
 
   it('shows each client the other’s presence', async () => {
     const running = await startServer();
-    const alice = client(running);
-    const tom = client(running);
+    const aliceId = await signUpAs(running.server.accounts, 'stakeholder', 'Alice');
+    const tomId = await signUpAs(running.server.accounts, 'taskforce', 'Tom');
+    const alice = client(running, DRAFT, aliceId);
+    const tom = client(running, DRAFT, tomId);
+    // The server replaces whatever `user` a client claims with who its session says it is.
     alice.provider.awareness.setLocalStateField('user', { name: 'Alice' });
     tom.provider.awareness.setLocalStateField('user', { name: 'Tom' });
 
     await eventually(() => {
-      expect(alice.provider.awareness.getStates().get(tom.doc.clientID)).toEqual({ user: { name: 'Tom' } });
-      expect(tom.provider.awareness.getStates().get(alice.doc.clientID)).toEqual({ user: { name: 'Alice' } });
+      expect(alice.provider.awareness.getStates().get(tom.doc.clientID)).toEqual({
+        user: { name: 'Tom', role: 'taskforce', color: colorFor(tomId.user.id) },
+      });
+      expect(tom.provider.awareness.getStates().get(alice.doc.clientID)).toEqual({
+        user: { name: 'Alice', role: 'stakeholder', color: colorFor(aliceId.user.id) },
+      });
     });
   });
 
   it('merges what a client wrote offline with what others wrote meanwhile', async () => {
     const running = await startServer();
-    const alice = client(running);
-    const tom = client(running);
+    const alice = await editor(running, 'Alice');
+    const tom = await editor(running, 'Tom');
     await synced(alice, tom);
 
     alice.provider.disconnect();
@@ -212,7 +228,7 @@ describe('refusing what the server cannot serve', () => {
 
   it.each(malformedFrames)('closes only the socket that sent %s, with 4400', async (kind, frame) => {
     const running = await startServer();
-    const alice = client(running);
+    const alice = await editor(running, 'Alice');
     const tom = client(running);
     await synced(alice, tom);
     const dropped: number[] = [];
@@ -233,7 +249,7 @@ describe('refusing what the server cannot serve', () => {
 
   it('closes a socket that sends a frame over the size limit with 1009, and keeps serving', async () => {
     const running = await startServer();
-    const alice = client(running);
+    const alice = await editor(running, 'Alice');
     await synced(alice);
     const mallory = raw(running);
     await mallory.opened;
@@ -263,7 +279,7 @@ describe('refusing what the server cannot serve', () => {
 describe('clients that cannot keep up', () => {
   it('drops a socket that stops reading with 4503 instead of buffering for it, and serves the others', async () => {
     const running = await startServer({ maxBufferedBytes: 256 * 1024 });
-    const alice = client(running);
+    const alice = await editor(running, 'Alice');
     const tom = client(running);
     await synced(alice, tom);
     const sleeper = raw(running);
@@ -287,7 +303,7 @@ describe('keeping the drafts', () => {
     // Saves are held back for a minute: only the shutdown can write these edits in time.
     const slowSaves = { debounceMs: 60_000, maxWaitMs: 60_000, retryMs: 1000, maxRetryMs: 1000 };
     const first = await startServer({ saverTiming: slowSaves });
-    const alice = client(first);
+    const alice = await editor(first, 'Alice');
     const tom = client(first);
     await synced(alice, tom);
     const closeCodes: number[] = [];
@@ -308,7 +324,7 @@ describe('keeping the drafts', () => {
   it('saves and unloads a draft once its last client has left', async () => {
     const running = await startServer();
     const before = await running.storage.getDraft(DRAFT);
-    const alice = client(running);
+    const alice = await editor(running, 'Alice');
     const tom = client(running);
     await synced(alice, tom);
     alice.write('Saved when everybody left.');
@@ -364,7 +380,7 @@ describe('keeping the drafts', () => {
 
   it('loads the draft again for a client that comes after it was unloaded', async () => {
     const running = await startServer();
-    const alice = client(running);
+    const alice = await editor(running, 'Alice');
     await synced(alice);
     alice.write('Before the unload.');
     const room = await running.server.registry.acquire(DRAFT);

@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultWindow } from '../../shared/consultation.ts';
+import { draftSummarySchema } from '../../shared/drafts.ts';
 import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
 import type { Storage } from '../src/storage/storage.ts';
-import { describeStorageContract, draftRecord, yjsStateWithText } from './storageContract.ts';
+import { describeStorageContract, draftRecord, userRecord, yjsStateWithText } from './storageContract.ts';
 import { tempDir } from './support/serverProcess.ts';
 
 const dirs: string[] = [];
@@ -128,5 +130,88 @@ describe('LowdbStorage on disk', () => {
 
     expect(await readFile(path.join(dir, 'documents', 'untouched.json'), 'utf8')).toBe(untouchedBefore);
     await storage.close();
+  });
+});
+
+describe('LowdbStorage upgrading files of the previous version', () => {
+  /** A data directory as the version before accounts left it: drafts only, no settings. */
+  async function previousVersionDir(): Promise<{ dir: string; state: Uint8Array }> {
+    const dir = freshDir();
+    await mkdir(path.join(dir, 'documents'), { recursive: true });
+    const state = yjsStateWithText('Written before the upgrade');
+    await writeFile(
+      path.join(dir, 'margins.json'),
+      JSON.stringify({
+        formatVersion: 1,
+        drafts: [
+          {
+            id: 'old-draft',
+            title: 'Old draft',
+            language: 'fr',
+            createdAt: '2024-05-01T10:00:00.000Z',
+            updatedAt: '2024-05-03T10:00:00.000Z',
+          },
+        ],
+      }),
+    );
+    await writeFile(
+      path.join(dir, 'documents', 'old-draft.json'),
+      JSON.stringify({
+        draftId: 'old-draft',
+        state: Buffer.from(state).toString('base64'),
+        savedAt: '2024-05-03T10:00:00.000Z',
+      }),
+    );
+    return { dir, state };
+  }
+
+  it('makes old drafts public, open for the default window from their creation, keeping their text', async () => {
+    const { dir, state } = await previousVersionDir();
+
+    const storage = await LowdbStorage.open(dir);
+
+    const draft = await storage.getDraft('old-draft');
+    expect(draft).toEqual({
+      id: 'old-draft',
+      title: 'Old draft',
+      language: 'fr',
+      visibility: 'public',
+      window: defaultWindow(new Date('2024-05-01T10:00:00.000Z')),
+      createdAt: '2024-05-01T10:00:00.000Z',
+      updatedAt: '2024-05-03T10:00:00.000Z',
+    });
+    expect(draftSummarySchema.safeParse(draft).success).toBe(true);
+    expect(await storage.loadDocument('old-draft')).toEqual(state);
+    await storage.close();
+  });
+
+  it('starts with no people, sessions or invites, and keeps those added after the upgrade', async () => {
+    const { dir } = await previousVersionDir();
+    const storage = await LowdbStorage.open(dir);
+    expect(await storage.listUsers()).toEqual([]);
+    expect(await storage.listInvites()).toEqual([]);
+    expect(await storage.getSession('any')).toBeUndefined();
+
+    await storage.createUser(userRecord('alice'));
+    await storage.updateDraft('old-draft', { visibility: 'private' });
+    await storage.close();
+
+    const onDisk = JSON.parse(await readFile(path.join(dir, 'margins.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(onDisk).toMatchObject({
+      formatVersion: 1,
+      users: [expect.objectContaining({ id: 'alice' })],
+      sessions: [],
+      invites: [],
+      drafts: [
+        expect.objectContaining({ id: 'old-draft', visibility: 'private', window: expect.any(Object) }),
+      ],
+    });
+    const reopened = await LowdbStorage.open(dir);
+    expect(await reopened.getUser('alice')).toEqual(userRecord('alice'));
+    expect((await reopened.getDraft('old-draft'))?.visibility).toBe('private');
+    await reopened.close();
   });
 });

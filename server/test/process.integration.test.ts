@@ -6,11 +6,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
+import { signInOverHttp } from './support/identities.ts';
 import { eventually } from './support/retry.ts';
 import { runToExit, type ServerProcess, spawnServer, tempDir } from './support/serverProcess.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const DRAFT = 'estrategia-abierta';
+/** The first admin, created from the environment; admins may edit drafts. */
+const ADMIN = { email: 'chair@margins.test', password: 'a long admin password' };
+const ADMIN_ENV = { MARGINS_ADMIN_EMAIL: ADMIN.email, MARGINS_ADMIN_PASSWORD: ADMIN.password };
 
 const dirs: string[] = [];
 const processes: ServerProcess[] = [];
@@ -36,16 +40,26 @@ async function draftsFixture(): Promise<string> {
   return dir;
 }
 
-async function start(dataDir: string, draftsDir: string): Promise<ServerProcess> {
-  const server = await spawnServer({ dataDir, draftsDir });
+async function start(
+  dataDir: string,
+  draftsDir: string,
+  env: Record<string, string> = ADMIN_ENV,
+): Promise<ServerProcess> {
+  const server = await spawnServer({ dataDir, draftsDir, env });
   processes.push(server);
   return server;
 }
 
-function client(server: ServerProcess): StockClient {
-  const created = stockClient(server.port, DRAFT);
+/** A client of the draft: a visitor, or with `cookie`, that signed-in person. */
+function client(server: ServerProcess, cookie?: string): StockClient {
+  const created = stockClient(server.port, DRAFT, { cookie });
   clients.push(created);
   return created;
+}
+
+/** A client signed in as the admin of the environment, who may edit. */
+async function adminClient(server: ServerProcess): Promise<StockClient> {
+  return client(server, await signInOverHttp(server.url, ADMIN.email, ADMIN.password));
 }
 
 async function storedText(dataDir: string): Promise<string> {
@@ -84,11 +98,33 @@ describe('the server process', () => {
     expect(server.output()).toContain('broken.md');
   });
 
+  it('prints a one-time setup link without MARGINS_ADMIN_EMAIL, and the link makes the first admin', async () => {
+    const server = await start(freshDir('margins-data-'), await draftsFixture(), {});
+
+    // Printed just after the "listening" line, possibly in a later chunk.
+    const token = await eventually(() => {
+      const found = /\/invite\/([A-Za-z0-9_-]+)/.exec(server.output())?.[1];
+      expect(found).toBeDefined();
+      return found ?? '';
+    });
+    const invite = await fetch(`${server.url}/api/invites/${token}`);
+    expect(await invite.json()).toMatchObject({ role: 'admin', email: null });
+    const accepted = await fetch(`${server.url}/api/invites/${token}/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Chair', email: 'chair@example.org', password: 'a long admin password' }),
+    });
+    expect(accepted.status).toBe(201);
+    expect(await accepted.json()).toMatchObject({ user: { role: 'admin', email: 'chair@example.org' } });
+    expect((await fetch(`${server.url}/api/invites/${token}`)).status).toBe(410);
+  });
+
   it('saves open edits on SIGTERM, so that the restarted process has them', async () => {
     const dataDir = freshDir('margins-data-');
     const draftsDir = await draftsFixture();
     const first = await start(dataDir, draftsDir);
-    const alice = client(first);
+    expect(first.output()).not.toContain('/invite/'); // the admin came from the environment
+    const alice = await adminClient(first);
     const tom = client(first);
     alice.write('Escrito justo antes de parar.');
     // Tom seeing it proves the server holds it; the 1 s save debounce has not run yet.
@@ -129,7 +165,7 @@ describe('the server process', () => {
     const dataDir = freshDir('margins-data-');
     const draftsDir = await draftsFixture();
     const first = await start(dataDir, draftsDir);
-    const alice = client(first);
+    const alice = await adminClient(first);
     alice.write('Guardado antes del kill -9.');
     // Wait for the ordinary debounced save to reach the disk.
     await eventually(async () => expect(await storedText(dataDir)).toContain('Guardado antes del kill -9.'));

@@ -4,8 +4,9 @@ import * as Y from 'yjs';
 import { CloseCode, Limits, MessageType } from '../../shared/protocol.ts';
 import { encodeAwarenessUpdate } from '../src/collab/awarenessUpdate.ts';
 import { ProtocolError } from '../src/collab/peer.ts';
-import { Room } from '../src/collab/room.ts';
+import { READ_ONLY_REASON, Room } from '../src/collab/room.ts';
 import { markdownToYjsState } from '../src/drafts/markdown.ts';
+import { permissionDeniedReasons } from './support/collabClient.ts';
 import { awarenessMessage, describeMessage, MemoryClient, nextTurn, settle } from './support/memoryPeer.ts';
 
 const logger = pino({ level: 'silent' });
@@ -257,8 +258,8 @@ describe('Room: presence (awareness)', () => {
     tom.setPresence({ name: 'Tom' });
     await settle([alice, tom]);
 
-    expect(stateOf(alice, tom)).toEqual({ name: 'Tom' });
-    expect(stateOf(tom, alice)).toEqual({ name: 'Alice' });
+    expect(stateOf(alice, tom)).toEqual({ name: 'Tom', user: tom.presence });
+    expect(stateOf(tom, alice)).toEqual({ name: 'Alice', user: alice.presence });
   });
 
   it('tells a newcomer who is already there', async () => {
@@ -272,7 +273,7 @@ describe('Room: presence (awareness)', () => {
     tom.connect();
     await settle([tom]);
 
-    expect(stateOf(tom, alice)).toEqual({ name: 'Alice' });
+    expect(stateOf(tom, alice)).toEqual({ name: 'Alice', user: alice.presence });
   });
 
   it('drops presence entries for a client id that another peer speaks for', async () => {
@@ -293,9 +294,9 @@ describe('Room: presence (awareness)', () => {
     room.receive(mallory, awarenessMessage(removal));
     await settle([alice, mallory, tom]);
 
-    expect(stateOf(room, alice)).toEqual({ name: 'Alice' });
-    expect(stateOf(tom, alice)).toEqual({ name: 'Alice' });
-    expect(stateOf(tom, mallory)).toEqual({ name: 'Mallory' });
+    expect(stateOf(room, alice)).toEqual({ name: 'Alice', user: alice.presence });
+    expect(stateOf(tom, alice)).toEqual({ name: 'Alice', user: alice.presence });
+    expect(stateOf(tom, mallory)).toEqual({ name: 'Mallory', user: mallory.presence });
   });
 
   it(`lets one peer speak for at most ${Limits.maxAwarenessClientsPerSocket} presence client ids`, async () => {
@@ -325,7 +326,7 @@ describe('Room: presence (awareness)', () => {
     alice.setPresence({ name: 'Alice', cursor: 1 });
     alice.setPresence({ name: 'Alice', cursor: 2 });
     await settle([alice, tom]);
-    expect(stateOf(tom, alice)).toEqual({ name: 'Alice', cursor: 2 });
+    expect(stateOf(tom, alice)).toEqual({ name: 'Alice', cursor: 2, user: alice.presence });
 
     alice.awareness.setLocalState(null);
     alice.sendAwareness([alice.doc.clientID]);
@@ -368,7 +369,34 @@ describe('Room: presence (awareness)', () => {
     ]);
     room.receive(tom, awarenessMessage(reused));
 
-    expect(stateOf(room, alice)).toEqual({ name: 'Tom, second tab' });
+    expect(stateOf(room, alice)).toEqual({ name: 'Tom, second tab', user: tom.presence });
+  });
+
+  it('replaces the user a client claims with who the server says it is, so nobody poses as the chair', async () => {
+    const { room } = makeRoom();
+    const mallory = client(room, 'mallory');
+    const tom = client(room, 'tom');
+    mallory.presence = { name: 'Mallory', role: 'stakeholder', color: '#b42318' };
+    mallory.connect();
+    tom.connect();
+
+    mallory.setPresence({ user: { name: 'Chair', role: 'admin', color: '#000000' }, cursor: 3 });
+    await settle([mallory, tom]);
+
+    const expected = { user: { name: 'Mallory', role: 'stakeholder', color: '#b42318' }, cursor: 3 };
+    expect(stateOf(room, mallory)).toEqual(expected);
+    expect(stateOf(tom, mallory)).toEqual(expected);
+  });
+
+  it('gives a presence state that is not an object only the server’s user', async () => {
+    const { room } = makeRoom();
+    const mallory = client(room, 'mallory');
+    mallory.connect();
+    const update = encodeAwarenessUpdate([{ clientId: mallory.doc.clientID, clock: 1, state: '"Chair"' }]);
+
+    room.receive(mallory, awarenessMessage(update));
+
+    expect(stateOf(room, mallory)).toEqual({ user: mallory.presence });
   });
 
   it('reports the room empty once the last peer has left', () => {
@@ -383,5 +411,96 @@ describe('Room: presence (awareness)', () => {
     tom.disconnect();
     expect(onEmpty).toHaveBeenCalledTimes(1);
     expect(onEmpty).toHaveBeenCalledWith(room);
+  });
+});
+
+describe('Room: read-only peers', () => {
+  /** A room with a task-force writer and a reader (`canWrite` false), both synced. */
+  async function withReader(stored = markdownToYjsState('# Draft\n\nStored text.\n')) {
+    const made = makeRoom(stored);
+    const tom = client(made.room, 'tom');
+    const alice = client(made.room, 'alice');
+    alice.canWrite = false;
+    alice.presence = { name: 'Alice', role: 'stakeholder', color: '#b42318' };
+    tom.connect();
+    alice.connect();
+    await settle([tom, alice]);
+    return { ...made, tom, alice };
+  }
+
+  const serverText = (room: Room) => room.doc.getXmlFragment('default').toString();
+
+  it('serves a reader the document and the others’ edits', async () => {
+    const { tom, alice } = await withReader();
+
+    tom.write('Tom edits');
+    await settle([tom, alice]);
+
+    expect(alice.content).toContain('Stored text.');
+    expect(alice.content).toContain('Tom edits');
+  });
+
+  it('neither applies nor relays a reader’s updates, and saves nothing for them', async () => {
+    const { room, saves, tom, alice } = await withReader();
+
+    alice.write('Alice rewrites the draft');
+    await settle([tom, alice]);
+
+    expect(serverText(room)).not.toContain('Alice rewrites the draft');
+    expect(tom.content).not.toContain('Alice rewrites the draft');
+    expect(tom.received.map(describeMessage)).not.toContain('update');
+    expect(room.hasUnsavedChanges).toBe(false);
+    await room.flush();
+    expect(saves).toEqual([]);
+  });
+
+  it('ignores what a reader sends as sync step 2 (its answer to the server’s step 1)', async () => {
+    const { room } = makeRoom();
+    const reader = client(room, 'reader');
+    reader.canWrite = false;
+    reader.write('Written before joining');
+
+    reader.connect();
+    await settle([reader]);
+
+    expect(serverText(room)).toBe('');
+  });
+
+  it('tells a reader once that it is read-only, however much it writes', async () => {
+    const { tom, alice } = await withReader();
+
+    alice.write('one');
+    alice.write('two');
+    await settle([tom, alice]);
+
+    expect(permissionDeniedReasons(alice.received)).toEqual([READ_ONLY_REASON]);
+    expect(permissionDeniedReasons(tom.received)).toEqual([]);
+  });
+
+  it('stops obeying a writer that loses the right to write, and tells it', async () => {
+    const { room, tom, alice } = await withReader();
+
+    tom.canWrite = false;
+    room.accessChanged(tom);
+    tom.write('Tom after losing the right');
+    await settle([tom, alice]);
+
+    expect(permissionDeniedReasons(tom.received)).toEqual([READ_ONLY_REASON]);
+    expect(serverText(room)).not.toContain('Tom after losing the right');
+    expect(alice.content).not.toContain('Tom after losing the right');
+  });
+
+  it('obeys a reader that gains the right to write, and would tell it again if it lost it', async () => {
+    const { room, tom, alice } = await withReader();
+
+    alice.canWrite = true;
+    room.accessChanged(alice);
+    alice.write('Alice, now on the task force');
+    await settle([tom, alice]);
+    expect(tom.content).toContain('Alice, now on the task force');
+
+    alice.canWrite = false;
+    room.accessChanged(alice);
+    expect(permissionDeniedReasons(alice.received)).toEqual([READ_ONLY_REASON, READ_ONLY_REASON]);
   });
 });

@@ -4,8 +4,13 @@ import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import {
   DraftExistsError,
   type DraftRecord,
+  EmailTakenError,
+  type InviteRecord,
+  type SessionRecord,
   type Storage,
   UnknownDraftError,
+  UnknownUserError,
+  type UserRecord,
 } from '../src/storage/storage.ts';
 
 export interface StorageUnderTest {
@@ -24,6 +29,42 @@ export function draftRecord(id: string, overrides: Partial<DraftRecord> = {}): D
     window: { opensAt: '2024-01-01T00:00:00.000Z', closesAt: '2024-03-01T00:00:00.000Z' },
     createdAt: '2024-01-02T03:04:05.000Z',
     updatedAt: '2024-01-02T03:04:05.000Z',
+    ...overrides,
+  };
+}
+
+export function userRecord(id: string, overrides: Partial<UserRecord> = {}): UserRecord {
+  return {
+    id,
+    email: `${id}@example.org`,
+    name: `Person ${id}`,
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+    role: 'stakeholder',
+    organisation: null,
+    sector: null,
+    country: null,
+    language: null,
+    createdAt: '2024-01-02T03:04:05.000Z',
+    ...overrides,
+  };
+}
+
+/** A session that expires long after any test runs (expired ones may be swept). */
+export function sessionRecord(id: string, userId: string): SessionRecord {
+  return { id, userId, createdAt: '2024-01-02T03:04:05.000Z', expiresAt: '2999-01-01T00:00:00.000Z' };
+}
+
+export function inviteRecord(id: string, overrides: Partial<InviteRecord> = {}): InviteRecord {
+  return {
+    id,
+    tokenHash: `hash-of-${id}`,
+    role: 'taskforce',
+    email: null,
+    createdBy: 'chair',
+    createdAt: '2024-01-02T03:04:05.000Z',
+    expiresAt: '2999-01-01T00:00:00.000Z',
+    usedAt: null,
+    usedBy: null,
     ...overrides,
   };
 }
@@ -189,6 +230,186 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       expect(await storage.loadDocument('no-such-draft')).toBeUndefined();
       expect(await storage.loadDocument('../margins')).toBeUndefined();
       expect(await storage.loadDocument('')).toBeUndefined();
+    });
+
+    it('changes only the draft settings it is given, and returns the updated draft', async () => {
+      const record = draftRecord('configured');
+      await storage.createDraft(record, yjsStateWithText('x'));
+      const window = { opensAt: '2027-03-01T09:00:00.000Z', closesAt: '2027-04-01T17:00:00+02:00' };
+
+      const updated = await storage.updateDraft('configured', { visibility: 'private', window });
+
+      expect(updated).toEqual({ ...record, visibility: 'private', window });
+      expect(await storage.getDraft('configured')).toEqual(updated);
+      expect(await storage.updateDraft('configured', { title: 'Renamed' })).toEqual({
+        ...updated,
+        title: 'Renamed',
+      });
+    });
+
+    it('rejects settings for a draft it does not hold', async () => {
+      await expect(storage.updateDraft('no-such-draft', { visibility: 'private' })).rejects.toBeInstanceOf(
+        UnknownDraftError,
+      );
+    });
+
+    it('keeps its own copy of draft settings, unaffected by the caller’s objects', async () => {
+      await storage.createDraft(draftRecord('settled'), yjsStateWithText('x'));
+      const window = { opensAt: '2027-03-01T09:00:00.000Z', closesAt: '2027-04-01T09:00:00.000Z' };
+
+      const updated = await storage.updateDraft('settled', { window });
+      window.closesAt = '2099-01-01T00:00:00.000Z';
+      updated.window.opensAt = '1999-01-01T00:00:00.000Z';
+
+      expect((await storage.getDraft('settled'))?.window).toEqual({
+        opensAt: '2027-03-01T09:00:00.000Z',
+        closesAt: '2027-04-01T09:00:00.000Z',
+      });
+    });
+
+    it('creates a person, then found by id and by email, and listed', async () => {
+      const alice = userRecord('alice', { organisation: 'Open Data NGO', sector: 'civil-society' });
+      await storage.createUser(alice);
+      await storage.createUser(userRecord('tom'));
+
+      expect(await storage.getUser('alice')).toEqual(alice);
+      expect(await storage.findUserByEmail('alice@example.org')).toEqual(alice);
+      expect((await storage.listUsers()).map((user) => user.id).sort()).toEqual(['alice', 'tom']);
+      expect(await storage.getUser('nobody')).toBeUndefined();
+      expect(await storage.findUserByEmail('nobody@example.org')).toBeUndefined();
+    });
+
+    it('refuses a second person with an email in use, and keeps the first', async () => {
+      await storage.createUser(userRecord('alice', { name: 'Alice' }));
+
+      await expect(
+        storage.createUser(userRecord('impostor', { email: 'alice@example.org', name: 'Impostor' })),
+      ).rejects.toBeInstanceOf(EmailTakenError);
+
+      expect(await storage.listUsers()).toHaveLength(1);
+      expect((await storage.findUserByEmail('alice@example.org'))?.name).toBe('Alice');
+    });
+
+    it('refuses a duplicate email even when both creations run at the same time', async () => {
+      const results = await Promise.allSettled([
+        storage.createUser(userRecord('one', { email: 'same@example.org' })),
+        storage.createUser(userRecord('two', { email: 'same@example.org' })),
+      ]);
+
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(await storage.listUsers()).toHaveLength(1);
+    });
+
+    it('changes a role and returns the updated person; an unknown person is an error', async () => {
+      await storage.createUser(userRecord('tom'));
+
+      expect(await storage.setUserRole('tom', 'taskforce')).toEqual(userRecord('tom', { role: 'taskforce' }));
+      expect((await storage.getUser('tom'))?.role).toBe('taskforce');
+      await expect(storage.setUserRole('nobody', 'admin')).rejects.toBeInstanceOf(UnknownUserError);
+    });
+
+    it('keeps its own copy of people, unaffected by changes to given or returned records', async () => {
+      const given = userRecord('alice');
+      await storage.createUser(given);
+      given.role = 'admin';
+      const found = await storage.getUser('alice');
+      if (found) found.role = 'admin';
+      const listed = await storage.listUsers();
+      if (listed[0]) listed[0].role = 'admin';
+      const byEmail = await storage.findUserByEmail('alice@example.org');
+      if (byEmail) byEmail.role = 'admin';
+      const changed = await storage.setUserRole('alice', 'taskforce');
+      changed.role = 'admin';
+
+      expect((await storage.getUser('alice'))?.role).toBe('taskforce');
+    });
+
+    it('keeps a session until it is deleted, and deletes only that one', async () => {
+      await storage.createSession(sessionRecord('session-a', 'alice'));
+      await storage.createSession(sessionRecord('session-b', 'alice'));
+
+      expect(await storage.getSession('session-a')).toEqual(sessionRecord('session-a', 'alice'));
+      await storage.deleteSession('session-a');
+      await storage.deleteSession('no-such-session');
+
+      expect(await storage.getSession('session-a')).toBeUndefined();
+      expect(await storage.getSession('session-b')).toEqual(sessionRecord('session-b', 'alice'));
+    });
+
+    it('keeps its own copy of a session', async () => {
+      const given = sessionRecord('session-a', 'alice');
+      await storage.createSession(given);
+      given.userId = 'mallory';
+      const found = await storage.getSession('session-a');
+      if (found) found.expiresAt = '3999-01-01T00:00:00.000Z';
+
+      expect(await storage.getSession('session-a')).toEqual(sessionRecord('session-a', 'alice'));
+    });
+
+    it('finds an invite by its token hash and lists it', async () => {
+      const invite = inviteRecord('invite-1', { email: 'tom@example.org' });
+      await storage.createInvite(invite);
+      await storage.createInvite(inviteRecord('invite-2', { role: 'admin' }));
+
+      expect(await storage.findInviteByTokenHash('hash-of-invite-1')).toEqual(invite);
+      expect(await storage.findInviteByTokenHash('hash-of-nothing')).toBeUndefined();
+      expect((await storage.listInvites()).map((each) => each.id).sort()).toEqual(['invite-1', 'invite-2']);
+    });
+
+    it('lets an invite be claimed only once, and records who claimed it', async () => {
+      await storage.createInvite(inviteRecord('invite-1'));
+
+      expect(await storage.claimInvite('invite-1', 'tom', '2024-02-01T00:00:00.000Z')).toBe(true);
+      expect(await storage.claimInvite('invite-1', 'mallory', '2024-02-02T00:00:00.000Z')).toBe(false);
+      expect(await storage.claimInvite('no-such-invite', 'mallory', '2024-02-02T00:00:00.000Z')).toBe(false);
+
+      expect(await storage.findInviteByTokenHash('hash-of-invite-1')).toMatchObject({
+        usedAt: '2024-02-01T00:00:00.000Z',
+        usedBy: 'tom',
+      });
+    });
+
+    it('lets only one of two simultaneous claims of an invite win', async () => {
+      await storage.createInvite(inviteRecord('invite-1'));
+
+      const results = await Promise.all([
+        storage.claimInvite('invite-1', 'tom', '2024-02-01T00:00:00.000Z'),
+        storage.claimInvite('invite-1', 'mallory', '2024-02-01T00:00:00.000Z'),
+      ]);
+
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results[0] ? 'tom' : 'mallory';
+      expect((await storage.findInviteByTokenHash('hash-of-invite-1'))?.usedBy).toBe(winner);
+    });
+
+    it('keeps its own copy of an invite', async () => {
+      const given = inviteRecord('invite-1');
+      await storage.createInvite(given);
+      given.role = 'admin';
+      const found = await storage.findInviteByTokenHash('hash-of-invite-1');
+      if (found) found.usedAt = '2024-02-01T00:00:00.000Z';
+      const listed = await storage.listInvites();
+      if (listed[0]) listed[0].email = 'mallory@example.org';
+
+      expect(await storage.findInviteByTokenHash('hash-of-invite-1')).toEqual(inviteRecord('invite-1'));
+    });
+
+    it('keeps people, sessions, invites and draft settings after being closed and reopened', async (ctx) => {
+      if (!subject.reopen) ctx.skip('this storage keeps nothing beyond the process');
+      await storage.createDraft(draftRecord('kept'), yjsStateWithText('x'));
+      const settings = await storage.updateDraft('kept', { visibility: 'private' });
+      await storage.createUser(userRecord('alice'));
+      await storage.setUserRole('alice', 'taskforce');
+      await storage.createSession(sessionRecord('session-a', 'alice'));
+      await storage.createInvite(inviteRecord('invite-1'));
+      await storage.claimInvite('invite-1', 'alice', '2024-02-01T00:00:00.000Z');
+
+      storage = await (subject.reopen as () => Promise<Storage>)();
+
+      expect(await storage.getDraft('kept')).toEqual(settings);
+      expect(await storage.getUser('alice')).toEqual(userRecord('alice', { role: 'taskforce' }));
+      expect(await storage.getSession('session-a')).toEqual(sessionRecord('session-a', 'alice'));
+      expect((await storage.findInviteByTokenHash('hash-of-invite-1'))?.usedBy).toBe('alice');
     });
 
     it('keeps drafts, documents and save times after being closed and reopened', async (ctx) => {
