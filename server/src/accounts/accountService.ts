@@ -173,6 +173,17 @@ export class AccountService {
     const users = await this.deps.storage.listUsers();
     if (users.some((u) => u.role === 'admin')) return {};
     if (credentials) {
+      // The address may already have an account (a stakeholder who signed up first): promote it
+      // rather than refuse to start.
+      const existing = await this.deps.storage.findUserByEmail(normaliseEmail(credentials.email));
+      if (existing) {
+        await this.deps.storage.setUserRole(existing.id, 'admin');
+        this.deps.logger.warn(
+          { userId: existing.id },
+          'MARGINS_ADMIN_EMAIL names an existing account: made it admin',
+        );
+        return {};
+      }
       await this.createUser(
         { name: 'Administrator', email: credentials.email, password: credentials.password },
         'admin',

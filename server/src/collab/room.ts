@@ -134,12 +134,29 @@ export class Room {
     }
   }
 
-  /** The peer's rights changed (role, window, visibility): tell it if it is now read-only. */
+  /**
+   * The peer's rights or identity changed (role, window, visibility): tell it if it is now
+   * read-only, and show everyone its new identity at once instead of at its next presence update.
+   */
   accessChanged(peer: Peer): void {
     const state = this.peers.get(peer);
     if (!state) return;
     if (peer.canWrite) state.toldReadOnly = false;
     else this.tellReadOnly(peer);
+    const restamped: number[] = [];
+    for (const clientId of state.awarenessClients) {
+      const current = this.awareness.getStates().get(clientId);
+      const meta = this.awareness.meta.get(clientId);
+      if (!current || !meta) continue;
+      this.awareness.getStates().set(clientId, { ...current, user: { ...peer.presence } });
+      // A higher clock makes every client, the owner included, take the new state.
+      meta.clock++;
+      meta.lastUpdated = Date.now();
+      restamped.push(clientId);
+    }
+    if (restamped.length > 0) {
+      this.awareness.emit('update', [{ added: [], updated: restamped, removed: [] }, 'server']);
+    }
   }
 
   /** Writes any unsaved change now; rejects if the write fails (the document stays in memory). */

@@ -11,6 +11,8 @@ export function authRoutes(accounts: AccountService): Router {
   router.post('/auth/register', async (req, res) => {
     const input = parseBody(signUpSchema, req.body);
     const { user, token } = await accounts.register(input);
+    const previous = sessionToken(req);
+    if (previous) await accounts.signOut(previous);
     setSessionCookie(req, res, token);
     res.status(201).json({ user: toPublicUser(user) });
   });

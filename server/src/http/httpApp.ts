@@ -54,9 +54,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   // Sec-Fetch-Site first (modern browsers), else Origin; scripts send neither and need only the cookie.
   app.use('/api', (req, res, next) => {
     if (SAFE_METHODS.has(req.method)) return next();
+    const origin = req.get('origin');
     const site = req.get('sec-fetch-site');
+    // An origin the admin listed is trusted even though the browser calls it cross-site.
+    const listed = origin !== undefined && allowedOrigins.includes(origin);
     const crossSite = site ? site !== 'same-origin' && site !== 'none' : false;
-    if (crossSite || !originAllowed(req.get('origin'), req.get('host'), allowedOrigins)) {
+    if (!listed && (crossSite || !originAllowed(origin, req.get('host'), allowedOrigins))) {
       res
         .status(403)
         .json(errorEnvelope(ErrorCode.CrossSite, 'Requests from other sites may not change anything here.'));
