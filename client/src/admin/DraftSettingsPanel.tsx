@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Visibility } from '../../../shared/consultation.ts';
 import type { DraftView } from '../../../shared/drafts.ts';
 import { configureDraft, fetchDrafts } from '../api/drafts.ts';
+import { TextField } from '../app/TextField.tsx';
 import { ErrorNotice } from '../session/ErrorNotice.tsx';
 
 /** `datetime-local` works in the browser's own zone: convert both ways. */
@@ -86,26 +87,20 @@ function DraftSettingsRow({ draft, onSaved }: { draft: DraftView; onSaved: () =>
             <option value="private">{t('admin.private')}</option>
           </select>
         </label>
-        <label className="field">
-          <span className="field-label">{t('admin.opensAt')}</span>
-          <input
-            className="text-input"
-            type="datetime-local"
-            required
-            value={opensAt}
-            onChange={(e) => setOpensAt(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('admin.closesAt')}</span>
-          <input
-            className="text-input"
-            type="datetime-local"
-            required
-            value={closesAt}
-            onChange={(e) => setClosesAt(e.target.value)}
-          />
-        </label>
+        <TextField
+          label={t('admin.opensAt')}
+          type="datetime-local"
+          required
+          value={opensAt}
+          onChange={(e) => setOpensAt(e.target.value)}
+        />
+        <TextField
+          label={t('admin.closesAt')}
+          type="datetime-local"
+          required
+          value={closesAt}
+          onChange={(e) => setClosesAt(e.target.value)}
+        />
         <button type="submit" className="button" disabled={state === 'saving'}>
           {state === 'saved' ? t('admin.saved') : t('admin.save')}
         </button>

@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createInvite, fetchInvites, type InviteView } from '../api/accounts.ts';
+import { TextField } from '../app/TextField.tsx';
 import { ErrorNotice } from '../session/ErrorNotice.tsx';
 
 /** Single-use, expiring links that let someone join the task force (or as an admin). */
@@ -55,15 +56,13 @@ export function InvitesPanel() {
             <option value="admin">{t('roles.admin')}</option>
           </select>
         </label>
-        <label className="field field-grow">
-          <span className="field-label">{t('admin.inviteEmail')}</span>
-          <input
-            className="text-input"
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
+        <TextField
+          className="field-grow"
+          label={t('admin.inviteEmail')}
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
         <button type="submit" className="button">
           {t('admin.createInvite')}
         </button>

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearch } from 'wouter';
 import { signIn } from '../api/accounts.ts';
+import { TextField } from '../app/TextField.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { useSession } from './SessionProvider.tsx';
 
@@ -42,28 +43,22 @@ export function SignInPage() {
       <p className="lead">{t('auth.signInIntro')}</p>
       <form className="form" onSubmit={submit}>
         <ErrorNotice error={error} />
-        <label className="field">
-          <span className="field-label">{t('auth.email')}</span>
-          <input
-            className="text-input"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('auth.password')}</span>
-          <input
-            className="text-input"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <TextField
+          label={t('auth.email')}
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <TextField
+          label={t('auth.password')}
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         <button type="submit" className="button" disabled={busy}>
           {busy ? t('auth.working') : t('auth.submitSignIn')}
         </button>

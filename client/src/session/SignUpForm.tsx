@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PASSWORD_MIN_LENGTH, type SignUp } from '../../../shared/auth.ts';
 import { SECTORS, type Sector } from '../../../shared/roles.ts';
+import { TextField } from '../app/TextField.tsx';
 import { currentUiLanguage } from '../i18n/i18n.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 
@@ -51,68 +52,50 @@ export function SignUpForm({ submitLabel, fixedEmail, askProfile, onSubmit }: Pr
     }
   };
 
-  const optional = <span className="field-optional"> {t('auth.optional')}</span>;
   return (
     <form className="form" onSubmit={submit}>
       <ErrorNotice error={error} />
-      <label className="field">
-        <span className="field-label">{t('auth.name')}</span>
-        <input
-          className="text-input"
-          autoComplete="name"
-          required
-          maxLength={80}
-          value={fields.name}
-          onChange={set('name')}
-        />
-      </label>
-      <label className="field">
-        <span className="field-label">{t('auth.email')}</span>
-        <input
-          className="text-input"
-          type="email"
-          autoComplete="email"
-          required
-          readOnly={Boolean(fixedEmail)}
-          value={fields.email}
-          onChange={set('email')}
-        />
-      </label>
-      <label className="field">
-        <span className="field-label">{t('auth.password')}</span>
-        <input
-          className="text-input"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN_LENGTH}
-          value={fields.password}
-          onChange={set('password')}
-          aria-describedby="password-hint"
-        />
-        <span id="password-hint" className="field-hint">
-          {t('auth.passwordHint', { count: PASSWORD_MIN_LENGTH })}
-        </span>
-      </label>
+      <TextField
+        label={t('auth.name')}
+        autoComplete="name"
+        required
+        maxLength={80}
+        value={fields.name}
+        onChange={set('name')}
+      />
+      <TextField
+        label={t('auth.email')}
+        type="email"
+        autoComplete="email"
+        required
+        readOnly={Boolean(fixedEmail)}
+        value={fields.email}
+        onChange={set('email')}
+      />
+      <TextField
+        label={t('auth.password')}
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={PASSWORD_MIN_LENGTH}
+        value={fields.password}
+        onChange={set('password')}
+        hint={t('auth.passwordHint', { count: PASSWORD_MIN_LENGTH })}
+      />
       {askProfile && (
         <>
-          <label className="field">
-            <span className="field-label">
-              {t('auth.organisation')}
-              {optional}
-            </span>
-            <input
-              className="text-input"
-              autoComplete="organization"
-              maxLength={120}
-              value={fields.organisation}
-              onChange={set('organisation')}
-            />
-          </label>
+          <TextField
+            label={t('auth.organisation')}
+            optional
+            autoComplete="organization"
+            maxLength={120}
+            value={fields.organisation}
+            onChange={set('organisation')}
+          />
           <label className="field">
             <span className="field-label">
               {t('auth.sector')}
-              {optional}
+              <span className="field-optional"> {t('auth.optional')}</span>
             </span>
             <select className="select" value={fields.sector} onChange={set('sector')}>
               <option value="">{t('auth.chooseSector')}</option>
@@ -123,19 +106,14 @@ export function SignUpForm({ submitLabel, fixedEmail, askProfile, onSubmit }: Pr
               ))}
             </select>
           </label>
-          <label className="field">
-            <span className="field-label">
-              {t('auth.country')}
-              {optional}
-            </span>
-            <input
-              className="text-input"
-              autoComplete="country-name"
-              maxLength={80}
-              value={fields.country}
-              onChange={set('country')}
-            />
-          </label>
+          <TextField
+            label={t('auth.country')}
+            optional
+            autoComplete="country-name"
+            maxLength={80}
+            value={fields.country}
+            onChange={set('country')}
+          />
         </>
       )}
       <label className="field">
