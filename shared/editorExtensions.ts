@@ -1,5 +1,6 @@
 import type { AnyExtension } from '@tiptap/core';
 import { StarterKit } from '@tiptap/starter-kit';
+import { CommentMark } from './anchoring/commentMark.ts';
 
 /**
  * The document schema, as TipTap extensions. The browser editor, the Markdown importer and (later)
@@ -12,5 +13,6 @@ export function contentExtensions(): AnyExtension[] {
       undoRedo: false,
       link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] },
     }),
+    CommentMark,
   ];
 }
