@@ -94,7 +94,7 @@ describe('anchoring a passage', () => {
     const { ydoc, fragment } = draft(`We listen. ${SENTENCE} Then we decide.\n`);
     const anchor = anchorFor(fragment, SENTENCE);
     // Plain Yjs inserts at both edges, as a remote peer's keystrokes arrive.
-    const text = fragment.get(0).get(0) as Y.XmlText;
+    const text = (fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText;
     const start = text.toString().indexOf(SENTENCE);
     text.insert(start + SENTENCE.length, 'AFTER');
     text.insert(start, 'BEFORE');
