@@ -20,6 +20,8 @@ export const ErrorCode = {
   /** Refusing would leave nobody able to administer Margins. */
   LastAdmin: 'last_admin',
   RateLimited: 'rate_limited',
+  /** A comment's passage does not match the current text. */
+  AnchorInvalid: 'anchor_invalid',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -9,6 +9,8 @@ import { CollabSocketServer } from './collab/socketAdapter.ts';
 import { DraftService } from './drafts/draftService.ts';
 import { createHttpApp } from './http/httpApp.ts';
 import type { Storage } from './storage/storage.ts';
+import { ThreadService } from './threads/threadService.ts';
+import { threadsDocState } from './threads/threadViews.ts';
 
 export interface MarginsServerOptions {
   storage: Storage;
@@ -37,7 +39,9 @@ export interface MarginsServer {
 export function createMarginsServer(options: MarginsServerOptions): MarginsServer {
   const { storage, logger } = options;
   const allowedOrigins = options.allowedOrigins ?? [];
-  const registry = new RoomRegistry(storage, logger, options.saverTiming);
+  const registry = new RoomRegistry(storage, logger, options.saverTiming, (draftId) =>
+    threadsDocState(storage, draftId),
+  );
   // The socket server is created after the services it listens to; these arrows reach it late.
   let collab: CollabSocketServer | undefined;
   const accounts = new AccountService({
@@ -47,6 +51,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     onRoleChanged: (user) => collab?.roleChanged(user),
   });
   const drafts = new DraftService(storage, undefined, (draft) => collab?.draftChanged(draft));
+  const threads = new ThreadService({ storage, registry, drafts, logger });
   collab = new CollabSocketServer({
     registry,
     accounts,
@@ -58,6 +63,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
   const app = createHttpApp({
     accounts,
     drafts,
+    threads,
     logger,
     clientDir: options.clientDir,
     version: options.version ?? '0.0.0',

@@ -48,6 +48,7 @@ export class Room {
   private pristine: Uint8Array | undefined;
   private outbox: { update: Uint8Array; origin: unknown }[] = [];
   private flushScheduled = false;
+  private holders = 0;
 
   constructor(
     readonly draftId: string,
@@ -70,6 +71,27 @@ export class Room {
 
   get peerCount(): number {
     return this.peers.size;
+  }
+
+  /** Whether anyone uses the room: a connected peer, or a server-side change in progress. */
+  get busy(): boolean {
+    return this.peers.size > 0 || this.holders > 0;
+  }
+
+  /** Keeps the room loaded while the server changes it without a peer (see RoomRegistry.use). */
+  hold(): void {
+    this.holders++;
+  }
+
+  unhold(): void {
+    this.holders--;
+    if (!this.busy) this.deps.onEmpty(this);
+  }
+
+  /** The live document with its stored state applied, for changes the server itself makes. */
+  get liveDoc(): Y.Doc {
+    this.applyStoredState();
+    return this.doc;
   }
 
   get hasUnsavedChanges(): boolean {
@@ -104,7 +126,7 @@ export class Room {
     const gone = [...state.awarenessClients];
     for (const clientId of gone) this.awarenessOwners.delete(clientId);
     if (gone.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, gone, peer);
-    if (this.peers.size === 0) this.deps.onEmpty(this);
+    if (!this.busy) this.deps.onEmpty(this);
   }
 
   /** Handles one binary message from `peer`; throws `ProtocolError` for input that breaks the protocol. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { draftIdOfThreadsRoom } from '../../../shared/threads.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { SaverTiming } from './documentSaver.ts';
 import { Room } from './room.ts';
@@ -12,30 +13,61 @@ const UNLOAD_RETRY_MS = 5000;
  */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Promise<Room>>();
+  private readonly ready = new Map<string, Room>();
 
   constructor(
     private readonly storage: Storage,
     private readonly logger: Logger,
     private readonly saverTiming?: SaverTiming,
+    /** Builds a draft's threads document from the stored threads (it is never saved itself). */
+    private readonly threadsState: (draftId: string) => Promise<Uint8Array> = async () =>
+      new Uint8Array([0, 0]),
   ) {}
 
-  /** The live room of a draft, loading it if needed; undefined when the draft does not exist. */
-  async acquire(draftId: string): Promise<Room | undefined> {
-    const loaded = this.rooms.get(draftId);
+  /**
+   * The live room called `name`, loading it if needed; undefined when its draft does not exist.
+   * A name is a draft id (the draft's text) or `threadsRoomName(draftId)` (its threads).
+   */
+  async acquire(name: string): Promise<Room | undefined> {
+    const loaded = this.rooms.get(name);
     if (loaded) return loaded;
-    if (!(await this.storage.getDraft(draftId))) return undefined;
+    const threadsOf = draftIdOfThreadsRoom(name);
+    if (!(await this.storage.getDraft(threadsOf ?? name))) return undefined;
     // Another acquire may have started the load while we awaited.
-    const raced = this.rooms.get(draftId);
+    const raced = this.rooms.get(name);
     if (raced) return raced;
-    const loading = this.load(draftId);
-    this.rooms.set(draftId, loading);
-    loading.catch(() => this.rooms.delete(draftId));
+    const loading = threadsOf ? this.loadThreads(name, threadsOf) : this.load(name);
+    this.rooms.set(name, loading);
+    loading.then(
+      (room) => this.ready.set(name, room),
+      () => this.rooms.delete(name),
+    );
     return loading;
+  }
+
+  /** The room called `name` if it is loaded now (never loads it). */
+  loaded(name: string): Room | undefined {
+    return this.ready.get(name);
+  }
+
+  /**
+   * Runs a server-side change on a room that may have no peers: loads it, keeps it loaded while
+   * `change` runs, and lets it unload afterwards. Undefined when the draft does not exist.
+   */
+  async use<T>(name: string, change: (room: Room) => T | Promise<T>): Promise<T | undefined> {
+    const room = await this.acquire(name);
+    if (!room) return undefined;
+    room.hold();
+    try {
+      return await change(room);
+    } finally {
+      room.unhold();
+    }
   }
 
   /** For a caller that acquired a room but will not join it: unloads the room if nobody is in it. */
   release(room: Room): void {
-    if (room.peerCount === 0) void this.unloadIfIdle(room);
+    if (!room.busy) void this.unloadIfIdle(room);
   }
 
   get loadedDraftIds(): string[] {
@@ -67,6 +99,16 @@ export class RoomRegistry {
     });
   }
 
+  private async loadThreads(name: string, draftId: string): Promise<Room> {
+    const state = await this.threadsState(draftId);
+    return new Room(name, state, {
+      // The stored threads are the truth; this document is rebuilt from them at every load.
+      save: async () => {},
+      logger: this.logger,
+      onEmpty: (room) => void this.unloadIfIdle(room),
+    });
+  }
+
   private async unloadIfIdle(room: Room): Promise<void> {
     try {
       await room.flush();
@@ -77,8 +119,9 @@ export class RoomRegistry {
     }
     // Someone may have joined while we were saving; then the room stays.
     const current = await this.rooms.get(room.draftId)?.catch(() => undefined);
-    if (current !== room || room.peerCount > 0 || room.hasUnsavedChanges) return;
+    if (current !== room || room.busy || room.hasUnsavedChanges) return;
     this.rooms.delete(room.draftId);
+    this.ready.delete(room.draftId);
     room.destroy();
     this.logger.debug({ draftId: room.draftId }, 'unloaded draft');
   }

@@ -7,6 +7,7 @@ import { DRAFT_ID_PATTERN } from '../../../shared/drafts.ts';
 import { can } from '../../../shared/permissions.ts';
 import { CloseCode, COLLAB_PATH, Limits } from '../../../shared/protocol.ts';
 import type { Actor } from '../../../shared/roles.ts';
+import { draftIdOfThreadsRoom } from '../../../shared/threads.ts';
 import { type AccountService, actorOf } from '../accounts/accountService.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { originAllowed } from '../http/origin.ts';
@@ -119,8 +120,11 @@ export class CollabSocketServer {
     await Promise.all(closing);
   }
 
-  private async attach(ws: WebSocket, draftId: string, user: UserRecord | undefined): Promise<void> {
+  private async attach(ws: WebSocket, roomName: string, user: UserRecord | undefined): Promise<void> {
     const id = `p${this.nextPeerId++}`;
+    // A draft's threads live in a second room that only the server writes.
+    const threadsOf = draftIdOfThreadsRoom(roomName);
+    const draftId = threadsOf ?? roomName;
     const actor = actorOf(user);
     let draft: DraftRecord | undefined;
     try {
@@ -134,8 +138,9 @@ export class CollabSocketServer {
       actor,
       draft,
       presence: presenceOf(actor, user, id),
+      serverWritten: threadsOf !== undefined,
     });
-    const log = this.logger.child({ draftId, peer: peer.id });
+    const log = this.logger.child({ room: roomName, peer: peer.id });
     // Frames that arrive while the room loads are kept, in order, and handled once it is ready.
     const early: Uint8Array[] = [];
     let room: Room | undefined;
@@ -155,7 +160,7 @@ export class CollabSocketServer {
 
     let loaded: Room | undefined;
     try {
-      loaded = await this.deps.registry.acquire(draftId);
+      loaded = await this.deps.registry.acquire(roomName);
     } catch (error) {
       log.error({ err: error }, 'could not load draft');
       return peer.close(CloseCode.ServerError, 'The draft could not be loaded; try again later');
@@ -237,6 +242,8 @@ interface PeerIdentity {
   actor: Actor;
   draft: DraftRecord;
   presence: PresenceIdentity;
+  /** A room only the server writes (a draft's threads): nobody's updates are applied. */
+  serverWritten: boolean;
 }
 
 class SocketPeer implements Peer {
@@ -246,6 +253,7 @@ class SocketPeer implements Peer {
   actor: Actor;
   draft: DraftRecord;
   presence: PresenceIdentity;
+  private readonly serverWritten: boolean;
 
   constructor(
     private readonly ws: WebSocket,
@@ -256,12 +264,13 @@ class SocketPeer implements Peer {
     this.actor = identity.actor;
     this.draft = identity.draft;
     this.presence = identity.presence;
+    this.serverWritten = identity.serverWritten;
     peersBySocket.set(ws, this);
   }
 
   /** Asked afresh at every update, so a role or window change applies to the next keystroke. */
   get canWrite(): boolean {
-    return can(this.actor, 'draft.edit', { draft: this.draft });
+    return !this.serverWritten && can(this.actor, 'draft.edit', { draft: this.draft });
   }
 
   static of(ws: WebSocket): SocketPeer | undefined {

@@ -7,6 +7,7 @@ import { ServiceError } from '../serviceError.ts';
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BadRequest]: 400,
   [ErrorCode.Validation]: 400,
+  [ErrorCode.AnchorInvalid]: 409,
   [ErrorCode.Unauthenticated]: 401,
   [ErrorCode.InvalidCredentials]: 401,
   [ErrorCode.Forbidden]: 403,

@@ -6,16 +6,19 @@ import type { Logger } from 'pino';
 import { ErrorCode, errorEnvelope } from '../../../shared/errors.ts';
 import type { AccountService } from '../accounts/accountService.ts';
 import type { DraftService } from '../drafts/draftService.ts';
+import type { ThreadService } from '../threads/threadService.ts';
 import { adminRoutes } from './adminRoutes.ts';
 import { authRoutes } from './authRoutes.ts';
 import { draftRoutes } from './draftRoutes.ts';
 import { errorHandler } from './errors.ts';
 import { originAllowed } from './origin.ts';
 import { identify } from './session.ts';
+import { threadRoutes } from './threadRoutes.ts';
 
 export interface HttpDeps {
   accounts: AccountService;
   drafts: DraftService;
+  threads: ThreadService;
   logger: Logger;
   /** Folder of the built client; served with a fallback to index.html for client routes. */
   clientDir: string;
@@ -30,7 +33,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The Express application: the JSON API under /api, the built client everywhere else. */
 export function createHttpApp(deps: HttpDeps): express.Express {
-  const { accounts, drafts, logger, clientDir, version, allowedOrigins } = deps;
+  const { accounts, drafts, threads, logger, clientDir, version, allowedOrigins } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
@@ -80,6 +83,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use('/api', authRoutes(accounts));
   app.use('/api', adminRoutes(accounts));
   app.use('/api', draftRoutes(drafts));
+  app.use('/api', threadRoutes(threads));
 
   app.use('/api', (req, res) => {
     res.status(404).json(errorEnvelope(ErrorCode.NotFound, `No API endpoint ${req.method} ${req.path}`));

@@ -119,6 +119,8 @@ function upgrade(data: IndexData): void {
   data.users ??= empty.users;
   data.sessions ??= empty.sessions;
   data.invites ??= empty.invites;
+  data.threads ??= empty.threads;
+  data.comments ??= empty.comments;
   for (const draft of data.drafts) {
     draft.visibility ??= 'public';
     draft.window ??= defaultWindow(new Date(draft.createdAt));

@@ -1,11 +1,14 @@
 import type { DraftSettings } from '../../../shared/drafts.ts';
 import type { AccountRole } from '../../../shared/roles.ts';
 import {
+  type CommentRecord,
   type DraftRecord,
   EmailTakenError,
   type InviteRecord,
   type SessionRecord,
+  type ThreadRecord,
   UnknownDraftError,
+  UnknownRecordError,
   UnknownUserError,
   type UserRecord,
 } from './storage.ts';
@@ -16,10 +19,12 @@ export interface Tables {
   users: UserRecord[];
   sessions: SessionRecord[];
   invites: InviteRecord[];
+  threads: ThreadRecord[];
+  comments: CommentRecord[];
 }
 
 export function emptyTables(): Tables {
-  return { drafts: [], users: [], sessions: [], invites: [] };
+  return { drafts: [], users: [], sessions: [], invites: [], threads: [], comments: [] };
 }
 
 /**
@@ -107,6 +112,58 @@ export class RecordTables {
 
   async listInvites(): Promise<InviteRecord[]> {
     return this.tables.invites.map(copy);
+  }
+
+  async createThread(thread: ThreadRecord, first: CommentRecord): Promise<void> {
+    this.tables.threads.push(copy(thread));
+    this.tables.comments.push(copy(first));
+    await this.commit();
+  }
+
+  async getThread(id: string): Promise<ThreadRecord | undefined> {
+    return maybeCopy(this.tables.threads.find((t) => t.id === id));
+  }
+
+  async listThreads(draftId: string): Promise<ThreadRecord[]> {
+    return this.tables.threads.filter((t) => t.draftId === draftId).map(copy);
+  }
+
+  async updateThread(
+    id: string,
+    patch: Partial<Pick<ThreadRecord, 'status' | 'resolvedBy' | 'resolvedAt' | 'resolutionNote'>>,
+  ): Promise<ThreadRecord> {
+    const thread = this.tables.threads.find((t) => t.id === id);
+    if (!thread) throw new UnknownRecordError('thread', id);
+    Object.assign(thread, patch);
+    await this.commit();
+    return copy(thread);
+  }
+
+  async addComment(comment: CommentRecord): Promise<void> {
+    if (!this.tables.threads.some((t) => t.id === comment.threadId)) {
+      throw new UnknownRecordError('thread', comment.threadId);
+    }
+    this.tables.comments.push(copy(comment));
+    await this.commit();
+  }
+
+  async getComment(id: string): Promise<CommentRecord | undefined> {
+    return maybeCopy(this.tables.comments.find((c) => c.id === id));
+  }
+
+  async listComments(draftId: string): Promise<CommentRecord[]> {
+    return this.tables.comments.filter((c) => c.draftId === draftId).map(copy);
+  }
+
+  async updateComment(
+    id: string,
+    patch: Partial<Pick<CommentRecord, 'body' | 'editedAt' | 'deletedAt'>>,
+  ): Promise<CommentRecord> {
+    const comment = this.tables.comments.find((c) => c.id === id);
+    if (!comment) throw new UnknownRecordError('comment', id);
+    Object.assign(comment, patch);
+    await this.commit();
+    return copy(comment);
   }
 
   async claimInvite(id: string, userId: string, at: string): Promise<boolean> {

@@ -1,5 +1,7 @@
+import type { Anchor } from '../../../shared/anchoring/anchor.ts';
 import type { DraftSettings, DraftSummary } from '../../../shared/drafts.ts';
 import type { AccountRole, Sector } from '../../../shared/roles.ts';
+import type { ThreadStatus } from '../../../shared/threads.ts';
 
 /** A draft as stored: its summary. Its document state is stored separately, as bytes. */
 export type DraftRecord = DraftSummary;
@@ -41,6 +43,31 @@ export interface InviteRecord {
   usedBy: string | null;
 }
 
+export interface ThreadRecord {
+  id: string;
+  draftId: string;
+  anchor: Anchor;
+  section: string | null;
+  status: ThreadStatus;
+  createdBy: string;
+  createdAt: string;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  resolutionNote: string | null;
+}
+
+export interface CommentRecord {
+  id: string;
+  threadId: string;
+  draftId: string;
+  authorId: string;
+  body: string;
+  language: string;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+}
+
 /**
  * Everything the server keeps on disk goes through this interface, so that a PostgreSQL
  * implementation can replace lowdb without touching the rest. Every implementation must pass
@@ -75,6 +102,23 @@ export interface Storage {
   /** Marks an unused invite used; false if it was already used (only one caller can win). */
   claimInvite(id: string, userId: string, at: string): Promise<boolean>;
 
+  /** Stores a thread with its first comment. */
+  createThread(thread: ThreadRecord, first: CommentRecord): Promise<void>;
+  getThread(id: string): Promise<ThreadRecord | undefined>;
+  listThreads(draftId: string): Promise<ThreadRecord[]>;
+  updateThread(
+    id: string,
+    patch: Partial<Pick<ThreadRecord, 'status' | 'resolvedBy' | 'resolvedAt' | 'resolutionNote'>>,
+  ): Promise<ThreadRecord>;
+  addComment(comment: CommentRecord): Promise<void>;
+  getComment(id: string): Promise<CommentRecord | undefined>;
+  /** Comments of a draft (all threads), oldest first. */
+  listComments(draftId: string): Promise<CommentRecord[]>;
+  updateComment(
+    id: string,
+    patch: Partial<Pick<CommentRecord, 'body' | 'editedAt' | 'deletedAt'>>,
+  ): Promise<CommentRecord>;
+
   close(): Promise<void>;
 }
 
@@ -103,5 +147,15 @@ export class UnknownUserError extends Error {
   constructor(readonly userId: string) {
     super(`There is no user ${userId}`);
     this.name = 'UnknownUserError';
+  }
+}
+
+export class UnknownRecordError extends Error {
+  constructor(
+    readonly kind: 'thread' | 'comment',
+    readonly id: string,
+  ) {
+    super(`There is no ${kind} ${id}`);
+    this.name = 'UnknownRecordError';
   }
 }

@@ -1,0 +1,280 @@
+import type { Node as PMNode } from '@tiptap/pm/model';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type * as Y from 'yjs';
+import type { Anchor } from '../../../shared/anchoring/anchor.ts';
+import { windowState } from '../../../shared/consultation.ts';
+import { CONTENT_FIELD } from '../../../shared/drafts.ts';
+import { ErrorCode } from '../../../shared/errors.ts';
+import { type Action, can } from '../../../shared/permissions.ts';
+import type { Actor } from '../../../shared/roles.ts';
+import {
+  type LocatedThreadView,
+  THREADS_MAP,
+  type ThreadView,
+  threadsRoomName,
+} from '../../../shared/threads.ts';
+import { newId } from '../accounts/tokens.ts';
+import type { RoomRegistry } from '../collab/roomRegistry.ts';
+import type { DraftService } from '../drafts/draftService.ts';
+import { ServiceError } from '../serviceError.ts';
+import type { DraftRecord, Storage, ThreadRecord } from '../storage/storage.ts';
+import { locatePassage, markPassage, resolveAnchor, snapshot } from './passages.ts';
+import { threadViews, toView } from './threadViews.ts';
+
+/**
+ * Transaction origin of what the server writes into the text for threads (their marks), so that
+ * the change log can tell it from an edit.
+ */
+export const THREAD_ANCHORING = Symbol('thread-anchoring');
+
+export interface ThreadDeps {
+  storage: Storage;
+  registry: RoomRegistry;
+  drafts: DraftService;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Comment threads: the server is their only writer. Each change is authorised with `can`,
+ * stored, then written into the live documents: the thread's mark into the draft's text, the
+ * thread itself into the draft's threads document, which every client syncs read-only.
+ */
+export class ThreadService {
+  private readonly now: () => Date;
+  /** Comments and replies per person: 30 a minute. */
+  private readonly posting = new RateLimiterMemory({ points: 30, duration: 60 });
+
+  constructor(private readonly deps: ThreadDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Every thread of a draft, with where its passage is now. */
+  async list(actor: Actor, draftId: string): Promise<LocatedThreadView[]> {
+    await this.deps.drafts.readable(actor, draftId);
+    const views = await threadViews(this.deps.storage, draftId);
+    const located = await this.deps.registry.use(draftId, (room) => {
+      const { doc } = snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD));
+      return views.map((view): LocatedThreadView => {
+        const where = locatePassage(doc, view.id, view.quote);
+        return {
+          ...view,
+          detached: where.state === 'detached',
+          recovered: where.state === 'recovered',
+          currentText: where.state === 'detached' ? null : where.text,
+        };
+      });
+    });
+    return (located ?? []).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Starts a thread on a passage; refuses an anchor that does not match the current text. */
+  async create(actor: Actor, draftId: string, input: { anchor: Anchor; body: string; language?: string }) {
+    const draft = await this.deps.drafts.readable(actor, draftId);
+    this.require(actor, 'comment.create', draft);
+    await this.throttle(actor);
+    const language = input.language ?? (await this.languageOf(actor, draft));
+    const now = this.now().toISOString();
+    const thread: ThreadRecord = {
+      id: newId(),
+      draftId,
+      anchor: input.anchor,
+      section: null,
+      status: 'open',
+      createdBy: actor.userId ?? '',
+      createdAt: now,
+      resolvedBy: null,
+      resolvedAt: null,
+      resolutionNote: null,
+    };
+    await this.deps.registry.use(draftId, async (room) => {
+      const ydoc = room.liveDoc;
+      const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
+      const passage = checkedPassage(ydoc, fragment, input.anchor);
+      thread.section = sectionAt(snapshot(fragment).doc, passage.from);
+      // Stored before anything is acknowledged or written into the text.
+      await this.deps.storage.createThread(thread, {
+        id: newId(),
+        threadId: thread.id,
+        draftId,
+        authorId: thread.createdBy,
+        body: input.body,
+        language,
+        createdAt: now,
+        editedAt: null,
+        deletedAt: null,
+      });
+      // The text may have changed while we stored: resolve again right before marking.
+      const current = resolveAnchor(ydoc, fragment, input.anchor);
+      if (current) markPassage(ydoc, fragment, thread.id, current, THREAD_ANCHORING);
+      else this.deps.logger.warn({ threadId: thread.id }, 'passage changed before it could be marked');
+    });
+    return this.publish(draftId, thread.id);
+  }
+
+  async reply(actor: Actor, draftId: string, threadId: string, input: { body: string; language?: string }) {
+    const { draft } = await this.threadOf(actor, draftId, threadId);
+    this.require(actor, 'comment.create', draft);
+    await this.throttle(actor);
+    await this.deps.storage.addComment({
+      id: newId(),
+      threadId,
+      draftId,
+      authorId: actor.userId ?? '',
+      body: input.body,
+      language: input.language ?? (await this.languageOf(actor, draft)),
+      createdAt: this.now().toISOString(),
+      editedAt: null,
+      deletedAt: null,
+    });
+    return this.publish(draftId, threadId);
+  }
+
+  async editComment(actor: Actor, draftId: string, commentId: string, body: string) {
+    const { draft, comment } = await this.commentOf(actor, draftId, commentId);
+    this.require(actor, 'comment.edit', draft, comment.authorId);
+    if (comment.deletedAt) throw new ServiceError(ErrorCode.NotFound, 'This comment was removed.');
+    await this.deps.storage.updateComment(commentId, { body, editedAt: this.now().toISOString() });
+    return this.publish(draftId, comment.threadId);
+  }
+
+  async deleteComment(actor: Actor, draftId: string, commentId: string) {
+    const { draft, comment } = await this.commentOf(actor, draftId, commentId);
+    this.require(actor, 'comment.delete', draft, comment.authorId);
+    if (!comment.deletedAt) {
+      await this.deps.storage.updateComment(commentId, { deletedAt: this.now().toISOString() });
+    }
+    return this.publish(draftId, comment.threadId);
+  }
+
+  async resolve(actor: Actor, draftId: string, threadId: string, note?: string) {
+    const { draft } = await this.threadOf(actor, draftId, threadId);
+    this.require(actor, 'thread.resolve', draft);
+    await this.deps.storage.updateThread(threadId, {
+      status: 'resolved',
+      resolvedBy: actor.userId,
+      resolvedAt: this.now().toISOString(),
+      resolutionNote: note?.trim() || null,
+    });
+    return this.publish(draftId, threadId);
+  }
+
+  async reopen(actor: Actor, draftId: string, threadId: string) {
+    const { draft } = await this.threadOf(actor, draftId, threadId);
+    this.require(actor, 'thread.resolve', draft);
+    await this.deps.storage.updateThread(threadId, {
+      status: 'open',
+      resolvedBy: null,
+      resolvedAt: null,
+      resolutionNote: null,
+    });
+    return this.publish(draftId, threadId);
+  }
+
+  /** Writes the thread's current view into the live threads document, if anyone has it open. */
+  private async publish(draftId: string, threadId: string): Promise<ThreadView> {
+    const thread = await this.deps.storage.getThread(threadId);
+    if (!thread) throw new ServiceError(ErrorCode.NotFound, 'There is no such thread.');
+    const comments = (await this.deps.storage.listComments(draftId)).filter((c) => c.threadId === threadId);
+    const users = new Map((await this.deps.storage.listUsers()).map((u) => [u.id, u]));
+    const view = toView(thread, comments, (id) => {
+      const user = users.get(id);
+      return user
+        ? { id: user.id, name: user.name, role: user.role, organisation: user.organisation }
+        : { id: '', name: '', role: 'visitor', organisation: null };
+    });
+    const room = this.deps.registry.loaded(threadsRoomName(draftId));
+    if (room) {
+      const doc = room.liveDoc;
+      doc.transact(() => doc.getMap<ThreadView>(THREADS_MAP).set(threadId, view), THREAD_ANCHORING);
+    }
+    return view;
+  }
+
+  private async threadOf(actor: Actor, draftId: string, threadId: string) {
+    const draft = await this.deps.drafts.readable(actor, draftId);
+    const thread = await this.deps.storage.getThread(threadId);
+    if (!thread || thread.draftId !== draftId) {
+      throw new ServiceError(ErrorCode.NotFound, 'There is no such thread on this draft.');
+    }
+    return { draft, thread };
+  }
+
+  private async commentOf(actor: Actor, draftId: string, commentId: string) {
+    const draft = await this.deps.drafts.readable(actor, draftId);
+    const comment = await this.deps.storage.getComment(commentId);
+    if (!comment || comment.draftId !== draftId) {
+      throw new ServiceError(ErrorCode.NotFound, 'There is no such comment on this draft.');
+    }
+    return { draft, comment };
+  }
+
+  /** Refuses with the reason a person can act on: sign in, the window, or the role. */
+  private require(actor: Actor, action: Action, draft: DraftRecord, ownerId?: string): void {
+    const now = this.now();
+    if (can(actor, action, { draft, ownerId }, now)) return;
+    if (!actor.userId) throw new ServiceError(ErrorCode.Unauthenticated, 'Sign in to take part.');
+    const state = windowState(draft.window, now);
+    if (
+      actor.role === 'stakeholder' &&
+      state !== 'open' &&
+      (ownerId === undefined || ownerId === actor.userId)
+    ) {
+      throw new ServiceError(
+        ErrorCode.ConsultationClosed,
+        state === 'closed'
+          ? 'The consultation on this draft has closed; comments can no longer be added or changed.'
+          : 'The consultation on this draft has not opened yet.',
+      );
+    }
+    throw new ServiceError(ErrorCode.Forbidden, 'Your role does not allow this.');
+  }
+
+  private async throttle(actor: Actor): Promise<void> {
+    try {
+      await this.posting.consume(actor.userId ?? 'visitor');
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      throw new ServiceError(
+        ErrorCode.RateLimited,
+        'You are posting very fast. Wait a minute and try again.',
+        Math.ceil(error.msBeforeNext / 1000),
+      );
+    }
+  }
+
+  private async languageOf(actor: Actor, draft: DraftRecord): Promise<string> {
+    const user = actor.userId ? await this.deps.storage.getUser(actor.userId) : undefined;
+    return user?.language || draft.language;
+  }
+}
+
+/** The passage an anchor names, checked against the live text; a ServiceError otherwise. */
+function checkedPassage(ydoc: Y.Doc, fragment: Y.XmlFragment, anchor: Anchor) {
+  const passage = resolveAnchor(ydoc, fragment, anchor);
+  if (!passage) {
+    throw new ServiceError(
+      ErrorCode.AnchorInvalid,
+      'The selected passage is no longer in the draft (it was just edited). Select it again.',
+    );
+  }
+  if (passage.text !== anchor.quote.exact) {
+    throw new ServiceError(
+      ErrorCode.AnchorInvalid,
+      'The selected text does not match the draft (it was just edited). Select it again.',
+    );
+  }
+  return passage;
+}
+
+/** The text of the last heading before `pos`, if any. */
+function sectionAt(doc: PMNode, pos: number): string | null {
+  let section: string | null = null;
+  doc.descendants((node, at) => {
+    if (at >= pos) return false;
+    if (node.type.name === 'heading') section = node.textContent;
+    return !node.isTextblock;
+  });
+  return section;
+}

@@ -1,0 +1,70 @@
+import * as Y from 'yjs';
+import { type CommentView, type PersonView, THREADS_MAP, type ThreadView } from '../../../shared/threads.ts';
+import type { CommentRecord, Storage, ThreadRecord, UserRecord } from '../storage/storage.ts';
+
+const GONE: PersonView = { id: '', name: '', role: 'visitor', organisation: null };
+
+function person(user: UserRecord | undefined): PersonView {
+  if (!user) return GONE;
+  return { id: user.id, name: user.name, role: user.role, organisation: user.organisation };
+}
+
+/** Turns stored threads and comments into what clients see, authors' names included. */
+export async function threadViews(storage: Storage, draftId: string): Promise<ThreadView[]> {
+  const [threads, comments, users] = await Promise.all([
+    storage.listThreads(draftId),
+    storage.listComments(draftId),
+    storage.listUsers(),
+  ]);
+  const byId = new Map(users.map((user) => [user.id, user]));
+  const byThread = new Map<string, CommentRecord[]>();
+  for (const comment of comments) {
+    const list = byThread.get(comment.threadId) ?? [];
+    list.push(comment);
+    byThread.set(comment.threadId, list);
+  }
+  return threads.map((thread) => toView(thread, byThread.get(thread.id) ?? [], (id) => person(byId.get(id))));
+}
+
+export function toView(
+  thread: ThreadRecord,
+  comments: CommentRecord[],
+  personOf: (userId: string) => PersonView,
+): ThreadView {
+  const ordered = [...comments].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return {
+    id: thread.id,
+    draftId: thread.draftId,
+    anchor: { start: thread.anchor.start, end: thread.anchor.end },
+    quote: thread.anchor.quote,
+    section: thread.section,
+    status: thread.status,
+    author: personOf(thread.createdBy),
+    createdAt: thread.createdAt,
+    comments: ordered.map(
+      (comment): CommentView => ({
+        id: comment.id,
+        author: personOf(comment.authorId),
+        body: comment.deletedAt ? '' : comment.body,
+        language: comment.language,
+        createdAt: comment.createdAt,
+        editedAt: comment.editedAt,
+        deleted: comment.deletedAt !== null,
+      }),
+    ),
+    resolution:
+      thread.status === 'resolved' && thread.resolvedBy && thread.resolvedAt
+        ? { by: personOf(thread.resolvedBy), at: thread.resolvedAt, note: thread.resolutionNote }
+        : null,
+  };
+}
+
+/** The threads document of a draft, built from its stored threads (see RoomRegistry). */
+export async function threadsDocState(storage: Storage, draftId: string): Promise<Uint8Array> {
+  const doc = new Y.Doc();
+  const map = doc.getMap<ThreadView>(THREADS_MAP);
+  for (const view of await threadViews(storage, draftId)) map.set(view.id, view);
+  const state = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return state;
+}
