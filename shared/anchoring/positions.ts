@@ -48,7 +48,10 @@ export function encodePosition(position: Y.RelativePosition): string {
 /** Decodes a base64 relative position; undefined for bytes that are not one. */
 export function decodePosition(encoded: string): Y.RelativePosition | undefined {
   try {
-    return Y.decodeRelativePosition(fromBase64(encoded));
+    const position = Y.decodeRelativePosition(fromBase64(encoded));
+    // An unknown kind byte decodes to a position naming nothing, which Yjs throws on when resolving.
+    if (position.item === null && position.type === null && position.tname === null) return undefined;
+    return position;
   } catch {
     return undefined;
   }

@@ -2,10 +2,11 @@ import type { Editor } from '@tiptap/core';
 import { Collaboration } from '@tiptap/extension-collaboration';
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
 import { EditorContent, useEditor } from '@tiptap/react';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { contentExtensions } from '../../../shared/editorExtensions.ts';
+import { threadsAt } from '../threads/threadLayout.ts';
 import type { CollaborationSession } from './useCollaborationSession.ts';
 
 export interface CaretUser {
@@ -20,12 +21,17 @@ interface Props {
   editable: boolean;
   language: string;
   onReady: (editor: Editor | null) => void;
+  /** Someone clicked into commented text: the threads whose passages contain that point. */
+  onPassageClick?: (threadIds: string[]) => void;
 }
 
 /** The TipTap editor bound to the draft's shared Yjs document, with everyone's carets. */
-export function DraftEditor({ session, user, editable, language, onReady }: Props) {
+export function DraftEditor({ session, user, editable, language, onReady, onPassageClick }: Props) {
   const { t } = useTranslation();
   const visitor = t('presence.visitor');
+  // The editor is built once per session; the latest callback is read through a ref.
+  const passageClick = useRef(onPassageClick);
+  passageClick.current = onPassageClick;
   const editor = useEditor(
     {
       editable,
@@ -50,6 +56,11 @@ export function DraftEditor({ session, user, editable, language, onReady }: Prop
         }),
       ],
       editorProps: {
+        handleClick: (view, pos) => {
+          const ids = threadsAt(view.state.doc, pos);
+          if (ids.length > 0) passageClick.current?.(ids);
+          return false;
+        },
         attributes: {
           class: 'prose',
           lang: language,

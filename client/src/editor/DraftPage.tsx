@@ -1,12 +1,19 @@
 import type { Editor } from '@tiptap/core';
-import { useEffect, useState } from 'react';
+import type { Node as PMNode } from '@tiptap/pm/model';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import type { DraftView } from '../../../shared/drafts.ts';
+import type { Anchor } from '../../../shared/anchoring/anchor.ts';
+import { CONTENT_FIELD, type DraftView } from '../../../shared/drafts.ts';
 import { CloseCode } from '../../../shared/protocol.ts';
 import { fetchDraft } from '../api/drafts.ts';
 import { ApiError } from '../api/http.ts';
 import { useSession } from '../session/SessionProvider.tsx';
+import { anchorFromSelection } from '../threads/anchorFromSelection.ts';
+import { CommentButton } from '../threads/CommentButton.tsx';
+import { ThreadsPanel } from '../threads/ThreadsPanel.tsx';
+import { type PlacedThread, placeThreads } from '../threads/threadLayout.ts';
+import { useThreads } from '../threads/useThreads.ts';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { DraftEditor } from './DraftEditor.tsx';
 import { Outline } from './Outline.tsx';
@@ -76,7 +83,32 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
   const { session, connection, synced, refusedWith, readOnly } = useCollaborationSession(draft.id, identity);
   const participants = usePresence(session?.provider);
   const [editor, setEditor] = useState<Editor | null>(null);
+  const doc = useEditorDoc(editor);
   const editable = draft.permissions.edit && !readOnly;
+  const threads = useThreads(draft.id, identity);
+  const placed = useMemo(() => (doc ? placeThreads(doc, threads) : []), [doc, threads]);
+  const [composing, setComposing] = useState<Anchor>();
+  const [active, setActive] = useState<string[]>([]);
+  const canComment = draft.permissions.comment;
+  const canResolve = draft.permissions.edit;
+  const startComment = () => {
+    if (!editor || !session || !canComment) return;
+    const anchor = anchorFromSelection(editor, session.doc.getXmlFragment(CONTENT_FIELD));
+    if (anchor) setComposing(anchor);
+  };
+  // Clicking a passage shows its threads without taking the caret away from the text; a new
+  // thread, made from the keyboard, takes the focus so a screen reader announces it.
+  const focusThreads = useCallback((ids: string[], moveFocus = false) => {
+    setActive(ids);
+    const first = ids[0];
+    if (first) {
+      requestAnimationFrame(() => {
+        const card = document.getElementById(`thread-${first}`);
+        card?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+        if (moveFocus) card?.focus({ preventScroll: true });
+      });
+    }
+  }, []);
   const caretUser = {
     name: user?.name ?? '',
     color: user?.color ?? '#667085',
@@ -108,10 +140,22 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
       <nav className="outline" aria-label={t('draft.outline')}>
         <details className="outline-details" open={wideScreen()}>
           <summary className="panel-heading">{t('draft.outline')}</summary>
-          {editor && <Outline editor={editor} />}
+          {editor && <Outline editor={editor} openThreads={openThreadsBySection(placed)} />}
         </details>
       </nav>
-      <main id="content" className="document" aria-busy={!synced}>
+      <main
+        id="content"
+        className="document"
+        aria-busy={!synced}
+        onKeyDown={(event) => {
+          if ((event.ctrlKey || event.metaKey) && event.altKey && event.key.toLowerCase() === 'm') {
+            event.preventDefault();
+            startComment();
+          }
+        }}
+      >
+        <ThreadHighlights placed={placed} active={active} />
+        {editor && canComment && <CommentButton editor={editor} onComment={startComment} />}
         <div className="document-status">
           <WindowStatus draft={draft} />
           {!editable && <AccessNote signedIn={Boolean(user)} />}
@@ -136,15 +180,54 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
             editable={editable}
             language={draft.language}
             onReady={setEditor}
+            onPassageClick={focusThreads}
           />
         )}
       </main>
       <aside className="margin" aria-label={t('draft.marginLabel')}>
         <PresenceList participants={participants} />
-        <p className="margin-placeholder">{t('draft.marginPlaceholder')}</p>
+        {editor && (
+          <ThreadsPanel
+            editor={editor}
+            draftId={draft.id}
+            placed={placed}
+            user={user ?? null}
+            canComment={canComment}
+            canResolve={canResolve}
+            composing={composing}
+            onComposed={(threadId) => {
+              setComposing(undefined);
+              if (threadId) focusThreads([threadId], true);
+            }}
+            active={active}
+            onActivate={focusThreads}
+          />
+        )}
       </aside>
     </div>
   );
+}
+
+/** Open threads per section heading, for the outline's counts. */
+function openThreadsBySection(placed: PlacedThread[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of placed) {
+    if (p.thread.status !== 'open' || !p.section) continue;
+    counts.set(p.section, (counts.get(p.section) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Highlights of resolved threads are hidden; the threads in focus are emphasised. */
+function ThreadHighlights({ placed, active }: { placed: PlacedThread[]; active: string[] }) {
+  const resolved = placed.filter((p) => p.thread.status === 'resolved' && !active.includes(p.thread.id));
+  const css = [
+    ...resolved.map(
+      (p) => `.comment-anchor[data-thread-id="${p.thread.id}"]{background:none;border-bottom:0}`,
+    ),
+    ...active.map((id) => `.comment-anchor[data-thread-id="${id}"]{background:var(--highlight-active)}`),
+  ].join('\n');
+  return <style>{css}</style>;
 }
 
 function AccessNote({ signedIn }: { signedIn: boolean }) {
@@ -163,4 +246,19 @@ function AccessNote({ signedIn }: { signedIn: boolean }) {
       <Link href={`/signup?next=${encodeURIComponent(window.location.pathname)}`}>{t('nav.signUp')}</Link>
     </p>
   );
+}
+
+/** The editor's current document, re-read after every change (null before the editor exists). */
+function useEditorDoc(editor: Editor | null): PMNode | null {
+  const [doc, setDoc] = useState<PMNode | null>(null);
+  useEffect(() => {
+    if (!editor) return;
+    const read = () => setDoc(editor.state.doc);
+    read();
+    editor.on('update', read);
+    return () => {
+      editor.off('update', read);
+    };
+  }, [editor]);
+  return doc;
 }

@@ -23,7 +23,7 @@ export function collectHeadings(editor: Editor): OutlineHeading[] {
 }
 
 /** The document's headings as a table of contents; choosing one scrolls the text to it. */
-export function Outline({ editor }: { editor: Editor }) {
+export function Outline({ editor, openThreads }: { editor: Editor; openThreads?: Map<string, number> }) {
   const { t } = useTranslation();
   const headings = useEditorState({ editor, selector: ({ editor: current }) => collectHeadings(current) });
 
@@ -44,6 +44,16 @@ export function Outline({ editor }: { editor: Editor }) {
         <li key={`${heading.pos}`} className={`outline-item outline-level-${Math.min(heading.level, 4)}`}>
           <button type="button" className="outline-link" onClick={() => jump(heading)}>
             {heading.text || '—'}
+            {Boolean(openThreads?.get(heading.text)) && (
+              <>
+                <span className="outline-count" aria-hidden="true">
+                  {openThreads?.get(heading.text)}
+                </span>
+                <span className="visually-hidden">
+                  {t('threads.openInSection', { count: openThreads?.get(heading.text) })}
+                </span>
+              </>
+            )}
           </button>
         </li>
       ))}

@@ -216,11 +216,10 @@ export class ThreadService {
     if (can(actor, action, { draft, ownerId }, now)) return;
     if (!actor.userId) throw new ServiceError(ErrorCode.Unauthenticated, 'Sign in to take part.');
     const state = windowState(draft.window, now);
-    if (
-      actor.role === 'stakeholder' &&
-      state !== 'open' &&
-      (ownerId === undefined || ownerId === actor.userId)
-    ) {
+    // The window is the reason only if the same request would pass while it is open (it opens at
+    // `opensAt`): resolving, or editing someone else's comment, is the role's limit, not the window's.
+    const whileOpen = new Date(draft.window.opensAt);
+    if (state !== 'open' && can(actor, action, { draft, ownerId }, whileOpen)) {
       throw new ServiceError(
         ErrorCode.ConsultationClosed,
         state === 'closed'

@@ -1,0 +1,29 @@
+import type { Editor } from '@tiptap/core';
+import { BubbleMenu } from '@tiptap/react/menus';
+import { useTranslation } from 'react-i18next';
+
+/** "Comment" beside a selection, for people who may comment (the editor may be read-only for them). */
+export function CommentButton({ editor, onComment }: { editor: Editor; onComment: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <BubbleMenu
+      editor={editor}
+      pluginKey="comment-button"
+      shouldShow={({ state }) =>
+        !state.selection.empty &&
+        state.doc.textBetween(state.selection.from, state.selection.to).trim() !== ''
+      }
+    >
+      <button
+        type="button"
+        className="bubble-button"
+        onMouseDown={(event) => event.preventDefault()}
+        onClick={onComment}
+        aria-keyshortcuts="Control+Alt+M"
+      >
+        {t('threads.comment')}
+        <kbd className="shortcut">{t('threads.shortcut')}</kbd>
+      </button>
+    </BubbleMenu>
+  );
+}

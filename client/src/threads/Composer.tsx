@@ -1,0 +1,66 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Anchor } from '../../../shared/anchoring/anchor.ts';
+import { MAX_COMMENT_LENGTH } from '../../../shared/threads.ts';
+import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { createThread } from './api.ts';
+
+interface Props {
+  draftId: string;
+  anchor: Anchor;
+  onDone: (threadId: string | undefined) => void;
+}
+
+/** Writing a new comment on the selected passage; focus goes straight to the text box. */
+export function Composer({ draftId, anchor, onDone }: Props) {
+  const { t } = useTranslation();
+  const [body, setBody] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => box.current?.focus(), []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const thread = await createThread(draftId, anchor, body);
+      onDone(thread.id);
+    } catch (failure) {
+      setError(failure);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="composer" onSubmit={submit} aria-label={t('threads.newComment')}>
+      <p className="thread-quote composer-quote">“{anchor.quote.exact}”</p>
+      <ErrorNotice error={error} />
+      <label className="visually-hidden" htmlFor="composer-body">
+        {t('threads.newComment')}
+      </label>
+      <textarea
+        id="composer-body"
+        ref={box}
+        className="text-area"
+        rows={4}
+        maxLength={MAX_COMMENT_LENGTH}
+        placeholder={t('threads.commentPlaceholder')}
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onDone(undefined);
+        }}
+      />
+      <div className="button-row">
+        <button type="submit" className="button button-small" disabled={busy || !body.trim()}>
+          {t('threads.post')}
+        </button>
+        <button type="button" className="nav-button nav-link" onClick={() => onDone(undefined)}>
+          {t('threads.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,248 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PublicUser } from '../../../shared/auth.ts';
+import type { CommentView, PersonView } from '../../../shared/threads.ts';
+import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { deleteComment, editComment, reopenThread, replyTo, resolveThread } from './api.ts';
+import { CommentBody } from './CommentBody.tsx';
+import type { PlacedThread } from './threadLayout.ts';
+
+interface Props {
+  draftId: string;
+  placed: PlacedThread;
+  user: PublicUser | null;
+  canComment: boolean;
+  canResolve: boolean;
+  active: boolean;
+  onShowPassage: () => void;
+}
+
+/** One thread: its passage's quote, the comments, a reply box, and resolve / reopen. */
+export function ThreadCard({ draftId, placed, user, canComment, canResolve, active, onShowPassage }: Props) {
+  const { t, i18n } = useTranslation();
+  const { thread, location } = placed;
+  const [error, setError] = useState<unknown>();
+  const [reply, setReply] = useState('');
+  const [note, setNote] = useState('');
+  const [resolving, setResolving] = useState(false);
+  const time = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
+  const run = async (action: () => Promise<unknown>) => {
+    setError(undefined);
+    try {
+      await action();
+      return true;
+    } catch (failure) {
+      setError(failure);
+      return false;
+    }
+  };
+  const submitReply = async (event: FormEvent) => {
+    event.preventDefault();
+    if (await run(() => replyTo(draftId, thread.id, reply))) setReply('');
+  };
+  const headingId = `thread-${thread.id}-heading`;
+  const resolved = thread.status === 'resolved';
+
+  return (
+    <article
+      id={`thread-${thread.id}`}
+      className={`thread-card${active ? ' thread-active' : ''}${resolved ? ' thread-resolved' : ''}`}
+      aria-labelledby={headingId}
+      tabIndex={-1}
+      data-testid="thread-card"
+      data-thread-id={thread.id}
+    >
+      <header className="thread-header">
+        <h3 id={headingId} className="thread-quote">
+          <button
+            type="button"
+            className="quote-button"
+            onClick={onShowPassage}
+            disabled={location.state === 'detached'}
+          >
+            “{location.state === 'detached' ? thread.quote.exact : location.text}”
+          </button>
+        </h3>
+        <p className="thread-meta">
+          {resolved && <span className="status-tag status-resolved">{t('threads.resolved')}</span>}
+          {location.state === 'detached' && (
+            <span className="status-tag status-detached">{t('threads.detached')}</span>
+          )}
+          {location.state === 'recovered' && <span className="status-tag">{t('threads.recovered')}</span>}
+          <a className="thread-link" href={`#thread-${thread.id}`}>
+            {t('threads.link')}
+          </a>
+        </p>
+        {location.state === 'detached' && <p className="thread-note">{t('threads.detachedNote')}</p>}
+      </header>
+      <ol className="comment-list">
+        {thread.comments.map((comment) => (
+          <Comment
+            key={comment.id}
+            comment={comment}
+            own={Boolean(user && comment.author.id === user.id)}
+            canChange={canComment}
+            when={time.format(new Date(comment.createdAt))}
+            onEdit={(body) => run(() => editComment(draftId, comment.id, body))}
+            onDelete={() => run(() => deleteComment(draftId, comment.id))}
+          />
+        ))}
+      </ol>
+      {thread.resolution && (
+        <p className="resolution">
+          {t('threads.resolvedBy', {
+            name: thread.resolution.by.name,
+            date: time.format(new Date(thread.resolution.at)),
+          })}
+          {thread.resolution.note && <span className="resolution-note"> — {thread.resolution.note}</span>}
+        </p>
+      )}
+      <ErrorNotice error={error} />
+      {canComment && !resolved && (
+        <form className="reply-form" onSubmit={submitReply}>
+          <label className="visually-hidden" htmlFor={`reply-${thread.id}`}>
+            {t('threads.reply')}
+          </label>
+          <textarea
+            id={`reply-${thread.id}`}
+            className="text-area"
+            rows={2}
+            placeholder={t('threads.replyPlaceholder')}
+            value={reply}
+            onChange={(e) => setReply(e.target.value)}
+          />
+          {reply.trim() && (
+            <button type="submit" className="button button-small">
+              {t('threads.reply')}
+            </button>
+          )}
+        </form>
+      )}
+      {canResolve && !resolved && !resolving && (
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          onClick={() => setResolving(true)}
+        >
+          {t('threads.resolve')}
+        </button>
+      )}
+      {canResolve && resolving && (
+        <form
+          className="reply-form"
+          onSubmit={async (event) => {
+            event.preventDefault();
+            if (await run(() => resolveThread(draftId, thread.id, note))) setResolving(false);
+          }}
+        >
+          <label className="field-label" htmlFor={`note-${thread.id}`}>
+            {t('threads.resolutionNote')}
+          </label>
+          <textarea
+            id={`note-${thread.id}`}
+            className="text-area"
+            rows={2}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+          />
+          <div className="button-row">
+            <button type="submit" className="button button-small">
+              {t('threads.resolve')}
+            </button>
+            <button type="button" className="nav-button nav-link" onClick={() => setResolving(false)}>
+              {t('threads.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      {canResolve && resolved && (
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          onClick={() => void run(() => reopenThread(draftId, thread.id))}
+        >
+          {t('threads.reopen')}
+        </button>
+      )}
+    </article>
+  );
+}
+
+interface CommentProps {
+  comment: CommentView;
+  own: boolean;
+  canChange: boolean;
+  when: string;
+  onEdit: (body: string) => Promise<boolean>;
+  onDelete: () => Promise<boolean>;
+}
+
+function Comment({ comment, own, canChange, when, onEdit, onDelete }: CommentProps) {
+  const { t } = useTranslation();
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(comment.body);
+  if (comment.deleted) {
+    return <li className="comment comment-removed">{t('threads.removed')}</li>;
+  }
+  return (
+    <li className="comment" lang={comment.language}>
+      <p className="comment-author">
+        <Author person={comment.author} />
+        <span className="comment-time">
+          {when}
+          {comment.editedAt && ` · ${t('threads.edited')}`}
+        </span>
+      </p>
+      {editing ? (
+        <form
+          className="reply-form"
+          onSubmit={async (event) => {
+            event.preventDefault();
+            if (await onEdit(text)) setEditing(false);
+          }}
+        >
+          <textarea
+            className="text-area"
+            rows={3}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-label={t('threads.edit')}
+          />
+          <div className="button-row">
+            <button type="submit" className="button button-small">
+              {t('threads.save')}
+            </button>
+            <button type="button" className="nav-button nav-link" onClick={() => setEditing(false)}>
+              {t('threads.cancel')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <CommentBody text={comment.body} />
+      )}
+      {own && canChange && !editing && (
+        <div className="button-row">
+          <button type="button" className="nav-button nav-link" onClick={() => setEditing(true)}>
+            {t('threads.edit')}
+          </button>
+          <button type="button" className="nav-button nav-link" onClick={() => void onDelete()}>
+            {t('threads.delete')}
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function Author({ person }: { person: PersonView }) {
+  const { t } = useTranslation();
+  return (
+    <span className="comment-name">
+      <strong>{person.name || t('threads.formerMember')}</strong>
+      {person.organisation && <span className="comment-org"> · {person.organisation}</span>}
+      {(person.role === 'taskforce' || person.role === 'admin') && (
+        <span className={`role-tag role-${person.role}`}>{t(`roles.${person.role}`)}</span>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,178 @@
+import type { Editor } from '@tiptap/core';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Anchor } from '../../../shared/anchoring/anchor.ts';
+import type { PublicUser } from '../../../shared/auth.ts';
+import { Composer } from './Composer.tsx';
+import { ThreadCard } from './ThreadCard.tsx';
+import { type PlacedThread, showPassage } from './threadLayout.ts';
+
+type StatusFilter = 'open' | 'resolved' | 'all';
+
+interface Props {
+  editor: Editor;
+  draftId: string;
+  placed: PlacedThread[];
+  user: PublicUser | null;
+  canComment: boolean;
+  canResolve: boolean;
+  composing: Anchor | undefined;
+  onComposed: (threadId: string | undefined) => void;
+  active: string[];
+  onActivate: (threadIds: string[]) => void;
+}
+
+/** The margin: the composer, filters, and the threads beside their passages, in document order. */
+export function ThreadsPanel(props: Props) {
+  const { editor, draftId, placed, user, active, onActivate } = props;
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<StatusFilter>('open');
+  const [mine, setMine] = useState(false);
+  const [section, setSection] = useState('');
+  const sections = useMemo(() => [...new Set(placed.map((p) => p.section ?? ''))].filter(Boolean), [placed]);
+  const visible = placed.filter(
+    (p) =>
+      (status === 'all' || p.thread.status === status) &&
+      (!mine || (user && p.thread.comments.some((c) => c.author.id === user.id))) &&
+      (!section || p.section === section),
+  );
+  const tops = useAlignment(editor, visible);
+
+  // A thread named in the address (#thread-<id>) opens scrolled to.
+  const [linked, setLinked] = useState(() => window.location.hash.replace(/^#thread-/, ''));
+  useEffect(() => {
+    if (!linked) return;
+    const target = placed.find((p) => p.thread.id === linked);
+    if (!target) return;
+    setLinked('');
+    if (target.thread.status === 'resolved') setStatus('all');
+    onActivate([linked]);
+    showPassage(editor, target);
+  }, [linked, placed, editor, onActivate]);
+
+  return (
+    <section className="threads" aria-labelledby="threads-heading">
+      <h2 id="threads-heading" className="panel-heading">
+        {t('threads.heading')}{' '}
+        <span className="presence-count">{t('threads.count', { count: visible.length })}</span>
+      </h2>
+      {props.composing && <Composer draftId={draftId} anchor={props.composing} onDone={props.onComposed} />}
+      <fieldset className="thread-filters">
+        <legend className="visually-hidden">{t('threads.filters')}</legend>
+        <select
+          className="select select-small"
+          aria-label={t('threads.statusFilter')}
+          value={status}
+          onChange={(e) => setStatus(e.target.value as StatusFilter)}
+        >
+          <option value="open">{t('threads.showOpen')}</option>
+          <option value="resolved">{t('threads.showResolved')}</option>
+          <option value="all">{t('threads.showAll')}</option>
+        </select>
+        {sections.length > 1 && (
+          <select
+            className="select select-small"
+            aria-label={t('threads.sectionFilter')}
+            value={section}
+            onChange={(e) => setSection(e.target.value)}
+          >
+            <option value="">{t('threads.allSections')}</option>
+            {sections.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        )}
+        {user && (
+          <label className="check">
+            <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} />{' '}
+            {t('threads.mine')}
+          </label>
+        )}
+      </fieldset>
+      {visible.length === 0 && !props.composing && <p className="muted threads-empty">{t('threads.none')}</p>}
+      <div
+        className={`thread-list${tops ? ' aligned' : ''}`}
+        style={tops ? { height: tops.height } : undefined}
+      >
+        {visible.map((p) => (
+          <div
+            key={p.thread.id}
+            className="thread-slot"
+            style={tops ? { top: tops.top.get(p.thread.id) ?? 0 } : undefined}
+          >
+            <ThreadCard
+              draftId={draftId}
+              placed={p}
+              user={user}
+              canComment={props.canComment}
+              canResolve={props.canResolve}
+              active={active.includes(p.thread.id)}
+              onShowPassage={() => {
+                onActivate([p.thread.id]);
+                showPassage(editor, p);
+              }}
+            />
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/**
+ * On wide screens each card sits beside its passage, pushed down only as far as needed not to
+ * overlap the card above; on narrow screens (margin under the text) they simply follow each other.
+ */
+function useAlignment(editor: Editor, visible: PlacedThread[]) {
+  const [layout, setLayout] = useState<{ top: Map<string, number>; height: number }>();
+  const frame = useRef(0);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const again = () => {
+      cancelAnimationFrame(frame.current);
+      frame.current = requestAnimationFrame(() => setTick((n) => n + 1));
+    };
+    editor.on('update', again);
+    window.addEventListener('resize', again);
+    return () => {
+      editor.off('update', again);
+      window.removeEventListener('resize', again);
+    };
+  }, [editor]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` re-measures after edits and resizes.
+  useLayoutEffect(() => {
+    const list = document.querySelector<HTMLElement>('.thread-list');
+    if (!list || !window.matchMedia('(min-width: 1181px)').matches) {
+      setLayout(undefined);
+      return;
+    }
+    const listTop = list.getBoundingClientRect().top;
+    const top = new Map<string, number>();
+    let next = 0;
+    for (const p of visible) {
+      const card = list.querySelector<HTMLElement>(`[data-thread-id="${p.thread.id}"]`);
+      let desired = next;
+      if (p.location.state !== 'detached') {
+        try {
+          desired = editor.view.coordsAtPos(p.location.from).top - listTop;
+        } catch {
+          // a position from a document that just changed: keep the stacked place
+        }
+      }
+      const at = Math.max(desired, next);
+      top.set(p.thread.id, at);
+      next = at + (card?.offsetHeight ?? 120) + 12;
+    }
+    setLayout((previous) => (previous && sameLayout(previous.top, top) ? previous : { top, height: next }));
+  }, [visible, tick, editor]);
+  return layout;
+}
+
+function sameLayout(a: Map<string, number>, b: Map<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, top] of a) if (Math.abs((b.get(id) ?? -1) - top) > 0.5) return false;
+  return true;
+}

@@ -1,0 +1,62 @@
+import type { Editor } from '@tiptap/core';
+import type { Node as PMNode } from '@tiptap/pm/model';
+import { type Location, locatePassage } from '../../../shared/anchoring/locate.ts';
+import type { ThreadView } from '../../../shared/threads.ts';
+
+export interface PlacedThread {
+  thread: ThreadView;
+  location: Location;
+  /** Document position used for ordering (end of document for detached threads). */
+  order: number;
+  /** Heading text of the section the passage is in now (or was in, if detached). */
+  section: string | null;
+}
+
+/** Where each thread's passage is in the local document, in document order, detached ones last. */
+export function placeThreads(doc: PMNode, threads: ThreadView[]): PlacedThread[] {
+  const headings: { pos: number; text: string }[] = [];
+  doc.descendants((node, pos) => {
+    if (node.type.name === 'heading') headings.push({ pos, text: node.textContent });
+    return !node.isTextblock;
+  });
+  const sectionAt = (pos: number) => {
+    let section: string | null = null;
+    for (const heading of headings) {
+      if (heading.pos > pos) break;
+      section = heading.text;
+    }
+    return section;
+  };
+  return threads
+    .map((thread): PlacedThread => {
+      const location = locatePassage(doc, thread.id, thread.quote);
+      const attached = location.state !== 'detached';
+      return {
+        thread,
+        location,
+        order: attached ? location.from : Number.MAX_SAFE_INTEGER,
+        section: attached ? sectionAt(location.from) : thread.section,
+      };
+    })
+    .sort((a, b) => a.order - b.order || a.thread.createdAt.localeCompare(b.thread.createdAt));
+}
+
+/** Thread ids whose passages contain `pos` (several when passages overlap). */
+export function threadsAt(doc: PMNode, pos: number): string[] {
+  const ids = new Set<string>();
+  const $pos = doc.resolve(pos);
+  for (const mark of [...$pos.marks(), ...($pos.nodeAfter?.marks ?? [])]) {
+    if (mark.type.name === 'comment' && typeof mark.attrs.threadId === 'string') ids.add(mark.attrs.threadId);
+  }
+  return [...ids];
+}
+
+/** Scrolls the text to a thread's passage and puts the caret at its start. */
+export function showPassage(editor: Editor, placed: PlacedThread): void {
+  if (placed.location.state === 'detached') return;
+  const { from, to } = placed.location;
+  editor.commands.setTextSelection({ from, to });
+  const dom = editor.view.domAtPos(from).node;
+  const element = dom instanceof HTMLElement ? dom : dom.parentElement;
+  element?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+}

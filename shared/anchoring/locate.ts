@@ -1,0 +1,94 @@
+import type { Mark, Node as PMNode } from '@tiptap/pm/model';
+import type { TextQuote } from './anchor.ts';
+
+/** Where a passage is now: ProseMirror positions and the text between them (blocks joined by newlines). */
+export interface Passage {
+  from: number;
+  to: number;
+  text: string;
+}
+
+/** How a thread's passage was found: by its mark, by its quote after the mark was lost, or not at all. */
+export type Location =
+  | ({ state: 'attached' } & Passage)
+  | ({ state: 'recovered' } & Passage)
+  | { state: 'detached' };
+
+/** The span of text carrying the thread's mark: from its first to its last marked character. */
+export function findMarkedPassage(doc: PMNode, threadId: string): Passage | undefined {
+  const ranges = markedRanges(doc, threadId);
+  const first = ranges[0];
+  const last = ranges[ranges.length - 1];
+  if (!first || !last) return undefined;
+  return { from: first.from, to: last.to, text: doc.textBetween(first.from, last.to, '\n') };
+}
+
+/** The text ranges carrying the thread's comment mark, in document order. */
+export function markedRanges(doc: PMNode, threadId: string) {
+  const ranges: { from: number; to: number; marks: Mark[] }[] = [];
+  doc.descendants((node, pos) => {
+    if (!node.isText) return true;
+    const marks = node.marks.filter((m) => m.type.name === 'comment' && m.attrs.threadId === threadId);
+    if (marks.length > 0) ranges.push({ from: pos, to: pos + node.nodeSize, marks });
+    return false;
+  });
+  return ranges;
+}
+
+/**
+ * Where a thread's passage is now. The mark first: it survives splits, joins, block-type changes
+ * and wrapping. If the mark is gone (its words were deleted, or retyped), the quote is searched
+ * for with its context, so the same words elsewhere in the draft are not mistaken for it.
+ */
+export function locatePassage(doc: PMNode, threadId: string, quote: TextQuote): Location {
+  const marked = findMarkedPassage(doc, threadId);
+  if (marked) return { state: 'attached', ...marked };
+  const found = findQuote(doc, quote);
+  return found ? { state: 'recovered', ...found } : { state: 'detached' };
+}
+
+/** Finds `quote` with at least one side of its context; undefined when ambiguous or absent. */
+export function findQuote(doc: PMNode, quote: TextQuote): Passage | undefined {
+  const { text, positions } = flatten(doc);
+  const candidates = [
+    quote.prefix + quote.exact + quote.suffix,
+    quote.prefix + quote.exact,
+    quote.exact + quote.suffix,
+  ].filter((candidate) => candidate.length > quote.exact.length);
+  for (const candidate of candidates) {
+    const at = text.indexOf(candidate);
+    if (at < 0 || text.indexOf(candidate, at + 1) >= 0) continue;
+    const start =
+      candidate.startsWith(quote.prefix) && candidate !== quote.exact + quote.suffix
+        ? at + quote.prefix.length
+        : at;
+    const from = positions[start];
+    const last = positions[start + quote.exact.length - 1];
+    if (from === undefined || last === undefined) continue;
+    return { from, to: last + 1, text: doc.textBetween(from, last + 1, '\n') };
+  }
+  return undefined;
+}
+
+/** The document's text with blocks separated by newlines, and each character's position. */
+function flatten(doc: PMNode): { text: string; positions: number[] } {
+  let text = '';
+  const positions: number[] = [];
+  let lastBlockEnd = -1;
+  doc.descendants((node, pos) => {
+    if (node.isTextblock) {
+      if (lastBlockEnd >= 0) {
+        text += '\n';
+        positions.push(lastBlockEnd);
+      }
+      lastBlockEnd = pos + node.nodeSize - 1;
+      return true;
+    }
+    if (node.isText && node.text) {
+      for (let i = 0; i < node.text.length; i++) positions.push(pos + i);
+      text += node.text;
+    }
+    return true;
+  });
+  return { text, positions };
+}
