@@ -7,6 +7,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { spawnServer, tempDir } from '../../server/test/support/serverProcess.ts';
 import config from '../playwright.config.ts';
+import { commentOn } from '../support/threads.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const outDir = path.join(root, 'docs/screenshots');
@@ -72,6 +73,11 @@ try {
 
       await amina.goto(`/d/${draftId}`);
       await amina.locator('.prose h1').waitFor();
+      if (n === 1) {
+        // One comment thread, made through the interface, for every later screenshot.
+        await commentOn(amina, 'Nothing in it is final.', 'Could the final text say how our comments changed it?');
+        await amina.getByTestId('thread-card').first().waitFor();
+      }
       await tom.goto(`/d/${draftId}`);
       await tom.locator('.prose p').nth(1).click();
       await amina.locator('.collaboration-carets__label').first().waitFor();

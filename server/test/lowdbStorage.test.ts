@@ -6,7 +6,15 @@ import { defaultWindow } from '../../shared/consultation.ts';
 import { draftSummarySchema } from '../../shared/drafts.ts';
 import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
 import type { Storage } from '../src/storage/storage.ts';
-import { describeStorageContract, draftRecord, userRecord, yjsStateWithText } from './storageContract.ts';
+import {
+  commentRecord,
+  describeStorageContract,
+  draftRecord,
+  sessionRecord,
+  threadRecord,
+  userRecord,
+  yjsStateWithText,
+} from './storageContract.ts';
 import { tempDir } from './support/serverProcess.ts';
 
 const dirs: string[] = [];
@@ -212,6 +220,49 @@ describe('LowdbStorage upgrading files of the previous version', () => {
     const reopened = await LowdbStorage.open(dir);
     expect(await reopened.getUser('alice')).toEqual(userRecord('alice'));
     expect((await reopened.getDraft('old-draft'))?.visibility).toBe('private');
+    await reopened.close();
+  });
+});
+
+describe('LowdbStorage upgrading files from before threads', () => {
+  it('starts with no threads or comments, keeps everything else, and keeps threads added after', async () => {
+    const dir = freshDir();
+    await mkdir(path.join(dir, 'documents'), { recursive: true });
+    const draft = draftRecord('consulted');
+    const alice = userRecord('alice');
+    const session = sessionRecord('session-a', 'alice');
+    // margins.json as the accounts version left it: people, sessions and invites, no thread tables.
+    await writeFile(
+      path.join(dir, 'margins.json'),
+      JSON.stringify({ formatVersion: 1, drafts: [draft], users: [alice], sessions: [session], invites: [] }),
+    );
+
+    const storage = await LowdbStorage.open(dir);
+    expect(await storage.listThreads('consulted')).toEqual([]);
+    expect(await storage.listComments('consulted')).toEqual([]);
+    expect(await storage.getThread('any')).toBeUndefined();
+    expect(await storage.getDraft('consulted')).toEqual(draft);
+    expect(await storage.getUser('alice')).toEqual(alice);
+    expect(await storage.getSession('session-a')).toEqual(session);
+    await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
+    await storage.addComment(commentRecord('c2', 't1'));
+    await storage.close();
+
+    const onDisk = JSON.parse(await readFile(path.join(dir, 'margins.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(onDisk).toMatchObject({
+      threads: [expect.objectContaining({ id: 't1' })],
+      comments: [expect.objectContaining({ id: 'c1' }), expect.objectContaining({ id: 'c2' })],
+      users: [expect.objectContaining({ id: 'alice' })],
+    });
+    const reopened = await LowdbStorage.open(dir);
+    expect(await reopened.getThread('t1')).toEqual(threadRecord('t1'));
+    expect(await reopened.listComments('consulted')).toEqual([
+      commentRecord('c1', 't1'),
+      commentRecord('c2', 't1'),
+    ]);
     await reopened.close();
   });
 });

@@ -2,13 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import {
+  type CommentRecord,
   DraftExistsError,
   type DraftRecord,
   EmailTakenError,
   type InviteRecord,
   type SessionRecord,
   type Storage,
+  type ThreadRecord,
   UnknownDraftError,
+  UnknownRecordError,
   UnknownUserError,
   type UserRecord,
 } from '../src/storage/storage.ts';
@@ -65,6 +68,47 @@ export function inviteRecord(id: string, overrides: Partial<InviteRecord> = {}):
     expiresAt: '2999-01-01T00:00:00.000Z',
     usedAt: null,
     usedBy: null,
+    ...overrides,
+  };
+}
+
+/** A thread on the draft `consulted`, opened by `alice`. */
+export function threadRecord(id: string, overrides: Partial<ThreadRecord> = {}): ThreadRecord {
+  return {
+    id,
+    draftId: 'consulted',
+    anchor: {
+      start: 'AAHW8eYHDAA=',
+      end: 'AAHW8eYHHP8B',
+      quote: { exact: 'a published answer', prefix: 'Every contribution gets ', suffix: '. Then we decide.' },
+    },
+    section: 'Listening',
+    status: 'open',
+    createdBy: 'alice',
+    createdAt: '2024-01-02T03:04:05.000Z',
+    resolvedBy: null,
+    resolvedAt: null,
+    resolutionNote: null,
+    ...overrides,
+  };
+}
+
+/** A comment in `threadId` (on the draft `consulted`), written by `alice`. */
+export function commentRecord(
+  id: string,
+  threadId: string,
+  overrides: Partial<CommentRecord> = {},
+): CommentRecord {
+  return {
+    id,
+    threadId,
+    draftId: 'consulted',
+    authorId: 'alice',
+    body: `Comment ${id}: « l’été » — 100 %`,
+    language: 'fr',
+    createdAt: '2024-01-02T03:04:05.000Z',
+    editedAt: null,
+    deletedAt: null,
     ...overrides,
   };
 }
@@ -392,6 +436,148 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       if (listed[0]) listed[0].email = 'mallory@example.org';
 
       expect(await storage.findInviteByTokenHash('hash-of-invite-1')).toEqual(inviteRecord('invite-1'));
+    });
+
+    it('stores a thread with its first comment, found by id and listed with its draft’s', async () => {
+      const thread = threadRecord('thread-1');
+      const first = commentRecord('comment-1', 'thread-1');
+      await storage.createThread(thread, first);
+      await storage.createThread(threadRecord('thread-2'), commentRecord('comment-2', 'thread-2'));
+      await storage.createThread(
+        threadRecord('elsewhere', { draftId: 'other' }),
+        commentRecord('comment-3', 'elsewhere', { draftId: 'other' }),
+      );
+
+      expect(await storage.getThread('thread-1')).toEqual(thread);
+      expect(await storage.getComment('comment-1')).toEqual(first);
+      expect((await storage.listThreads('consulted')).map((t) => t.id).sort()).toEqual([
+        'thread-1',
+        'thread-2',
+      ]);
+      expect(await storage.listThreads('other')).toEqual([threadRecord('elsewhere', { draftId: 'other' })]);
+      expect(await storage.listThreads('no-such-draft')).toEqual([]);
+      expect(await storage.listComments('no-such-draft')).toEqual([]);
+    });
+
+    it('answers undefined for a thread or comment it does not hold', async () => {
+      expect(await storage.getThread('no-such-thread')).toBeUndefined();
+      expect(await storage.getComment('no-such-comment')).toBeUndefined();
+    });
+
+    it('lists a draft’s comments across its threads, oldest first', async () => {
+      const at = (minute: number) => `2024-01-02T03:${String(minute).padStart(2, '0')}:00.000Z`;
+      await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1', { createdAt: at(1) }));
+      await storage.createThread(threadRecord('t2'), commentRecord('c2', 't2', { createdAt: at(2) }));
+      await storage.addComment(commentRecord('c3', 't1', { authorId: 'bruno', createdAt: at(3) }));
+      await storage.addComment(commentRecord('c4', 't2', { createdAt: at(4) }));
+      await storage.createThread(
+        threadRecord('t3', { draftId: 'other' }),
+        commentRecord('c5', 't3', { draftId: 'other', createdAt: at(5) }),
+      );
+
+      expect((await storage.listComments('consulted')).map((c) => c.id)).toEqual(['c1', 'c2', 'c3', 'c4']);
+      expect(await storage.getComment('c3')).toEqual(
+        commentRecord('c3', 't1', { authorId: 'bruno', createdAt: at(3) }),
+      );
+    });
+
+    it('refuses a comment on a thread it does not hold, and stores nothing', async () => {
+      await expect(storage.addComment(commentRecord('stray', 'no-such-thread'))).rejects.toBeInstanceOf(
+        UnknownRecordError,
+      );
+
+      expect(await storage.getComment('stray')).toBeUndefined();
+      expect(await storage.listComments('consulted')).toEqual([]);
+    });
+
+    it('changes only the given fields of a thread and returns it; an unknown thread is an error', async () => {
+      await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
+      const resolution = {
+        status: 'resolved' as const,
+        resolvedBy: 'tom',
+        resolvedAt: '2024-02-01T00:00:00.000Z',
+        resolutionNote: 'Answered in section 4',
+      };
+
+      const resolved = await storage.updateThread('t1', resolution);
+
+      expect(resolved).toEqual(threadRecord('t1', resolution));
+      expect(await storage.getThread('t1')).toEqual(resolved);
+      expect(
+        await storage.updateThread('t1', {
+          status: 'open',
+          resolvedBy: null,
+          resolvedAt: null,
+          resolutionNote: null,
+        }),
+      ).toEqual(threadRecord('t1'));
+      await expect(storage.updateThread('no-such-thread', { status: 'resolved' })).rejects.toBeInstanceOf(
+        UnknownRecordError,
+      );
+      expect(await storage.getThread('no-such-thread')).toBeUndefined();
+    });
+
+    it('changes only the given fields of a comment and returns it; an unknown comment is an error', async () => {
+      await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
+      await storage.addComment(commentRecord('c2', 't1'));
+
+      const edited = await storage.updateComment('c1', {
+        body: 'Reworded',
+        editedAt: '2024-02-01T00:00:00.000Z',
+      });
+      const deleted = await storage.updateComment('c2', { deletedAt: '2024-02-02T00:00:00.000Z' });
+
+      expect(edited).toEqual(
+        commentRecord('c1', 't1', { body: 'Reworded', editedAt: '2024-02-01T00:00:00.000Z' }),
+      );
+      expect(deleted).toEqual(commentRecord('c2', 't1', { deletedAt: '2024-02-02T00:00:00.000Z' }));
+      expect(await storage.listComments('consulted')).toEqual([edited, deleted]);
+      await expect(storage.updateComment('no-such-comment', { body: 'x' })).rejects.toBeInstanceOf(
+        UnknownRecordError,
+      );
+    });
+
+    it('keeps its own copy of threads and comments, unaffected by given or returned records', async () => {
+      const thread = threadRecord('t1');
+      const first = commentRecord('c1', 't1');
+      const reply = commentRecord('c2', 't1');
+      await storage.createThread(thread, first);
+      await storage.addComment(reply);
+      thread.status = 'resolved';
+      thread.anchor.quote.exact = 'changed by the caller';
+      first.body = 'changed by the caller';
+      reply.body = 'changed by the caller';
+      const found = await storage.getThread('t1');
+      if (found) found.anchor.quote.exact = 'changed through get';
+      const listed = await storage.listThreads('consulted');
+      if (listed[0]) listed[0].status = 'resolved';
+      const updated = await storage.updateThread('t1', { resolutionNote: null });
+      updated.anchor.start = 'changed';
+      const comment = await storage.getComment('c1');
+      if (comment) comment.body = 'changed through get';
+      const comments = await storage.listComments('consulted');
+      if (comments[1]) comments[1].body = 'changed through the list';
+      const edited = await storage.updateComment('c1', { editedAt: '2024-02-01T00:00:00.000Z' });
+      edited.body = 'changed through update';
+
+      expect(await storage.getThread('t1')).toEqual(threadRecord('t1'));
+      expect(await storage.listComments('consulted')).toEqual([
+        commentRecord('c1', 't1', { editedAt: '2024-02-01T00:00:00.000Z' }),
+        commentRecord('c2', 't1'),
+      ]);
+    });
+
+    it('keeps threads and comments after being closed and reopened', async (ctx) => {
+      if (!subject.reopen) ctx.skip('this storage keeps nothing beyond the process');
+      await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
+      await storage.addComment(commentRecord('c2', 't1'));
+      const resolved = await storage.updateThread('t1', { status: 'resolved', resolvedBy: 'tom' });
+      const deleted = await storage.updateComment('c1', { deletedAt: '2024-02-02T00:00:00.000Z' });
+
+      storage = await (subject.reopen as () => Promise<Storage>)();
+
+      expect(await storage.listThreads('consulted')).toEqual([resolved]);
+      expect(await storage.listComments('consulted')).toEqual([deleted, commentRecord('c2', 't1')]);
     });
 
     it('keeps people, sessions, invites and draft settings after being closed and reopened', async (ctx) => {
