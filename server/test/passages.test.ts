@@ -3,6 +3,7 @@ import { EditorState, type Transaction } from '@tiptap/pm/state';
 import { updateYFragment } from '@tiptap/y-tiptap';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { locateAll } from '../../shared/anchoring/locate.ts';
 import {
   BIND_LEFT,
   BIND_RIGHT,
@@ -167,5 +168,25 @@ describe('anchoring a passage', () => {
   it('refuses an anchor whose positions are not Yjs positions', () => {
     const { ydoc, fragment } = draft('Some text.\n');
     expect(resolveAnchor(ydoc, fragment, { start: 'AAAA', end: 'AAAA' })).toBeUndefined();
+  });
+});
+
+describe('locating every thread at once', () => {
+  it('agrees with locating each thread alone', () => {
+    const { ydoc, fragment } = draft(`We listen. ${SENTENCE} Then we decide.\n\nAnother paragraph here.\n`);
+    markPassage(ydoc, fragment, 'a', rangeOf(snapshot(fragment).doc, 'Every contribution gets'), SERVER);
+    markPassage(ydoc, fragment, 'b', rangeOf(snapshot(fragment).doc, 'gets a published answer'), SERVER);
+    markPassage(ydoc, fragment, 'c', rangeOf(snapshot(fragment).doc, 'Another'), SERVER);
+    edit(ydoc, fragment, (tr, doc) => {
+      const { from, to } = rangeOf(doc, 'Another');
+      tr.delete(from, to);
+    });
+    const doc = snapshot(fragment).doc;
+    const gone = { exact: 'Another', prefix: '', suffix: ' paragraph here.' };
+    const threads = ['a', 'b', 'd'].map((id) => ({ id, quote })).concat({ id: 'c', quote: gone });
+    const all = locateAll(doc, threads);
+    for (const thread of threads)
+      expect(all.get(thread.id)).toEqual(locatePassage(doc, thread.id, thread.quote));
+    expect(all.get('c')).toEqual({ state: 'detached' });
   });
 });

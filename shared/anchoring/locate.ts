@@ -92,3 +92,33 @@ function flatten(doc: PMNode): { text: string; positions: number[] } {
   });
   return { text, positions };
 }
+
+/**
+ * Where every thread's passage is, in one walk over the document (a draft may carry thousands
+ * of threads): marked passages first, then a quote search only for threads whose mark is gone.
+ */
+export function locateAll(doc: PMNode, threads: { id: string; quote: TextQuote }[]): Map<string, Location> {
+  const spans = new Map<string, { from: number; to: number }>();
+  doc.descendants((node, pos) => {
+    if (!node.isText) return true;
+    for (const mark of node.marks) {
+      if (mark.type.name !== 'comment' || typeof mark.attrs.threadId !== 'string') continue;
+      const span = spans.get(mark.attrs.threadId);
+      const end = pos + node.nodeSize;
+      if (span) span.to = end;
+      else spans.set(mark.attrs.threadId, { from: pos, to: end });
+    }
+    return false;
+  });
+  const located = new Map<string, Location>();
+  for (const thread of threads) {
+    const span = spans.get(thread.id);
+    if (span) {
+      located.set(thread.id, { state: 'attached', ...span, text: doc.textBetween(span.from, span.to, '\n') });
+      continue;
+    }
+    const found = findQuote(doc, thread.quote);
+    located.set(thread.id, found ? { state: 'recovered', ...found } : { state: 'detached' });
+  }
+  return located;
+}

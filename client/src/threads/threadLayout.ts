@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import type { Node as PMNode } from '@tiptap/pm/model';
-import { type Location, locatePassage } from '../../../shared/anchoring/locate.ts';
+import { type Location, locateAll } from '../../../shared/anchoring/locate.ts';
 import type { ThreadView } from '../../../shared/threads.ts';
 
 export interface PlacedThread {
@@ -27,9 +27,10 @@ export function placeThreads(doc: PMNode, threads: ThreadView[]): PlacedThread[]
     }
     return section;
   };
+  const locations = locateAll(doc, threads);
   return threads
     .map((thread): PlacedThread => {
-      const location = locatePassage(doc, thread.id, thread.quote);
+      const location = locations.get(thread.id) ?? { state: 'detached' };
       const attached = location.state !== 'detached';
       return {
         thread,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type * as Y from 'yjs';
 import type { Anchor } from '../../../shared/anchoring/anchor.ts';
+import { locateAll } from '../../../shared/anchoring/locate.ts';
 import { windowState } from '../../../shared/consultation.ts';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
@@ -19,7 +20,7 @@ import type { RoomRegistry } from '../collab/roomRegistry.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord, Storage, ThreadRecord } from '../storage/storage.ts';
-import { locatePassage, markPassage, resolveAnchor, snapshot } from './passages.ts';
+import { markPassage, resolveAnchor, snapshot } from './passages.ts';
 import { threadViews, toView } from './threadViews.ts';
 
 /**
@@ -56,8 +57,9 @@ export class ThreadService {
     const views = await threadViews(this.deps.storage, draftId);
     const located = await this.deps.registry.use(draftId, (room) => {
       const { doc } = snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD));
+      const locations = locateAll(doc, views);
       return views.map((view): LocatedThreadView => {
-        const where = locatePassage(doc, view.id, view.quote);
+        const where = locations.get(view.id) ?? { state: 'detached' };
         return {
           ...view,
           detached: where.state === 'detached',
