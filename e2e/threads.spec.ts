@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './support/fixtures.ts';
 import { commentOn, expectHighlighted, highlight, threadCard } from './support/threads.ts';
 
@@ -52,6 +53,24 @@ test.describe('anchored comments', () => {
     await threadCard(tom.draft.page, 'Please define').getByRole('button', { name: 'Reopen' }).click();
     await alice.draft.page.getByLabel('Which comments').selectOption('open');
     await expect(threadCard(alice.draft.page, 'Please define')).toBeVisible();
+  });
+
+  test('the draft page with comments has no serious accessibility violations', async ({ alice }) => {
+    await alice.draft.open();
+    await commentOn(alice.draft.page, 'accountable institutions', 'Accessible comment.');
+    await expect(threadCard(alice.draft.page, 'Accessible comment.')).toBeVisible();
+    const results = await new AxeBuilder({ page: alice.draft.page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+
+  test('a link to a thread opens the draft with that thread in view', async ({ alice, tom, server }) => {
+    await alice.draft.open();
+    await commentOn(alice.draft.page, 'Nothing about us without us.', 'Linked comment.');
+    const id = await threadCard(alice.draft.page, 'Linked comment.').getAttribute('data-thread-id');
+    await tom.draft.page.goto(`/d/${server.draftId}#thread-${id}`);
+    await expect(threadCard(tom.draft.page, 'Linked comment.')).toHaveClass(/thread-active/);
+    await expect(threadCard(tom.draft.page, 'Linked comment.')).toBeInViewport();
   });
 
   test('a visitor sees comments but cannot comment', async ({ alice, visitor }) => {

@@ -75,7 +75,11 @@ try {
       await amina.locator('.prose h1').waitFor();
       if (n === 1) {
         // One comment thread, made through the interface, for every later screenshot.
-        await commentOn(amina, 'Nothing in it is final.', 'Could the final text say how our comments changed it?');
+        await commentOn(
+          amina,
+          'Nothing in it is final.',
+          'Could the final text say how our comments changed it?',
+        );
         await amina.getByTestId('thread-card').first().waitFor();
       }
       await tom.goto(`/d/${draftId}`);
