@@ -133,6 +133,9 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
           ← {t('draft.backToList')}
         </Link>
         <div className="draft-bar-status">
+          <a href="#threads-heading" className="comments-jump">
+            {t('threads.jump', { count: placed.filter((p) => p.thread.status === 'open').length })}
+          </a>
           <PresenceSummary participants={participants} />
           <ConnectionStatus state={connection} />
         </div>

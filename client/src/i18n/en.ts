@@ -151,6 +151,8 @@ export const en = {
     readOnly: 'You can read this draft. Only the task force edits the text directly.',
   },
   threads: {
+    jump_one: '{{count}} comment ↓',
+    jump_other: '{{count}} comments ↓',
     heading: 'Comments',
     count_one: '{{count}} shown',
     count_other: '{{count}} shown',

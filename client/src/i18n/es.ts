@@ -152,6 +152,8 @@ export const es: Messages = {
     readOnly: 'Puede leer este borrador. Solo el grupo de trabajo edita el texto directamente.',
   },
   threads: {
+    jump_one: '{{count}} comentario ↓',
+    jump_other: '{{count}} comentarios ↓',
     heading: 'Comentarios',
     count_one: '{{count}} visible',
     count_other: '{{count}} visibles',

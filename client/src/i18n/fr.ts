@@ -153,6 +153,8 @@ export const fr: Messages = {
     readOnly: 'Vous pouvez lire ce projet. Seul le groupe de travail modifie directement le texte.',
   },
   threads: {
+    jump_one: '{{count}} commentaire ↓',
+    jump_other: '{{count}} commentaires ↓',
     heading: 'Commentaires',
     count_one: '{{count}} affiché',
     count_other: '{{count}} affichés',
