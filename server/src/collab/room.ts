@@ -46,6 +46,8 @@ export class Room {
   private unapplied: Uint8Array | undefined;
   /** The stored bytes, while they still equal the whole document (no change since load). */
   private pristine: Uint8Array | undefined;
+  /** The state vector of `unapplied`, once computed. */
+  private storedStateVector: Uint8Array | undefined;
   private outbox: { update: Uint8Array; origin: unknown }[] = [];
   private flushScheduled = false;
   private holders = 0;
@@ -207,6 +209,9 @@ export class Room {
           this.tellReadOnly(peer);
           break;
         }
+        // A client with nothing we lack answers our step 1 with an empty update: it needs no
+        // decoded document, so a room that is only read never decodes its stored state.
+        if (isEmptyUpdate(update)) break;
         this.applyStoredState();
         Y.applyUpdate(this.doc, update, peer);
         break;
@@ -218,8 +223,10 @@ export class Room {
 
   /**
    * A client with nothing yet gets the stored bytes as they are: they already are the whole
-   * document, compacted. On a cold open this lets the client start decoding while the server
-   * is still applying the same bytes to its own copy, instead of one after the other.
+   * document, compacted. The server decodes them only once it needs its own copy (the first
+   * change, a client that already holds part of the document, or `liveDoc`): decoding them here
+   * would cost every load of a draft that is only read, and on a cold open it would compete for
+   * the CPU with the clients decoding the same bytes.
    */
   private replyToStep1(peer: Peer, stateVector: Uint8Array): void {
     const encoder = encoding.createEncoder();
@@ -228,7 +235,6 @@ export class Room {
       encoding.writeVarUint(encoder, SyncStep.Step2);
       encoding.writeVarUint8Array(encoder, this.pristine);
       peer.send(encoding.toUint8Array(encoder));
-      if (this.unapplied) setImmediate(() => this.applyStoredState());
       return;
     }
     this.applyStoredState();
@@ -247,9 +253,11 @@ export class Room {
     peer.send(encoding.toUint8Array(encoder));
   }
 
-  /** Our state vector; while the stored state is unapplied, read from its bytes (far cheaper than applying them). */
+  /** Our state vector; while the stored state is unapplied, read once from its bytes (far cheaper than applying them). */
   private stateVector(): Uint8Array {
-    return this.unapplied ? Y.encodeStateVectorFromUpdate(this.unapplied) : Y.encodeStateVector(this.doc);
+    if (!this.unapplied) return Y.encodeStateVector(this.doc);
+    this.storedStateVector ??= Y.encodeStateVectorFromUpdate(this.unapplied);
+    return this.storedStateVector;
   }
 
   private applyStoredState(): void {
@@ -342,6 +350,11 @@ function stampIdentity(stateJson: string, peer: Peer): string {
   const parsed: unknown = JSON.parse(stateJson);
   const state = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {};
   return JSON.stringify({ ...state, user: { ...peer.presence } });
+}
+
+/** An update with no structs and no deletions: what `Y.encodeStateAsUpdate` gives when there is nothing to send. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0;
 }
 
 function awarenessMessage(update: Uint8Array): Uint8Array {
