@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { configFromEnv } from './config.ts';
 import { importDraftsFromDir } from './drafts/importDrafts.ts';
 import { createMarginsServer } from './marginsServer.ts';
-import { DataDirLockedError, lockDataDir } from './storage/dataDirLock.ts';
+import { lockDataDirOrExit } from './storage/dataDirLock.ts';
 import { LowdbStorage } from './storage/lowdbStorage.ts';
 
 // The composition root: reads the configuration and wires the real parts together.
@@ -13,18 +13,7 @@ const version = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-mkdirSync(config.dataDir, { recursive: true });
-let lock: ReturnType<typeof lockDataDir>;
-try {
-  lock = lockDataDir(config.dataDir);
-} catch (error) {
-  if (error instanceof DataDirLockedError) {
-    // Printed plainly (not as JSON) because a person starting a second server must read it.
-    console.error(`Margins cannot start: ${error.message}`);
-    process.exit(2);
-  }
-  throw error;
-}
+const lock = lockDataDirOrExit(config.dataDir, (message) => `Margins cannot start: ${message}`);
 
 const storage = await LowdbStorage.open(config.dataDir);
 await importDraftsFromDir(storage, config.draftsDir, logger);

@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { configFromEnv } from '../config.ts';
 import { draftIdFromFileName, importDraft } from '../drafts/importDrafts.ts';
-import { DataDirLockedError, lockDataDir } from '../storage/dataDirLock.ts';
+import { lockDataDirOrExit } from '../storage/dataDirLock.ts';
 import { LowdbStorage } from '../storage/lowdbStorage.ts';
 
 // `npm run import-draft -- path/to/file.md [--id my-draft]`: adds a Markdown file as a new draft
@@ -33,16 +33,10 @@ try {
 }
 
 const config = configFromEnv(process.env);
-mkdirSync(config.dataDir, { recursive: true });
-let lock: ReturnType<typeof lockDataDir>;
-try {
-  lock = lockDataDir(config.dataDir);
-} catch (error) {
-  if (error instanceof DataDirLockedError) {
-    fail(`${error.message}\nStop the server, import, then start it again.`);
-  }
-  throw error;
-}
+const lock = lockDataDirOrExit(
+  config.dataDir,
+  (message) => `${message}\nStop the server, import, then start it again.`,
+);
 
 const draftId = values.id ?? draftIdFromFileName(file);
 const storage = await LowdbStorage.open(config.dataDir);

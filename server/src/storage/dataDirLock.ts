@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export class DataDirLockedError extends Error {
@@ -71,5 +71,20 @@ function unlinkSafely(file: string): void {
     unlinkSync(file);
   } catch {
     // Already gone: nothing to release.
+  }
+}
+
+/**
+ * For command-line entry points: creates the data directory, takes its lock, and on refusal
+ * prints `explain(message)` plainly (a person must read it) and exits with code 2.
+ */
+export function lockDataDirOrExit(dataDir: string, explain: (message: string) => string): DataDirLock {
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    return lockDataDir(dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    console.error(explain(error.message));
+    process.exit(2);
   }
 }
