@@ -1,0 +1,91 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runColdOpen, traceState } from './coldOpen.ts';
+import {
+  DEFAULT_FANOUT,
+  FANOUT_DRAFT,
+  FANOUT_DRAFT_ID,
+  type FanoutResult,
+  runFanout,
+  seedFanoutRoom,
+} from './fanout.ts';
+import { describeMachine, type FanoutRun, mib, renderReport } from './report.ts';
+import { type BenchServer, startMargins, startReference, waitForQuietMachine } from './servers.ts';
+
+// `npm run bench`: both scenarios against Margins and the y-websocket@2 reference server, side by
+// side in one run; prints a summary and writes docs/benchmarks.md. BENCH_ROUNDS sets the fan-out
+// rounds (each round runs both servers, in alternating order).
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// A multiple of the four cold-open steps, so that each comes first equally often.
+const COLD_OPEN_RUNS = 12;
+/** A fan-out run during which other processes used more CPU than this is run again. */
+const DISTURBED_CPU_SECONDS = 0.5;
+const MAX_ATTEMPTS = 3;
+const OUTPUT = path.resolve(import.meta.dirname, '../docs/benchmarks.md');
+
+type ServerName = BenchServer['name'];
+
+const started = performance.now();
+const machine = describeMachine();
+console.log(
+  `Margins bench on ${machine.cpu} (${machine.cores} CPUs, ${machine.memory}), Node ${machine.node}`,
+);
+
+const fanoutRuns: FanoutRun[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const order: ServerName[] = round % 2 === 1 ? ['Margins', 'reference'] : ['reference', 'Margins'];
+  for (const name of order) fanoutRuns.push(await measureFanout(name, round));
+}
+
+await waitForQuietMachine();
+const trace = traceState();
+const coldOpen = await runColdOpen(trace, COLD_OPEN_RUNS);
+const totalSeconds = (performance.now() - started) / 1000;
+
+const report = renderReport({
+  machine,
+  runs: fanoutRuns,
+  cold: coldOpen,
+  traceCached: trace.cached,
+  seconds: totalSeconds,
+});
+console.log(`\n${report.summary}`);
+writeFileSync(OUTPUT, report.markdown);
+console.log(`\nWrote ${path.relative(process.cwd(), OUTPUT)} (total ${totalSeconds.toFixed(0)} s)`);
+// Closed providers and stopped servers leave nothing to wait for; exit without lingering timers.
+process.exit(0);
+
+/** One fan-out run on a fresh server; run again (up to MAX_ATTEMPTS) if other work disturbed it. */
+async function measureFanout(name: ServerName, round: number): Promise<FanoutRun> {
+  let best: FanoutRun | undefined;
+  let attempts = 0;
+  while (attempts < MAX_ATTEMPTS) {
+    attempts++;
+    const machineBusy = await waitForQuietMachine();
+    const server =
+      name === 'Margins'
+        ? await startMargins({ drafts: { [FANOUT_DRAFT_ID]: FANOUT_DRAFT } })
+        : await startReference();
+    try {
+      if (name === 'reference') await seedFanoutRoom(server, FANOUT_DRAFT_ID);
+      const result = await runFanout(server, FANOUT_DRAFT_ID, DEFAULT_FANOUT);
+      console.log(`fan-out round ${round} ${name}: ${fanoutLine(result)}`);
+      if (!best || result.otherCpuSeconds < best.otherCpuSeconds) {
+        best = { ...result, round, attempts: 0, machineBusy };
+      }
+      if (result.otherCpuSeconds <= DISTURBED_CPU_SECONDS) break;
+      console.log('  other processes were busy during the window: running it again');
+    } finally {
+      await server.stop();
+    }
+  }
+  if (!best) throw new Error('no fan-out run completed');
+  return { ...best, attempts };
+}
+
+function fanoutLine(r: FanoutResult): string {
+  return (
+    `CPU ${r.cpuSeconds.toFixed(2)} s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ` +
+    `peak ${mib(r.peakMemoryBytes)}, ${r.delivered}/${r.expected} deliveries, connect ${(r.connectMs / 1000).toFixed(1)} s, other CPU ${r.otherCpuSeconds.toFixed(2)} s`
+  );
+}
