@@ -30,12 +30,18 @@ export function ThreadsPanel(props: Props) {
   const [mine, setMine] = useState(false);
   const [section, setSection] = useState('');
   const sections = useMemo(() => [...new Set(placed.map((p) => p.section ?? ''))].filter(Boolean), [placed]);
-  const visible = placed.filter(
+  const matching = placed.filter(
     (p) =>
       (status === 'all' || p.thread.status === status) &&
       (!mine || (user && p.thread.comments.some((c) => c.author.id === user.id))) &&
       (!section || p.section === section),
   );
+  const range = useVisibleRange(editor, matching.length > MAX_RENDERED);
+  const visible = range
+    ? matching
+        .filter((p) => active.includes(p.thread.id) || (p.order >= range.from && p.order <= range.to))
+        .slice(0, MAX_RENDERED)
+    : matching;
   const tops = useAlignment(editor, visible);
 
   // A thread named in the address (#thread-<id>) opens scrolled to.
@@ -119,6 +125,50 @@ export function ThreadsPanel(props: Props) {
       </div>
     </section>
   );
+}
+
+/** Beyond this many threads, only those beside the visible part of the text are rendered. */
+const MAX_RENDERED = 60;
+
+/**
+ * The document positions shown on screen (with a screen's worth of slack each side), followed as
+ * the reader scrolls; undefined when not needed. Rendering every card of a draft with thousands of
+ * threads would freeze typing.
+ */
+function useVisibleRange(editor: Editor, needed: boolean): { from: number; to: number } | undefined {
+  const [range, setRange] = useState<{ from: number; to: number }>();
+  useEffect(() => {
+    if (!needed) {
+      setRange(undefined);
+      return;
+    }
+    let frame = 0;
+    const measure = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        const box = editor.view.dom.getBoundingClientRect();
+        const left = box.left + 10;
+        const top = Math.max(box.top, -window.innerHeight) + 1;
+        const bottom = Math.min(box.bottom, window.innerHeight * 2) - 1;
+        const from = editor.view.posAtCoords({ left, top })?.pos ?? 0;
+        const to = editor.view.posAtCoords({ left, top: bottom })?.pos ?? editor.state.doc.content.size;
+        setRange((previous) =>
+          previous && previous.from === from && previous.to === to ? previous : { from, to },
+        );
+      });
+    };
+    measure();
+    window.addEventListener('scroll', measure, { passive: true });
+    window.addEventListener('resize', measure);
+    editor.on('update', measure);
+    return () => {
+      cancelAnimationFrame(frame);
+      window.removeEventListener('scroll', measure);
+      window.removeEventListener('resize', measure);
+      editor.off('update', measure);
+    };
+  }, [editor, needed]);
+  return range;
 }
 
 /**
