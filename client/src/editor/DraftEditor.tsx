@@ -21,7 +21,7 @@ interface Props {
   editable: boolean;
   language: string;
   onReady: (editor: Editor | null) => void;
-  /** Someone clicked into commented text: the threads whose passages contain that point. */
+  /** The caret or a click landed in commented text: the threads whose passages contain that point. */
   onPassageClick?: (threadIds: string[]) => void;
 }
 
@@ -78,6 +78,22 @@ export function DraftEditor({ session, user, editable, language, onReady, onPass
     onReady(editor);
     return () => onReady(null);
   }, [editor, onReady]);
+
+  // Moving the caret into a commented passage (keyboard included) brings its threads forward.
+  useEffect(() => {
+    if (!editor) return;
+    let last = '';
+    const follow = () => {
+      const ids = threadsAt(editor.state.doc, editor.state.selection.from);
+      const key = ids.join(',');
+      if (key && key !== last) passageClick.current?.(ids);
+      last = key;
+    };
+    editor.on('selectionUpdate', follow);
+    return () => {
+      editor.off('selectionUpdate', follow);
+    };
+  }, [editor]);
 
   useEffect(() => {
     if (editor && editor.isEditable !== editable) {
