@@ -11,6 +11,7 @@ import {
 } from './fanout.ts';
 import { describeMachine, type FanoutRun, mib, renderReport } from './report.ts';
 import { type BenchServer, startMargins, startReference, waitForQuietMachine } from './servers.ts';
+import { benchThreadsScale } from './threadsScale.ts';
 
 // `npm run bench`: both scenarios against Margins and the y-websocket@2 reference server, side by
 // side in one run; prints a summary and writes docs/benchmarks.md. BENCH_ROUNDS sets the fan-out
@@ -40,6 +41,11 @@ for (let round = 1; round <= ROUNDS; round++) {
 await waitForQuietMachine();
 const trace = traceState();
 const coldOpen = await runColdOpen(trace, COLD_OPEN_RUNS);
+await waitForQuietMachine();
+const threads = await benchThreadsScale();
+console.log(
+  `many comments: highlights ${threads.highlightsMs.toFixed(0)} ms (without: ${threads.referenceMs.toFixed(0)} ms), longest typing frame ${threads.typingMaxFrameMs.toFixed(0)} ms`,
+);
 const totalSeconds = (performance.now() - started) / 1000;
 
 const report = renderReport({
@@ -48,6 +54,7 @@ const report = renderReport({
   cold: coldOpen,
   traceCached: trace.cached,
   seconds: totalSeconds,
+  threads,
 });
 console.log(`\n${report.summary}`);
 writeFileSync(OUTPUT, report.markdown);
