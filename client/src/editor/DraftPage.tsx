@@ -85,7 +85,7 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
   const [editor, setEditor] = useState<Editor | null>(null);
   const doc = useEditorDoc(editor);
   const editable = draft.permissions.edit && !readOnly;
-  const threads = useThreads(draft.id, identity);
+  const threads = useThreads(draft.id, identity, synced);
   const placed = useMemo(() => (doc ? placeThreads(doc, threads) : []), [doc, threads]);
   const [composing, setComposing] = useState<Anchor>();
   const [active, setActive] = useState<string[]>([]);

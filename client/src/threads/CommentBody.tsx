@@ -1,8 +1,8 @@
 import * as linkify from 'linkifyjs';
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 
 /** Plain-text comment with its links made clickable; never interpreted as HTML. */
-export function CommentBody({ text }: { text: string }) {
+export const CommentBody = memo(function CommentBody({ text }: { text: string }) {
   const parts: ReactNode[] = [];
   let at = 0;
   for (const link of linkify.find(text, 'url')) {
@@ -16,4 +16,4 @@ export function CommentBody({ text }: { text: string }) {
   }
   if (at < text.length) parts.push(text.slice(at));
   return <p className="comment-body">{parts}</p>;
-}
+});

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../shared/auth.ts';
 import type { CommentView, PersonView } from '../../../shared/threads.ts';
@@ -17,15 +17,48 @@ interface Props {
   onShowPassage: () => void;
 }
 
+/** Formatters are costly to build; one per language serves every card. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(language: string | undefined): Intl.DateTimeFormat {
+  const key = language ?? 'en';
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(key, { dateStyle: 'medium', timeStyle: 'short' });
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * A card re-renders only when what it shows changed: typing elsewhere in the draft must not
+ * re-render every card beside the text.
+ */
+export const ThreadCard = memo(ThreadCardView, (before, after) => {
+  const a = before.placed;
+  const b = after.placed;
+  return (
+    a.thread === b.thread &&
+    a.location.state === b.location.state &&
+    (a.location.state === 'detached' ||
+      b.location.state === 'detached' ||
+      a.location.text === b.location.text) &&
+    before.active === after.active &&
+    before.user === after.user &&
+    before.canComment === after.canComment &&
+    before.canResolve === after.canResolve &&
+    before.draftId === after.draftId
+  );
+});
+
 /** One thread: its passage's quote, the comments, a reply box, and resolve / reopen. */
-export function ThreadCard({ draftId, placed, user, canComment, canResolve, active, onShowPassage }: Props) {
+function ThreadCardView({ draftId, placed, user, canComment, canResolve, active, onShowPassage }: Props) {
   const { t, i18n } = useTranslation();
   const { thread, location } = placed;
   const [error, setError] = useState<unknown>();
   const [reply, setReply] = useState('');
   const [note, setNote] = useState('');
   const [resolving, setResolving] = useState(false);
-  const time = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
+  const time = dateTimeFormat(i18n.resolvedLanguage);
   const run = async (action: () => Promise<unknown>) => {
     setError(undefined);
     try {

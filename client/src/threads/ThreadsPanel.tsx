@@ -37,11 +37,14 @@ export function ThreadsPanel(props: Props) {
       (!section || p.section === section),
   );
   const range = useVisibleRange(editor, matching.length > MAX_RENDERED);
-  const visible = range
+  const windowed = matching.length > MAX_RENDERED;
+  const visible = !windowed
     ? matching
-        .filter((p) => active.includes(p.thread.id) || (p.order >= range.from && p.order <= range.to))
-        .slice(0, MAX_RENDERED)
-    : matching;
+    : matching
+        .filter(
+          (p) => active.includes(p.thread.id) || (range && p.order >= range.from && p.order <= range.to),
+        )
+        .slice(0, MAX_RENDERED);
   const tops = useAlignment(editor, visible);
 
   // A thread named in the address (#thread-<id>) opens scrolled to.

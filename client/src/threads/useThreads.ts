@@ -5,13 +5,15 @@ import { COLLAB_PATH } from '../../../shared/protocol.ts';
 import { THREADS_MAP, type ThreadView, threadsRoomName } from '../../../shared/threads.ts';
 
 /**
- * The draft's threads, live: a read-only sync of the server-written threads document. Every
+ * The draft's threads, live (once `enabled`: the page connects after the text has arrived, so
+ * the text and its highlights are not held up by thousands of comments): a read-only sync of the server-written threads document. Every
  * change (new thread, reply, resolution) arrives here within the same second for everyone.
  */
-export function useThreads(draftId: string, identity: string): ThreadView[] {
+export function useThreads(draftId: string, identity: string, enabled: boolean): ThreadView[] {
   const [threads, setThreads] = useState<ThreadView[]>([]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `identity` is the reason to reconnect (the cookie changed).
   useEffect(() => {
+    if (!enabled) return;
     const doc = new Y.Doc();
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
     const provider = new WebsocketProvider(
@@ -31,6 +33,6 @@ export function useThreads(draftId: string, identity: string): ThreadView[] {
       provider.destroy();
       doc.destroy();
     };
-  }, [draftId, identity]);
+  }, [draftId, identity, enabled]);
   return threads;
 }
