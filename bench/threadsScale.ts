@@ -217,6 +217,10 @@ async function measure(page: Page, expectedThreads: number) {
     Object.assign(window, { __recording: false });
     return (window as unknown as { __frames: number[] }).__frames.slice(1);
   });
+  const long = frames.filter((f) => f > 17);
+  console.error(
+    `  ${expectedThreads} threads: ${frames.length} frames while typing, ${long.length} over 17 ms: ${long.map((f) => Math.round(f)).join(', ')}`,
+  );
   return { loadedMs, maxFrameMs: Math.max(...frames) };
 }
 
