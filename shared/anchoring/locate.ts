@@ -114,11 +114,28 @@ export function locateAll(doc: PMNode, threads: { id: string; quote: TextQuote }
   for (const thread of threads) {
     const span = spans.get(thread.id);
     if (span) {
-      located.set(thread.id, { state: 'attached', ...span, text: doc.textBetween(span.from, span.to, '\n') });
+      located.set(thread.id, attachedLazily(doc, span.from, span.to));
       continue;
     }
     const found = findQuote(doc, thread.quote);
     located.set(thread.id, found ? { state: 'recovered', ...found } : { state: 'detached' });
   }
   return located;
+}
+
+/**
+ * An attached location whose text is read only when asked for: on every keystroke the margin
+ * needs the positions of thousands of passages but the words of only the few cards on screen.
+ */
+function attachedLazily(doc: PMNode, from: number, to: number): Location {
+  let text: string | undefined;
+  return {
+    state: 'attached',
+    from,
+    to,
+    get text() {
+      text ??= doc.textBetween(from, to, '\n');
+      return text;
+    },
+  };
 }

@@ -1,9 +1,9 @@
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Participant } from './usePresence.ts';
 
 /** Who is here, with their caret colour and role. Names are set by the server from each session. */
-export function PresenceList({ participants }: { participants: Participant[] }) {
+export const PresenceList = memo(function PresenceList({ participants }: { participants: Participant[] }) {
   const { t } = useTranslation();
   const headingId = useId();
   return (
@@ -30,7 +30,7 @@ export function PresenceList({ participants }: { participants: Participant[] }) 
       </ul>
     </section>
   );
-}
+});
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);

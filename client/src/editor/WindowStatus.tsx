@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { WindowState } from '../../../shared/consultation.ts';
 import type { DraftView } from '../../../shared/drafts.ts';
@@ -13,7 +14,13 @@ function relative(date: Date, language: string | undefined): string {
 }
 
 /** The consultation window, in plain words, in the reader's own time zone (named). */
-export function WindowStatus({ draft, state }: { draft: DraftView; state?: WindowState }) {
+export const WindowStatus = memo(function WindowStatus({
+  draft,
+  state,
+}: {
+  draft: DraftView;
+  state?: WindowState;
+}) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage;
   const when = new Intl.DateTimeFormat(language, {
@@ -38,4 +45,4 @@ export function WindowStatus({ draft, state }: { draft: DraftView; state?: Windo
       {text}
     </p>
   );
-}
+});
