@@ -149,6 +149,13 @@ export function renderReport({ machine, runs, cold, traceCached, seconds, thread
         threads.typingMaxFrameMs <= 17.5 ? 'met (one frame, 16.7 ms)' : 'missed (one frame, 16.7 ms)',
       ],
       [
+        'frames over one while typing',
+        `${threads.typingLongFrames[0]} of ${threads.typingLongFrames[1]}`,
+        `${threads.referenceTypingLongFrames[0]} of ${threads.referenceTypingLongFrames[1]}`,
+        '',
+        '',
+      ],
+      [
         'server peak memory',
         mib(threads.serverPeakBytes),
         mib(threads.referenceServerPeakBytes),

@@ -33,6 +33,9 @@ export interface ThreadsScaleResult {
   /** Longest frame while typing 40 characters, with threads / without. */
   typingMaxFrameMs: number;
   referenceTypingMaxFrameMs: number;
+  /** Frames longer than one (17 ms) while typing, and all frames, with threads / without. */
+  typingLongFrames: [number, number];
+  referenceTypingLongFrames: [number, number];
   serverPeakBytes: number;
   referenceServerPeakBytes: number;
 }
@@ -221,7 +224,7 @@ async function measure(page: Page, expectedThreads: number) {
   console.error(
     `  ${expectedThreads} threads: ${frames.length} frames while typing, ${long.length} over 17 ms: ${long.map((f) => Math.round(f)).join(', ')}`,
   );
-  return { loadedMs, maxFrameMs: Math.max(...frames) };
+  return { loadedMs, maxFrameMs: Math.max(...frames), longFrames: long.length, frames: frames.length };
 }
 
 async function run(threads: number) {
@@ -256,6 +259,8 @@ export async function benchThreadsScale(): Promise<ThreadsScaleResult> {
     referenceMs: reference.loadedMs,
     typingMaxFrameMs: loaded.maxFrameMs,
     referenceTypingMaxFrameMs: reference.maxFrameMs,
+    typingLongFrames: [loaded.longFrames, loaded.frames],
+    referenceTypingLongFrames: [reference.longFrames, reference.frames],
     serverPeakBytes: loaded.peak,
     referenceServerPeakBytes: reference.peak,
   };
