@@ -1,6 +1,7 @@
 import type { AnyExtension } from '@tiptap/core';
 import { StarterKit } from '@tiptap/starter-kit';
 import { CommentMark } from './anchoring/commentMark.ts';
+import { SuggestionMark } from './anchoring/suggestionMark.ts';
 
 /**
  * The document schema, as TipTap extensions. The browser editor, the Markdown importer and (later)
@@ -14,5 +15,6 @@ export function contentExtensions(): AnyExtension[] {
       link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] },
     }),
     CommentMark,
+    SuggestionMark,
   ];
 }

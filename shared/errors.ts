@@ -22,6 +22,12 @@ export const ErrorCode = {
   RateLimited: 'rate_limited',
   /** A comment's passage does not match the current text. */
   AnchorInvalid: 'anchor_invalid',
+  /** The suggestion was already accepted, rejected, withdrawn or reverted. */
+  AlreadyDecided: 'already_decided',
+  /** The passage changed since the suggestion was made: accepting needs `confirmOutdated`. */
+  SuggestionOutdated: 'suggestion_outdated',
+  /** The suggestion's words are no longer in the draft, so it cannot be applied. */
+  PassageGone: 'passage_gone',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -9,6 +9,8 @@ import { CollabSocketServer } from './collab/socketAdapter.ts';
 import { DraftService } from './drafts/draftService.ts';
 import { createHttpApp } from './http/httpApp.ts';
 import type { Storage } from './storage/storage.ts';
+import { SuggestionService } from './suggestions/suggestionService.ts';
+import { PostingLimiter } from './threads/participation.ts';
 import { ThreadService } from './threads/threadService.ts';
 import { threadsDocState } from './threads/threadViews.ts';
 
@@ -51,7 +53,17 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     onRoleChanged: (user) => collab?.roleChanged(user),
   });
   const drafts = new DraftService(storage, undefined, (draft) => collab?.draftChanged(draft));
-  const threads = new ThreadService({ storage, registry, drafts, logger });
+  // One posting limit per person, across comments, replies and suggestions.
+  const posting = new PostingLimiter();
+  const suggestions = new SuggestionService({ storage, registry, drafts, logger, posting });
+  const threads = new ThreadService({
+    storage,
+    registry,
+    drafts,
+    logger,
+    posting,
+    publishOther: (draftId, id) => suggestions.publish(draftId, id),
+  });
   collab = new CollabSocketServer({
     registry,
     accounts,
@@ -64,6 +76,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     accounts,
     drafts,
     threads,
+    suggestions,
     logger,
     clientDir: options.clientDir,
     version: options.version ?? '0.0.0',

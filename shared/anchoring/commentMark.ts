@@ -39,13 +39,17 @@ export const CommentMark = Mark.create({
       new Plugin({
         props: {
           // Copying a commented passage must not copy its thread to the place it is pasted.
-          transformPasted: (slice) =>
-            new Slice(stripMark(slice.content, type.name), slice.openStart, slice.openEnd),
+          transformPasted: (slice) => withoutMark(slice, type.name),
         },
       }),
     ];
   },
 });
+
+/** `slice` without any mark named `markName` (pasted text must not carry anchors). */
+export function withoutMark(slice: Slice, markName: string): Slice {
+  return new Slice(stripMark(slice.content, markName), slice.openStart, slice.openEnd);
+}
 
 function stripMark(fragment: Fragment, markName: string): Fragment {
   const nodes: PMNode[] = [];

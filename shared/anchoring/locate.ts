@@ -1,5 +1,5 @@
 import type { Mark, Node as PMNode } from '@tiptap/pm/model';
-import type { TextQuote } from './anchor.ts';
+import { QUOTE_CONTEXT, type TextQuote } from './anchor.ts';
 
 /** Where a passage is now: ProseMirror positions and the text between them (blocks joined by newlines). */
 export interface Passage {
@@ -14,21 +14,33 @@ export type Location =
   | ({ state: 'recovered' } & Passage)
   | { state: 'detached' };
 
-/** The span of text carrying the thread's mark: from its first to its last marked character. */
-export function findMarkedPassage(doc: PMNode, threadId: string): Passage | undefined {
-  const ranges = markedRanges(doc, threadId);
+/** Which mark anchors a kind of passage, and the attribute holding its owner's id. */
+export interface AnchorMark {
+  mark: string;
+  attr: string;
+}
+export const COMMENT_MARK: AnchorMark = { mark: 'comment', attr: 'threadId' };
+export const SUGGESTION_MARK: AnchorMark = { mark: 'suggestion', attr: 'suggestionId' };
+
+/** The span of text carrying the thread's (or suggestion's) mark: from its first to its last marked character. */
+export function findMarkedPassage(
+  doc: PMNode,
+  threadId: string,
+  kind: AnchorMark = COMMENT_MARK,
+): Passage | undefined {
+  const ranges = markedRanges(doc, threadId, kind);
   const first = ranges[0];
   const last = ranges[ranges.length - 1];
   if (!first || !last) return undefined;
   return { from: first.from, to: last.to, text: doc.textBetween(first.from, last.to, '\n') };
 }
 
-/** The text ranges carrying the thread's comment mark, in document order. */
-export function markedRanges(doc: PMNode, threadId: string) {
+/** The text ranges carrying the thread's comment mark (or a suggestion's mark), in document order. */
+export function markedRanges(doc: PMNode, threadId: string, kind: AnchorMark = COMMENT_MARK) {
   const ranges: { from: number; to: number; marks: Mark[] }[] = [];
   doc.descendants((node, pos) => {
     if (!node.isText) return true;
-    const marks = node.marks.filter((m) => m.type.name === 'comment' && m.attrs.threadId === threadId);
+    const marks = node.marks.filter((m) => m.type.name === kind.mark && m.attrs[kind.attr] === threadId);
     if (marks.length > 0) ranges.push({ from: pos, to: pos + node.nodeSize, marks });
     return false;
   });
@@ -40,8 +52,13 @@ export function markedRanges(doc: PMNode, threadId: string) {
  * and wrapping. If the mark is gone (its words were deleted, or retyped), the quote is searched
  * for with its context, so the same words elsewhere in the draft are not mistaken for it.
  */
-export function locatePassage(doc: PMNode, threadId: string, quote: TextQuote): Location {
-  const marked = findMarkedPassage(doc, threadId);
+export function locatePassage(
+  doc: PMNode,
+  threadId: string,
+  quote: TextQuote,
+  kind: AnchorMark = COMMENT_MARK,
+): Location {
+  const marked = findMarkedPassage(doc, threadId, kind);
   if (marked) return { state: 'attached', ...marked };
   const found = findQuote(doc, quote);
   return found ? { state: 'recovered', ...found } : { state: 'detached' };
@@ -66,6 +83,39 @@ export function findQuote(doc: PMNode, quote: TextQuote): Passage | undefined {
     const last = positions[start + quote.exact.length - 1];
     if (from === undefined || last === undefined) continue;
     return { from, to: last + 1, text: doc.textBetween(from, last + 1, '\n') };
+  }
+  return undefined;
+}
+
+/**
+ * Finds an insertion point by the text around it (`quote.exact` is empty): both sides of the
+ * context first, then either side alone; undefined when ambiguous or absent.
+ */
+export function findPoint(doc: PMNode, quote: TextQuote): number | undefined {
+  const { text, positions } = flatten(doc);
+  const unique = (candidate: string) => {
+    const at = text.indexOf(candidate);
+    return at >= 0 && text.indexOf(candidate, at + 1) < 0 ? at : undefined;
+  };
+  // The point is where the character after the prefix is (the end of a block when that is a
+  // block break), or just after the document's last character.
+  const afterPrefix = (at: number) => {
+    const next = positions[at + quote.prefix.length];
+    if (next !== undefined) return next;
+    const last = positions[at + quote.prefix.length - 1];
+    return last === undefined ? undefined : last + 1;
+  };
+  if (quote.prefix && quote.suffix) {
+    const at = unique(quote.prefix + quote.suffix);
+    if (at !== undefined) return afterPrefix(at);
+  }
+  if (quote.prefix) {
+    const at = unique(quote.prefix);
+    if (at !== undefined) return afterPrefix(at);
+  }
+  if (quote.suffix) {
+    const at = unique(quote.suffix);
+    if (at !== undefined) return positions[at];
   }
   return undefined;
 }
@@ -97,16 +147,21 @@ function flatten(doc: PMNode): { text: string; positions: number[] } {
  * Where every thread's passage is, in one walk over the document (a draft may carry thousands
  * of threads): marked passages first, then a quote search only for threads whose mark is gone.
  */
-export function locateAll(doc: PMNode, threads: { id: string; quote: TextQuote }[]): Map<string, Location> {
+export function locateAll(
+  doc: PMNode,
+  threads: { id: string; quote: TextQuote }[],
+  kind: AnchorMark = COMMENT_MARK,
+): Map<string, Location> {
   const spans = new Map<string, { from: number; to: number }>();
   doc.descendants((node, pos) => {
     if (!node.isText) return true;
     for (const mark of node.marks) {
-      if (mark.type.name !== 'comment' || typeof mark.attrs.threadId !== 'string') continue;
-      const span = spans.get(mark.attrs.threadId);
+      const id = mark.attrs[kind.attr];
+      if (mark.type.name !== kind.mark || typeof id !== 'string') continue;
+      const span = spans.get(id);
       const end = pos + node.nodeSize;
       if (span) span.to = end;
-      else spans.set(mark.attrs.threadId, { from: pos, to: end });
+      else spans.set(id, { from: pos, to: end });
     }
     return false;
   });
@@ -138,4 +193,14 @@ function attachedLazily(doc: PMNode, from: number, to: number): Location {
       return text;
     },
   };
+}
+
+/** The quote of `from`–`to` in `doc`, with up to QUOTE_CONTEXT characters of context each side. */
+export function quoteAround(doc: PMNode, from: number, to: number): TextQuote {
+  // Context is read with a margin in positions, then cut to QUOTE_CONTEXT characters.
+  const prefix = doc.textBetween(Math.max(0, from - QUOTE_CONTEXT * 2), from, '\n').slice(-QUOTE_CONTEXT);
+  const suffix = doc
+    .textBetween(to, Math.min(doc.content.size, to + QUOTE_CONTEXT * 2), '\n')
+    .slice(0, QUOTE_CONTEXT);
+  return { exact: doc.textBetween(from, to, '\n'), prefix, suffix };
 }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { ErrorCode, errorEnvelope } from '../../../shared/errors.ts';
 import type { AccountService } from '../accounts/accountService.ts';
 import type { DraftService } from '../drafts/draftService.ts';
+import type { SuggestionService } from '../suggestions/suggestionService.ts';
 import type { ThreadService } from '../threads/threadService.ts';
 import { adminRoutes } from './adminRoutes.ts';
 import { authRoutes } from './authRoutes.ts';
@@ -13,12 +14,14 @@ import { draftRoutes } from './draftRoutes.ts';
 import { errorHandler } from './errors.ts';
 import { originAllowed } from './origin.ts';
 import { identify } from './session.ts';
+import { suggestionRoutes } from './suggestionRoutes.ts';
 import { threadRoutes } from './threadRoutes.ts';
 
 export interface HttpDeps {
   accounts: AccountService;
   drafts: DraftService;
   threads: ThreadService;
+  suggestions: SuggestionService;
   logger: Logger;
   /** Folder of the built client; served with a fallback to index.html for client routes. */
   clientDir: string;
@@ -33,7 +36,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The Express application: the JSON API under /api, the built client everywhere else. */
 export function createHttpApp(deps: HttpDeps): express.Express {
-  const { accounts, drafts, threads, logger, clientDir, version, allowedOrigins } = deps;
+  const { accounts, drafts, threads, suggestions, logger, clientDir, version, allowedOrigins } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
@@ -84,6 +87,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use('/api', adminRoutes(accounts));
   app.use('/api', draftRoutes(drafts));
   app.use('/api', threadRoutes(threads));
+  app.use('/api', suggestionRoutes(suggestions));
 
   app.use('/api', (req, res) => {
     res.status(404).json(errorEnvelope(ErrorCode.NotFound, `No API endpoint ${req.method} ${req.path}`));

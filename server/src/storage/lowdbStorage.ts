@@ -121,6 +121,7 @@ function upgrade(data: IndexData): void {
   data.invites ??= empty.invites;
   data.threads ??= empty.threads;
   data.comments ??= empty.comments;
+  data.suggestions ??= empty.suggestions;
   for (const draft of data.drafts) {
     draft.visibility ??= 'public';
     draft.window ??= defaultWindow(new Date(draft.createdAt));

@@ -6,6 +6,8 @@ import {
   EmailTakenError,
   type InviteRecord,
   type SessionRecord,
+  type SuggestionPatch,
+  type SuggestionRecord,
   type ThreadRecord,
   UnknownDraftError,
   UnknownRecordError,
@@ -21,10 +23,11 @@ export interface Tables {
   invites: InviteRecord[];
   threads: ThreadRecord[];
   comments: CommentRecord[];
+  suggestions: SuggestionRecord[];
 }
 
 export function emptyTables(): Tables {
-  return { drafts: [], users: [], sessions: [], invites: [], threads: [], comments: [] };
+  return { drafts: [], users: [], sessions: [], invites: [], threads: [], comments: [], suggestions: [] };
 }
 
 /**
@@ -140,7 +143,10 @@ export class RecordTables {
   }
 
   async addComment(comment: CommentRecord): Promise<void> {
-    if (!this.tables.threads.some((t) => t.id === comment.threadId)) {
+    if (
+      !this.tables.threads.some((t) => t.id === comment.threadId) &&
+      !this.tables.suggestions.some((s) => s.id === comment.threadId)
+    ) {
       throw new UnknownRecordError('thread', comment.threadId);
     }
     this.tables.comments.push(copy(comment));
@@ -164,6 +170,27 @@ export class RecordTables {
     Object.assign(comment, patch);
     await this.commit();
     return copy(comment);
+  }
+
+  async createSuggestion(suggestion: SuggestionRecord): Promise<void> {
+    this.tables.suggestions.push(copy(suggestion));
+    await this.commit();
+  }
+
+  async getSuggestion(id: string): Promise<SuggestionRecord | undefined> {
+    return maybeCopy(this.tables.suggestions.find((s) => s.id === id));
+  }
+
+  async listSuggestions(draftId: string): Promise<SuggestionRecord[]> {
+    return this.tables.suggestions.filter((s) => s.draftId === draftId).map(copy);
+  }
+
+  async updateSuggestion(id: string, patch: SuggestionPatch): Promise<SuggestionRecord> {
+    const suggestion = this.tables.suggestions.find((s) => s.id === id);
+    if (!suggestion) throw new UnknownRecordError('suggestion', id);
+    Object.assign(suggestion, structuredClone(patch));
+    await this.commit();
+    return copy(suggestion);
   }
 
   async claimInvite(id: string, userId: string, at: string): Promise<boolean> {

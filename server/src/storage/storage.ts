@@ -1,6 +1,7 @@
 import type { Anchor } from '../../../shared/anchoring/anchor.ts';
 import type { DraftSettings, DraftSummary } from '../../../shared/drafts.ts';
 import type { AccountRole, Sector } from '../../../shared/roles.ts';
+import type { SuggestionAnchor, SuggestionStatus } from '../../../shared/suggestions.ts';
 import type { ThreadStatus } from '../../../shared/threads.ts';
 
 /** A draft as stored: its summary. Its document state is stored separately, as bytes. */
@@ -56,8 +57,44 @@ export interface ThreadRecord {
   resolutionNote: string | null;
 }
 
+export interface SuggestionRecord {
+  id: string;
+  draftId: string;
+  anchor: SuggestionAnchor;
+  /** The proposed wording; line breaks start new paragraphs. */
+  text: string;
+  justification: string | null;
+  section: string | null;
+  status: SuggestionStatus;
+  createdBy: string;
+  createdAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  rationale: string | null;
+  /** Once accepted: where the new words went, and the replaced content (a ProseMirror slice as JSON), for revert. */
+  applied: { anchor: SuggestionAnchor; replaced: unknown; replacedText: string } | null;
+  revertedBy: string | null;
+  revertedAt: string | null;
+  revertRationale: string | null;
+}
+
+export type SuggestionPatch = Partial<
+  Pick<
+    SuggestionRecord,
+    | 'status'
+    | 'decidedBy'
+    | 'decidedAt'
+    | 'rationale'
+    | 'applied'
+    | 'revertedBy'
+    | 'revertedAt'
+    | 'revertRationale'
+  >
+>;
+
 export interface CommentRecord {
   id: string;
+  /** The thread, or the suggestion, whose discussion this comment belongs to. */
   threadId: string;
   draftId: string;
   authorId: string;
@@ -119,6 +156,11 @@ export interface Storage {
     patch: Partial<Pick<CommentRecord, 'body' | 'editedAt' | 'deletedAt'>>,
   ): Promise<CommentRecord>;
 
+  createSuggestion(suggestion: SuggestionRecord): Promise<void>;
+  getSuggestion(id: string): Promise<SuggestionRecord | undefined>;
+  listSuggestions(draftId: string): Promise<SuggestionRecord[]>;
+  updateSuggestion(id: string, patch: SuggestionPatch): Promise<SuggestionRecord>;
+
   close(): Promise<void>;
 }
 
@@ -152,7 +194,7 @@ export class UnknownUserError extends Error {
 
 export class UnknownRecordError extends Error {
   constructor(
-    readonly kind: 'thread' | 'comment',
+    readonly kind: 'thread' | 'comment' | 'suggestion',
     readonly id: string,
   ) {
     super(`There is no ${kind} ${id}`);

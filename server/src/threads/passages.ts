@@ -1,10 +1,15 @@
 import { getSchema } from '@tiptap/core';
-import type { Schema } from '@tiptap/pm/model';
+import type { Node as PMNode, Schema } from '@tiptap/pm/model';
 import { EditorState } from '@tiptap/pm/state';
 import { initProseMirrorDoc, relativePositionToAbsolutePosition, updateYFragment } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import type { Anchor } from '../../../shared/anchoring/anchor.ts';
-import { markedRanges, type Passage } from '../../../shared/anchoring/locate.ts';
+import {
+  type AnchorMark,
+  COMMENT_MARK,
+  markedRanges,
+  type Passage,
+} from '../../../shared/anchoring/locate.ts';
 import { decodePosition } from '../../../shared/anchoring/positions.ts';
 import { contentExtensions } from '../../../shared/editorExtensions.ts';
 
@@ -37,8 +42,8 @@ export function resolveAnchor(
 }
 
 /**
- * Puts the thread's comment mark on `from`–`to` of the live document, in one Yjs transaction
- * whose origin tells the change log this is not an edit.
+ * Puts the thread's comment mark (or a suggestion's mark) on `from`–`to` of the live document, in
+ * one Yjs transaction whose origin tells the change log this is not an edit.
  */
 export function markPassage(
   ydoc: Y.Doc,
@@ -46,32 +51,35 @@ export function markPassage(
   threadId: string,
   range: { from: number; to: number },
   origin: unknown,
+  kind: AnchorMark = COMMENT_MARK,
   schema: Schema = contentSchema,
 ): void {
-  const markType = schema.marks.comment;
-  if (!markType) throw new Error('the schema has no comment mark');
+  const markType = schema.marks[kind.mark];
+  if (!markType) throw new Error(`the schema has no ${kind.mark} mark`);
   ydoc.transact(() => {
     const clockBefore = Y.getState(ydoc.store, ydoc.clientID);
     const { doc, meta } = snapshot(fragment, schema);
-    const tr = EditorState.create({ doc }).tr.addMark(range.from, range.to, markType.create({ threadId }));
+    const mark = markType.create({ [kind.attr]: threadId });
+    const tr = EditorState.create({ doc }).tr.addMark(range.from, range.to, mark);
     updateYFragment(ydoc, fragment, tr.doc, meta);
     dropRedundantMarkers(ydoc, clockBefore);
   }, origin);
 }
 
-/** Removes a thread's mark wherever it is (a deleted thread must not leave a highlight). */
+/** Removes a thread's (or suggestion's) mark wherever it is (a decided suggestion must not leave one). */
 export function unmarkPassage(
   ydoc: Y.Doc,
   fragment: Y.XmlFragment,
   threadId: string,
   origin: unknown,
+  kind: AnchorMark = COMMENT_MARK,
   schema: Schema = contentSchema,
 ): void {
   ydoc.transact(() => {
     const clockBefore = Y.getState(ydoc.store, ydoc.clientID);
     const { doc, meta } = snapshot(fragment, schema);
     const tr = EditorState.create({ doc }).tr;
-    for (const range of markedRanges(doc, threadId)) {
+    for (const range of markedRanges(doc, threadId, kind)) {
       for (const mark of range.marks) tr.removeMark(range.from, range.to, mark);
     }
     if (tr.docChanged) updateYFragment(ydoc, fragment, tr.doc, meta);
@@ -90,7 +98,7 @@ export function unmarkPassage(
  * (anchoring.property.test.ts, seeds 637 and 103). Markers made and deleted in the same
  * transaction are never seen by anyone, so removing them adds no race of its own.
  */
-function dropRedundantMarkers(ydoc: Y.Doc, clockBefore: number): void {
+export function dropRedundantMarkers(ydoc: Y.Doc, clockBefore: number): void {
   const isNew = (item: Y.Item) => item.id.client === ydoc.clientID && item.id.clock >= clockBefore;
   const texts = new Set<Y.XmlText>();
   const structs = ydoc.store.clients.get(ydoc.clientID) ?? [];
@@ -137,6 +145,17 @@ function dropRedundantMarkers(ydoc: Y.Doc, clockBefore: number): void {
 /** Attribute values are plain JSON (mark attrs), and each marker holds its own copy of them. */
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** The text of the last heading before `pos`, if any: the section a passage is in. */
+export function sectionAt(doc: PMNode, pos: number): string | null {
+  let section: string | null = null;
+  doc.descendants((node, at) => {
+    if (at >= pos) return false;
+    if (node.type.name === 'heading') section = node.textContent;
+    return !node.isTextblock;
+  });
+  return section;
 }
 
 export {

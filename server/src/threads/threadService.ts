@@ -1,13 +1,10 @@
-import type { Node as PMNode } from '@tiptap/pm/model';
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type * as Y from 'yjs';
 import type { Anchor } from '../../../shared/anchoring/anchor.ts';
 import { locateAll } from '../../../shared/anchoring/locate.ts';
-import { windowState } from '../../../shared/consultation.ts';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
-import { type Action, can } from '../../../shared/permissions.ts';
+import type { Action } from '../../../shared/permissions.ts';
 import type { Actor } from '../../../shared/roles.ts';
 import {
   type LocatedThreadView,
@@ -20,7 +17,8 @@ import type { RoomRegistry } from '../collab/roomRegistry.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord, Storage, ThreadRecord } from '../storage/storage.ts';
-import { markPassage, resolveAnchor, snapshot } from './passages.ts';
+import { languageOf, PostingLimiter, requireAllowed } from './participation.ts';
+import { markPassage, resolveAnchor, sectionAt, snapshot } from './passages.ts';
 import { threadViews, toView } from './threadViews.ts';
 
 /**
@@ -35,6 +33,13 @@ export interface ThreadDeps {
   drafts: DraftService;
   logger: Logger;
   now?: () => Date;
+  /** Shared with suggestions, so the limit is per person across both. */
+  posting?: PostingLimiter;
+  /**
+   * Publishes a comment's parent when it is not a thread (replies on suggestions share the
+   * comments table and its edit and delete routes).
+   */
+  publishOther?: (draftId: string, parentId: string) => Promise<unknown>;
 }
 
 /**
@@ -45,10 +50,19 @@ export interface ThreadDeps {
 export class ThreadService {
   private readonly now: () => Date;
   /** Comments and replies per person: 30 a minute. */
-  private readonly posting = new RateLimiterMemory({ points: 30, duration: 60 });
+  private readonly posting: PostingLimiter;
 
   constructor(private readonly deps: ThreadDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.posting = deps.posting ?? new PostingLimiter();
+  }
+
+  private require(actor: Actor, action: Action, draft: DraftRecord, ownerId?: string): void {
+    requireAllowed(actor, action, draft, this.now(), ownerId);
+  }
+
+  private languageOf(actor: Actor, draft: DraftRecord): Promise<string> {
+    return languageOf(this.deps.storage, actor, draft);
   }
 
   /** Every thread of a draft, with where its passage is now. */
@@ -75,7 +89,6 @@ export class ThreadService {
   async create(actor: Actor, draftId: string, input: { anchor: Anchor; body: string; language?: string }) {
     const draft = await this.deps.drafts.readable(actor, draftId);
     this.require(actor, 'comment.create', draft);
-    await this.throttle(actor);
     const language = input.language ?? (await this.languageOf(actor, draft));
     const now = this.now().toISOString();
     const thread: ThreadRecord = {
@@ -95,6 +108,8 @@ export class ThreadService {
       const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
       const passage = checkedPassage(ydoc, fragment, input.anchor);
       thread.section = sectionAt(snapshot(fragment).doc, passage.from);
+      // Counted only once the anchor is accepted: a refused selection is not a post.
+      await this.posting.consume(actor);
       // Stored before anything is acknowledged or written into the text.
       await this.deps.storage.createThread(thread, {
         id: newId(),
@@ -118,7 +133,7 @@ export class ThreadService {
   async reply(actor: Actor, draftId: string, threadId: string, input: { body: string; language?: string }) {
     const { draft } = await this.threadOf(actor, draftId, threadId);
     this.require(actor, 'comment.create', draft);
-    await this.throttle(actor);
+    await this.posting.consume(actor);
     await this.deps.storage.addComment({
       id: newId(),
       threadId,
@@ -138,7 +153,7 @@ export class ThreadService {
     this.require(actor, 'comment.edit', draft, comment.authorId);
     if (comment.deletedAt) throw new ServiceError(ErrorCode.NotFound, 'This comment was removed.');
     await this.deps.storage.updateComment(commentId, { body, editedAt: this.now().toISOString() });
-    return this.publish(draftId, comment.threadId);
+    return this.publishParent(draftId, comment.threadId);
   }
 
   async deleteComment(actor: Actor, draftId: string, commentId: string) {
@@ -147,7 +162,7 @@ export class ThreadService {
     if (!comment.deletedAt) {
       await this.deps.storage.updateComment(commentId, { deletedAt: this.now().toISOString() });
     }
-    return this.publish(draftId, comment.threadId);
+    return this.publishParent(draftId, comment.threadId);
   }
 
   async resolve(actor: Actor, draftId: string, threadId: string, note?: string) {
@@ -175,6 +190,13 @@ export class ThreadService {
   }
 
   /** Writes the thread's current view into the live threads document, if anyone has it open. */
+  private async publishParent(draftId: string, parentId: string): Promise<unknown> {
+    if (!(await this.deps.storage.getThread(parentId)) && this.deps.publishOther) {
+      return this.deps.publishOther(draftId, parentId);
+    }
+    return this.publish(draftId, parentId);
+  }
+
   private async publish(draftId: string, threadId: string): Promise<ThreadView> {
     const thread = await this.deps.storage.getThread(threadId);
     if (!thread) throw new ServiceError(ErrorCode.NotFound, 'There is no such thread.');
@@ -211,44 +233,6 @@ export class ThreadService {
     }
     return { draft, comment };
   }
-
-  /** Refuses with the reason a person can act on: sign in, the window, or the role. */
-  private require(actor: Actor, action: Action, draft: DraftRecord, ownerId?: string): void {
-    const now = this.now();
-    if (can(actor, action, { draft, ownerId }, now)) return;
-    if (!actor.userId) throw new ServiceError(ErrorCode.Unauthenticated, 'Sign in to take part.');
-    const state = windowState(draft.window, now);
-    // The window is the reason only if the same request would pass while it is open (it opens at
-    // `opensAt`): resolving, or editing someone else's comment, is the role's limit, not the window's.
-    const whileOpen = new Date(draft.window.opensAt);
-    if (state !== 'open' && can(actor, action, { draft, ownerId }, whileOpen)) {
-      throw new ServiceError(
-        ErrorCode.ConsultationClosed,
-        state === 'closed'
-          ? 'The consultation on this draft has closed; comments can no longer be added or changed.'
-          : 'The consultation on this draft has not opened yet.',
-      );
-    }
-    throw new ServiceError(ErrorCode.Forbidden, 'Your role does not allow this.');
-  }
-
-  private async throttle(actor: Actor): Promise<void> {
-    try {
-      await this.posting.consume(actor.userId ?? 'visitor');
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      throw new ServiceError(
-        ErrorCode.RateLimited,
-        'You are posting very fast. Wait a minute and try again.',
-        Math.ceil(error.msBeforeNext / 1000),
-      );
-    }
-  }
-
-  private async languageOf(actor: Actor, draft: DraftRecord): Promise<string> {
-    const user = actor.userId ? await this.deps.storage.getUser(actor.userId) : undefined;
-    return user?.language || draft.language;
-  }
 }
 
 /** The passage an anchor names, checked against the live text; a ServiceError otherwise. */
@@ -267,15 +251,4 @@ function checkedPassage(ydoc: Y.Doc, fragment: Y.XmlFragment, anchor: Anchor) {
     );
   }
   return passage;
-}
-
-/** The text of the last heading before `pos`, if any. */
-function sectionAt(doc: PMNode, pos: number): string | null {
-  let section: string | null = null;
-  doc.descendants((node, at) => {
-    if (at >= pos) return false;
-    if (node.type.name === 'heading') section = node.textContent;
-    return !node.isTextblock;
-  });
-  return section;
 }

@@ -1,10 +1,12 @@
 import * as Y from 'yjs';
+import { SUGGESTIONS_MAP, type SuggestionView } from '../../../shared/suggestions.ts';
 import { type CommentView, type PersonView, THREADS_MAP, type ThreadView } from '../../../shared/threads.ts';
 import type { CommentRecord, Storage, ThreadRecord, UserRecord } from '../storage/storage.ts';
+import { suggestionViews } from '../suggestions/suggestionViews.ts';
 
 const GONE: PersonView = { id: '', name: '', role: 'visitor', organisation: null };
 
-function person(user: UserRecord | undefined): PersonView {
+export function person(user: UserRecord | undefined): PersonView {
   if (!user) return GONE;
   return { id: user.id, name: user.name, role: user.role, organisation: user.organisation };
 }
@@ -31,7 +33,6 @@ export function toView(
   comments: CommentRecord[],
   personOf: (userId: string) => PersonView,
 ): ThreadView {
-  const ordered = [...comments].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return {
     id: thread.id,
     draftId: thread.draftId,
@@ -41,17 +42,7 @@ export function toView(
     status: thread.status,
     author: personOf(thread.createdBy),
     createdAt: thread.createdAt,
-    comments: ordered.map(
-      (comment): CommentView => ({
-        id: comment.id,
-        author: personOf(comment.authorId),
-        body: comment.deletedAt ? '' : comment.body,
-        language: comment.language,
-        createdAt: comment.createdAt,
-        editedAt: comment.editedAt,
-        deleted: comment.deletedAt !== null,
-      }),
-    ),
+    comments: commentViews(comments, personOf),
     resolution:
       thread.status === 'resolved' && thread.resolvedBy && thread.resolvedAt
         ? { by: personOf(thread.resolvedBy), at: thread.resolvedAt, note: thread.resolutionNote }
@@ -59,11 +50,34 @@ export function toView(
   };
 }
 
-/** The threads document of a draft, built from its stored threads (see RoomRegistry). */
+/** Comments as clients see them, oldest first; a deleted one keeps its place without its words. */
+export function commentViews(
+  comments: CommentRecord[],
+  personOf: (userId: string) => PersonView,
+): CommentView[] {
+  return [...comments]
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .map((comment) => ({
+      id: comment.id,
+      author: personOf(comment.authorId),
+      body: comment.deletedAt ? '' : comment.body,
+      language: comment.language,
+      createdAt: comment.createdAt,
+      editedAt: comment.editedAt,
+      deleted: comment.deletedAt !== null,
+    }));
+}
+
+/**
+ * The threads document of a draft, built from its stored threads and suggestions (see
+ * RoomRegistry).
+ */
 export async function threadsDocState(storage: Storage, draftId: string): Promise<Uint8Array> {
   const doc = new Y.Doc();
   const map = doc.getMap<ThreadView>(THREADS_MAP);
   for (const view of await threadViews(storage, draftId)) map.set(view.id, view);
+  const suggestions = doc.getMap<SuggestionView>(SUGGESTIONS_MAP);
+  for (const view of await suggestionViews(storage, draftId)) suggestions.set(view.id, view);
   const state = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return state;

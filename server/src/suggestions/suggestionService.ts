@@ -1,0 +1,382 @@
+import { Slice } from '@tiptap/pm/model';
+import type { Logger } from 'pino';
+import type * as Y from 'yjs';
+import { withoutMark } from '../../../shared/anchoring/commentMark.ts';
+import { findPoint, findQuote, SUGGESTION_MARK } from '../../../shared/anchoring/locate.ts';
+import { CONTENT_FIELD } from '../../../shared/drafts.ts';
+import { ErrorCode } from '../../../shared/errors.ts';
+import type { Action } from '../../../shared/permissions.ts';
+import type { Actor } from '../../../shared/roles.ts';
+import {
+  type LocatedSuggestionView,
+  locateSuggestions,
+  SUGGESTIONS_MAP,
+  type SuggestionAnchor,
+  type SuggestionView,
+} from '../../../shared/suggestions.ts';
+import { threadsRoomName } from '../../../shared/threads.ts';
+import { newId } from '../accounts/tokens.ts';
+import type { RoomRegistry } from '../collab/roomRegistry.ts';
+import type { DraftService } from '../drafts/draftService.ts';
+import { ServiceError } from '../serviceError.ts';
+import type { DraftRecord, Storage, SuggestionPatch, SuggestionRecord } from '../storage/storage.ts';
+import { languageOf, PostingLimiter, requireAllowed } from '../threads/participation.ts';
+import { contentSchema, markPassage, sectionAt, snapshot, unmarkPassage } from '../threads/passages.ts';
+import { person } from '../threads/threadViews.ts';
+import { marksAt, pointResolver, type Range, replacementSlice, replaceRange, resolveRange } from './edits.ts';
+import { suggestionViews, toSuggestionView } from './suggestionViews.ts';
+
+/** Origin of the server putting (or taking off) a suggestion's mark: not an edit. */
+export const SUGGESTION_ANCHORING = Symbol('suggestion-anchoring');
+/** Origin of the transaction that applies an accepted suggestion, for the change log. */
+export const SUGGESTION_ACCEPTED = Symbol('suggestion-accepted');
+/** Origin of the transaction that restores the wording an accepted suggestion replaced. */
+export const SUGGESTION_REVERTED = Symbol('suggestion-reverted');
+
+export interface SuggestionDeps {
+  storage: Storage;
+  registry: RoomRegistry;
+  drafts: DraftService;
+  logger: Logger;
+  now?: () => Date;
+  posting?: PostingLimiter;
+}
+
+/**
+ * Suggested edits. Like threads, the server is their only writer; accepting one changes the
+ * draft's live text on the server, in one Yjs transaction, so every client sees the same result
+ * and no stakeholder ever needs write access to the text.
+ */
+export class SuggestionService {
+  private readonly now: () => Date;
+  private readonly posting: PostingLimiter;
+  /** Per draft, the decision being made: decisions on one draft run one at a time. */
+  private readonly deciding = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: SuggestionDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.posting = deps.posting ?? new PostingLimiter();
+  }
+
+  /** Every suggestion of a draft; open ones with where their passage is now and whether it changed. */
+  async list(actor: Actor, draftId: string): Promise<LocatedSuggestionView[]> {
+    await this.deps.drafts.readable(actor, draftId);
+    const views = await suggestionViews(this.deps.storage, draftId);
+    const located = await this.deps.registry.use(draftId, (room) => {
+      const fragment = room.liveDoc.getXmlFragment(CONTENT_FIELD);
+      const { doc, mapping } = snapshot(fragment);
+      const open = views.filter((view) => view.status === 'open');
+      const where = locateSuggestions(doc, open, pointResolver(room.liveDoc, fragment, mapping));
+      return views.map((view): LocatedSuggestionView => {
+        const location = where.get(view.id);
+        if (!location) return { ...view, outdated: false, detached: false, currentText: null };
+        const attached = location.state !== 'detached';
+        return {
+          ...view,
+          outdated: location.outdated,
+          detached: !attached,
+          currentText: attached ? location.text : null,
+        };
+      });
+    });
+    return (located ?? []).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Proposes new wording for a passage (or an insertion at a point, or a deletion). */
+  async create(
+    actor: Actor,
+    draftId: string,
+    input: { anchor: SuggestionAnchor; text: string; justification?: string },
+  ): Promise<SuggestionView> {
+    const draft = await this.deps.drafts.readable(actor, draftId);
+    this.require(actor, 'suggestion.create', draft);
+    const suggestion: SuggestionRecord = {
+      id: newId(),
+      draftId,
+      anchor: input.anchor,
+      text: input.text.replace(/\r\n?/g, '\n'),
+      justification: input.justification || null,
+      section: null,
+      status: 'open',
+      createdBy: actor.userId ?? '',
+      createdAt: this.now().toISOString(),
+      decidedBy: null,
+      decidedAt: null,
+      rationale: null,
+      applied: null,
+      revertedBy: null,
+      revertedAt: null,
+      revertRationale: null,
+    };
+    await this.deps.registry.use(draftId, async (room) => {
+      const ydoc = room.liveDoc;
+      const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
+      const passage = checkedPassage(ydoc, fragment, input.anchor);
+      suggestion.section = sectionAt(snapshot(fragment).doc, passage.from);
+      // Counted only once the anchor is accepted: a refused selection is not a post.
+      await this.posting.consume(actor);
+      await this.deps.storage.createSuggestion(suggestion);
+      if (input.anchor.quote.exact === '') return;
+      // The text may have changed while we stored: resolve again right before marking.
+      const current = resolveRange(ydoc, fragment, input.anchor);
+      if (current && current.from < current.to) {
+        markPassage(ydoc, fragment, suggestion.id, current, SUGGESTION_ANCHORING, SUGGESTION_MARK);
+      } else {
+        this.deps.logger.warn({ suggestionId: suggestion.id }, 'passage changed before it could be marked');
+      }
+    });
+    return this.publish(draftId, suggestion.id);
+  }
+
+  /** A reply in a suggestion's discussion. */
+  async reply(actor: Actor, draftId: string, id: string, input: { body: string; language?: string }) {
+    const { draft } = await this.suggestionOf(actor, draftId, id);
+    this.require(actor, 'comment.create', draft);
+    await this.posting.consume(actor);
+    await this.deps.storage.addComment({
+      id: newId(),
+      threadId: id,
+      draftId,
+      authorId: actor.userId ?? '',
+      body: input.body,
+      language: input.language ?? (await languageOf(this.deps.storage, actor, draft)),
+      createdAt: this.now().toISOString(),
+      editedAt: null,
+      deletedAt: null,
+    });
+    return this.publish(draftId, id);
+  }
+
+  /**
+   * Applies the suggestion to the live draft for everyone. If its passage was edited since it was
+   * made, the proposed text replaces the current passage only with `confirmOutdated`.
+   */
+  async accept(
+    actor: Actor,
+    draftId: string,
+    id: string,
+    input: { rationale?: string; confirmOutdated?: boolean },
+  ): Promise<SuggestionView> {
+    return this.oneAtATime(draftId, async () => {
+      const { draft, suggestion } = await this.suggestionOf(actor, draftId, id);
+      this.require(actor, 'suggestion.decide', draft);
+      assertOpen(suggestion);
+      const applied = await this.deps.registry.use(draftId, (room) => {
+        const ydoc = room.liveDoc;
+        const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
+        const { doc, mapping } = snapshot(fragment);
+        const view = toSuggestionView(suggestion, [], () => person(undefined));
+        const where = locateSuggestions(doc, [view], pointResolver(ydoc, fragment, mapping)).get(id);
+        if (!where || where.state === 'detached') {
+          throw new ServiceError(
+            ErrorCode.PassageGone,
+            'The words this suggestion changes are no longer in the draft, so it cannot be applied. Reject it with a reason instead.',
+          );
+        }
+        if (where.outdated && !input.confirmOutdated) {
+          throw new ServiceError(
+            ErrorCode.SuggestionOutdated,
+            'The passage was edited after this suggestion was made. Compare the current and proposed wording, then confirm to replace the current passage.',
+          );
+        }
+        const range: Range = { from: where.from, to: where.to };
+        const inCode = Boolean(doc.resolve(range.from).parent.type.spec.code);
+        return replaceRange(
+          ydoc,
+          fragment,
+          range,
+          (current) => replacementSlice(contentSchema, suggestion.text, marksAt(current, range), inCode),
+          SUGGESTION_ACCEPTED,
+        );
+      });
+      if (!applied) throw new ServiceError(ErrorCode.NotFound, 'There is no such draft.');
+      const { inserted, replaced, replacedText } = applied;
+      await this.decide(id, 'accepted', actor, input.rationale, {
+        applied: { anchor: inserted, replaced, replacedText },
+      });
+      return this.publish(draftId, id);
+    });
+  }
+
+  /** Rejects the suggestion with a reason everyone can read; the text is not changed. */
+  async reject(actor: Actor, draftId: string, id: string, input: { rationale: string }) {
+    return this.oneAtATime(draftId, async () => {
+      const { draft, suggestion } = await this.suggestionOf(actor, draftId, id);
+      this.require(actor, 'suggestion.decide', draft);
+      assertOpen(suggestion);
+      await this.decide(id, 'rejected', actor, input.rationale);
+      await this.unmark(draftId, id);
+      return this.publish(draftId, id);
+    });
+  }
+
+  /** The author takes back an open suggestion. */
+  async withdraw(actor: Actor, draftId: string, id: string) {
+    return this.oneAtATime(draftId, async () => {
+      const { draft, suggestion } = await this.suggestionOf(actor, draftId, id);
+      this.require(actor, 'suggestion.withdraw', draft, suggestion.createdBy);
+      assertOpen(suggestion);
+      await this.decide(id, 'withdrawn', actor, undefined);
+      await this.unmark(draftId, id);
+      return this.publish(draftId, id);
+    });
+  }
+
+  /**
+   * Restores the wording an accepted suggestion replaced, as a new change. If the accepted words
+   * were edited since, they are replaced only with `confirmChanged`.
+   */
+  async revert(
+    actor: Actor,
+    draftId: string,
+    id: string,
+    input: { rationale?: string; confirmChanged?: boolean },
+  ): Promise<SuggestionView> {
+    return this.oneAtATime(draftId, async () => {
+      const { draft, suggestion } = await this.suggestionOf(actor, draftId, id);
+      this.require(actor, 'suggestion.decide', draft);
+      const applied = suggestion.applied;
+      if (suggestion.status !== 'accepted' || !applied) {
+        throw new ServiceError(ErrorCode.AlreadyDecided, 'Only an accepted suggestion can be reverted.');
+      }
+      await this.deps.registry.use(draftId, (room) => {
+        const ydoc = room.liveDoc;
+        const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
+        const range = appliedRange(ydoc, fragment, applied.anchor);
+        if (!range) {
+          throw new ServiceError(
+            ErrorCode.PassageGone,
+            'The accepted wording is no longer in the draft, so there is nothing to revert.',
+          );
+        }
+        if (range.text !== applied.anchor.quote.exact && !input.confirmChanged) {
+          throw new ServiceError(
+            ErrorCode.SuggestionOutdated,
+            'The accepted wording was edited since. Confirm to put the previous wording back over the current one.',
+          );
+        }
+        const previous = withoutMark(Slice.fromJSON(contentSchema, applied.replaced), SUGGESTION_MARK.mark);
+        replaceRange(ydoc, fragment, range, () => previous, SUGGESTION_REVERTED);
+      });
+      await this.deps.storage.updateSuggestion(id, {
+        status: 'reverted',
+        revertedBy: actor.userId,
+        revertedAt: this.now().toISOString(),
+        revertRationale: input.rationale || null,
+      });
+      return this.publish(draftId, id);
+    });
+  }
+
+  /** Writes the suggestion's current view into the live threads document, if anyone has it open. */
+  async publish(draftId: string, id: string): Promise<SuggestionView> {
+    const suggestion = await this.deps.storage.getSuggestion(id);
+    if (!suggestion) throw new ServiceError(ErrorCode.NotFound, 'There is no such suggestion.');
+    const replies = (await this.deps.storage.listComments(draftId)).filter((c) => c.threadId === id);
+    const users = new Map((await this.deps.storage.listUsers()).map((u) => [u.id, u]));
+    const view = toSuggestionView(suggestion, replies, (userId) => person(users.get(userId)));
+    const room = this.deps.registry.loaded(threadsRoomName(draftId));
+    if (room) {
+      const doc = room.liveDoc;
+      doc.transact(() => doc.getMap<SuggestionView>(SUGGESTIONS_MAP).set(id, view), SUGGESTION_ANCHORING);
+    }
+    return view;
+  }
+
+  private async decide(
+    id: string,
+    status: 'accepted' | 'rejected' | 'withdrawn',
+    actor: Actor,
+    rationale: string | undefined,
+    extra: SuggestionPatch = {},
+  ): Promise<void> {
+    await this.deps.storage.updateSuggestion(id, {
+      status,
+      decidedBy: actor.userId,
+      decidedAt: this.now().toISOString(),
+      rationale: rationale || null,
+      ...extra,
+    });
+  }
+
+  private async unmark(draftId: string, id: string): Promise<void> {
+    await this.deps.registry.use(draftId, (room) => {
+      const ydoc = room.liveDoc;
+      unmarkPassage(ydoc, ydoc.getXmlFragment(CONTENT_FIELD), id, SUGGESTION_ANCHORING, SUGGESTION_MARK);
+    });
+  }
+
+  /**
+   * Runs decisions on one draft one after another, so two people accepting the same suggestion
+   * at the same moment apply it once (the second finds it decided).
+   */
+  private oneAtATime<T>(draftId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.deciding.get(draftId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.deciding.set(draftId, settled);
+    void settled.then(() => {
+      if (this.deciding.get(draftId) === settled) this.deciding.delete(draftId);
+    });
+    return next;
+  }
+
+  private async suggestionOf(actor: Actor, draftId: string, id: string) {
+    const draft = await this.deps.drafts.readable(actor, draftId);
+    const suggestion = await this.deps.storage.getSuggestion(id);
+    if (!suggestion || suggestion.draftId !== draftId) {
+      throw new ServiceError(ErrorCode.NotFound, 'There is no such suggestion on this draft.');
+    }
+    return { draft, suggestion };
+  }
+
+  private require(actor: Actor, action: Action, draft: DraftRecord, ownerId?: string): void {
+    requireAllowed(actor, action, draft, this.now(), ownerId);
+  }
+}
+
+function assertOpen(suggestion: SuggestionRecord): void {
+  if (suggestion.status !== 'open') {
+    throw new ServiceError(ErrorCode.AlreadyDecided, `This suggestion was already ${suggestion.status}.`);
+  }
+}
+
+/** The passage (or point) a new suggestion names, checked against the live text. */
+function checkedPassage(ydoc: Y.Doc, fragment: Y.XmlFragment, anchor: SuggestionAnchor): Range {
+  const passage = resolveRange(ydoc, fragment, anchor);
+  const insertion = anchor.quote.exact === '';
+  if (!passage || (insertion ? passage.from !== passage.to : passage.from >= passage.to)) {
+    throw new ServiceError(
+      ErrorCode.AnchorInvalid,
+      'The selected passage is no longer in the draft (it was just edited). Select it again.',
+    );
+  }
+  if (passage.text !== anchor.quote.exact) {
+    throw new ServiceError(
+      ErrorCode.AnchorInvalid,
+      'The selected text does not match the draft (it was just edited). Select it again.',
+    );
+  }
+  if (insertion && !snapshot(fragment).doc.resolve(passage.from).parent.isTextblock) {
+    throw new ServiceError(
+      ErrorCode.AnchorInvalid,
+      'Place the caret inside the text to suggest an insertion.',
+    );
+  }
+  return passage;
+}
+
+/** Where accepted words are now: by their positions, else by their quote; undefined if gone. */
+function appliedRange(ydoc: Y.Doc, fragment: Y.XmlFragment, anchor: SuggestionAnchor) {
+  const byPosition = resolveRange(ydoc, fragment, anchor);
+  if (byPosition && byPosition.text === anchor.quote.exact) return byPosition;
+  const { doc } = snapshot(fragment);
+  if (anchor.quote.exact === '') {
+    const point = findPoint(doc, anchor.quote);
+    if (point !== undefined) return { from: point, to: point, text: '' };
+  } else {
+    const found = findQuote(doc, anchor.quote);
+    if (found) return found;
+  }
+  return byPosition;
+}

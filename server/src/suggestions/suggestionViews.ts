@@ -1,0 +1,57 @@
+import type { SuggestionView } from '../../../shared/suggestions.ts';
+import type { PersonView } from '../../../shared/threads.ts';
+import type { CommentRecord, Storage, SuggestionRecord } from '../storage/storage.ts';
+import { commentViews, person } from '../threads/threadViews.ts';
+
+/** Turns stored suggestions and their replies into what clients see, authors' names included. */
+export async function suggestionViews(storage: Storage, draftId: string): Promise<SuggestionView[]> {
+  const [suggestions, comments, users] = await Promise.all([
+    storage.listSuggestions(draftId),
+    storage.listComments(draftId),
+    storage.listUsers(),
+  ]);
+  const byId = new Map(users.map((user) => [user.id, user]));
+  const replies = new Map<string, CommentRecord[]>();
+  for (const comment of comments) {
+    const list = replies.get(comment.threadId) ?? [];
+    list.push(comment);
+    replies.set(comment.threadId, list);
+  }
+  return suggestions.map((suggestion) =>
+    toSuggestionView(suggestion, replies.get(suggestion.id) ?? [], (id) => person(byId.get(id))),
+  );
+}
+
+export function toSuggestionView(
+  suggestion: SuggestionRecord,
+  comments: CommentRecord[],
+  personOf: (userId: string) => PersonView,
+): SuggestionView {
+  const decided = suggestion.decidedBy && suggestion.decidedAt;
+  return {
+    id: suggestion.id,
+    draftId: suggestion.draftId,
+    anchor: { start: suggestion.anchor.start, end: suggestion.anchor.end },
+    quote: suggestion.anchor.quote,
+    text: suggestion.text,
+    justification: suggestion.justification,
+    section: suggestion.section,
+    status: suggestion.status,
+    author: personOf(suggestion.createdBy),
+    createdAt: suggestion.createdAt,
+    comments: commentViews(comments, personOf),
+    decision:
+      decided && suggestion.decidedBy && suggestion.decidedAt
+        ? { by: personOf(suggestion.decidedBy), at: suggestion.decidedAt, rationale: suggestion.rationale }
+        : null,
+    reversion:
+      suggestion.revertedBy && suggestion.revertedAt
+        ? {
+            by: personOf(suggestion.revertedBy),
+            at: suggestion.revertedAt,
+            rationale: suggestion.revertRationale,
+          }
+        : null,
+    replacedText: suggestion.applied?.replacedText ?? null,
+  };
+}
