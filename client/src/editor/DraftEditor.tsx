@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { contentExtensions } from '../../../shared/editorExtensions.ts';
+import { SuggestionDecorations, suggestionsAt } from '../suggestions/suggestionDecorations.ts';
 import { threadsAt } from '../threads/threadLayout.ts';
 import type { CollaborationSession } from './useCollaborationSession.ts';
 
@@ -23,20 +24,26 @@ interface Props {
   onReady: (editor: Editor | null) => void;
   /** The caret or a click landed in commented text: the threads whose passages contain that point. */
   onPassageClick?: (threadIds: string[]) => void;
+  /** A click landed in the words an open suggestion would change. */
+  onSuggestionClick?: (suggestionIds: string[]) => void;
 }
 
 /** The TipTap editor bound to the draft's shared Yjs document, with everyone's carets. */
-export function DraftEditor({ session, user, editable, language, onReady, onPassageClick }: Props) {
+export function DraftEditor(props: Props) {
+  const { session, user, editable, language, onReady, onPassageClick, onSuggestionClick } = props;
   const { t } = useTranslation();
   const visitor = t('presence.visitor');
   // The editor is built once per session; the latest callback is read through a ref.
   const passageClick = useRef(onPassageClick);
   passageClick.current = onPassageClick;
+  const suggestionClick = useRef(onSuggestionClick);
+  suggestionClick.current = onSuggestionClick;
   const editor = useEditor(
     {
       editable,
       extensions: [
         ...contentExtensions(),
+        SuggestionDecorations,
         Collaboration.configure({ document: session.doc, field: CONTENT_FIELD }),
         CollaborationCaret.configure({
           provider: session.provider,
@@ -58,7 +65,9 @@ export function DraftEditor({ session, user, editable, language, onReady, onPass
       editorProps: {
         handleClick: (view, pos) => {
           const ids = threadsAt(view.state.doc, pos);
-          if (ids.length > 0) passageClick.current?.(ids);
+          const suggestions = suggestionsAt(view.state, pos);
+          if (suggestions.length > 0) suggestionClick.current?.(suggestions);
+          else if (ids.length > 0) passageClick.current?.(ids);
           return false;
         },
         attributes: {

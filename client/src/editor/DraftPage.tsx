@@ -1,15 +1,19 @@
 import type { Editor } from '@tiptap/core';
 import type { Node as PMNode } from '@tiptap/pm/model';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { Anchor } from '../../../shared/anchoring/anchor.ts';
 import { CONTENT_FIELD, type DraftView } from '../../../shared/drafts.ts';
 import { CloseCode } from '../../../shared/protocol.ts';
+import type { SuggestionAnchor, SuggestionView } from '../../../shared/suggestions.ts';
 import { fetchDraft } from '../api/drafts.ts';
 import { ApiError } from '../api/http.ts';
 import { useSession } from '../session/SessionProvider.tsx';
-import { anchorFromSelection } from '../threads/anchorFromSelection.ts';
+import { SuggestionsPanel } from '../suggestions/SuggestionsPanel.tsx';
+import { suggestionsKey } from '../suggestions/suggestionDecorations.ts';
+import { placeSuggestions } from '../suggestions/suggestionLayout.ts';
+import { anchorFromSelection, suggestionAnchorFromSelection } from '../threads/anchorFromSelection.ts';
 import { CommentButton } from '../threads/CommentButton.tsx';
 import { ThreadsPanel } from '../threads/ThreadsPanel.tsx';
 import { type PlacedThread, placeThreads } from '../threads/threadLayout.ts';
@@ -85,30 +89,62 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
   const [editor, setEditor] = useState<Editor | null>(null);
   const doc = useEditorDoc(editor);
   const editable = draft.permissions.edit && !readOnly;
-  const threads = useThreads(draft.id, identity, synced);
+  const { threads, suggestions } = useThreads(draft.id, identity, synced);
   const placed = useMemo(() => (doc ? placeThreads(doc, threads) : []), [doc, threads]);
+  const placedSuggestions = useMemo(
+    () => (doc && editor ? placeSuggestions(editor.state, suggestions) : []),
+    [doc, editor, suggestions],
+  );
   const [composing, setComposing] = useState<Anchor>();
+  const [suggesting, setSuggesting] = useState<SuggestionAnchor>();
   const [active, setActive] = useState<string[]>([]);
+  const [tab, setTab] = useState<MarginTab>(() =>
+    window.location.hash.startsWith('#suggestion-') ? 'suggestions' : 'comments',
+  );
   const canComment = draft.permissions.comment;
   const canResolve = draft.permissions.edit;
   const startComment = () => {
     if (!editor || !session || !canComment) return;
     const anchor = anchorFromSelection(editor, session.doc.getXmlFragment(CONTENT_FIELD));
-    if (anchor) setComposing(anchor);
+    if (anchor) {
+      setTab('comments');
+      setComposing(anchor);
+    }
   };
+  const startSuggestion = () => {
+    if (
+      !editor ||
+      !session ||
+      !canComment ||
+      !editor.state.doc.resolve(editor.state.selection.from).parent.isTextblock
+    )
+      return;
+    setTab('suggestions');
+    setSuggesting(suggestionAnchorFromSelection(editor, session.doc.getXmlFragment(CONTENT_FIELD)));
+  };
+  useInlineSuggestions(editor, suggestions, (ids) => focusCards(ids, 'suggestions'));
   // Clicking a passage shows its threads without taking the caret away from the text; a new
   // thread, made from the keyboard, takes the focus so a screen reader announces it.
-  const focusThreads = useCallback((ids: string[], moveFocus = false) => {
+  const focusCards = useCallback((ids: string[], kind: MarginTab, moveFocus = false) => {
     setActive(ids);
+    setTab(kind);
     const first = ids[0];
     if (first) {
       requestAnimationFrame(() => {
-        const card = document.getElementById(`thread-${first}`);
+        const card = document.getElementById(`${kind === 'comments' ? 'thread' : 'suggestion'}-${first}`);
         card?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
         if (moveFocus) card?.focus({ preventScroll: true });
       });
     }
   }, []);
+  const focusThreads = useCallback(
+    (ids: string[], moveFocus = false) => focusCards(ids, 'comments', moveFocus),
+    [focusCards],
+  );
+  const focusSuggestions = useCallback(
+    (ids: string[], moveFocus = false) => focusCards(ids, 'suggestions', moveFocus),
+    [focusCards],
+  );
   const caretUser = {
     name: user?.name ?? '',
     color: user?.color ?? '#667085',
@@ -151,14 +187,21 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
         className="document"
         aria-busy={!synced}
         onKeyDown={(event) => {
-          if ((event.ctrlKey || event.metaKey) && event.altKey && event.key.toLowerCase() === 'm') {
+          if (!(event.ctrlKey || event.metaKey) || !event.altKey) return;
+          // `code`, not `key`: with Alt held, some layouts turn the letter into another character.
+          if (event.code === 'KeyM') {
             event.preventDefault();
             startComment();
+          } else if (event.code === 'KeyS') {
+            event.preventDefault();
+            startSuggestion();
           }
         }}
       >
         <ThreadHighlights placed={placed} active={active} />
-        {editor && canComment && <CommentButton editor={editor} onComment={startComment} />}
+        {editor && canComment && (
+          <CommentButton editor={editor} onComment={startComment} onSuggest={startSuggestion} />
+        )}
         <div className="document-status">
           <WindowStatus draft={draft} />
           {!editable && <AccessNote signedIn={Boolean(user)} />}
@@ -184,31 +227,139 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
             language={draft.language}
             onReady={setEditor}
             onPassageClick={focusThreads}
+            onSuggestionClick={focusSuggestions}
           />
         )}
       </main>
       <aside className="margin" aria-label={t('draft.marginLabel')}>
         <PresenceList participants={participants} />
         {editor && (
-          <ThreadsPanel
-            editor={editor}
-            draftId={draft.id}
-            placed={placed}
-            user={user ?? null}
-            canComment={canComment}
-            canResolve={canResolve}
-            composing={composing}
-            onComposed={(threadId) => {
-              setComposing(undefined);
-              if (threadId) focusThreads([threadId], true);
-            }}
-            active={active}
-            onActivate={focusThreads}
+          <MarginTabs
+            tab={tab}
+            onTab={setTab}
+            comments={placed.filter((p) => p.thread.status === 'open').length}
+            suggestions={placedSuggestions.filter((p) => p.suggestion.status === 'open').length}
           />
+        )}
+        {editor && (
+          <div
+            id="margin-comments"
+            role="tabpanel"
+            aria-labelledby="tab-comments"
+            hidden={tab !== 'comments'}
+          >
+            <ThreadsPanel
+              editor={editor}
+              draftId={draft.id}
+              placed={placed}
+              user={user ?? null}
+              canComment={canComment}
+              canResolve={canResolve}
+              composing={composing}
+              onComposed={(threadId) => {
+                setComposing(undefined);
+                if (threadId) focusThreads([threadId], true);
+              }}
+              active={active}
+              onActivate={focusThreads}
+            />
+          </div>
+        )}
+        {editor && (
+          <div
+            id="margin-suggestions"
+            role="tabpanel"
+            aria-labelledby="tab-suggestions"
+            hidden={tab !== 'suggestions'}
+          >
+            <SuggestionsPanel
+              editor={editor}
+              draftId={draft.id}
+              placed={placedSuggestions}
+              user={user ?? null}
+              canSuggest={canComment}
+              canDecide={canResolve}
+              composing={suggesting}
+              onComposed={(suggestionId) => {
+                setSuggesting(undefined);
+                if (suggestionId) focusSuggestions([suggestionId], true);
+              }}
+              active={active}
+              onActivate={focusSuggestions}
+            />
+          </div>
         )}
       </aside>
     </div>
   );
+}
+
+type MarginTab = 'comments' | 'suggestions';
+
+/** Comments or suggestions in the margin, each with its number of open items. */
+function MarginTabs(props: {
+  tab: MarginTab;
+  onTab: (tab: MarginTab) => void;
+  comments: number;
+  suggestions: number;
+}) {
+  const { t } = useTranslation();
+  const tabs: { id: MarginTab; label: string }[] = [
+    { id: 'comments', label: t('threads.tab', { count: props.comments }) },
+    { id: 'suggestions', label: t('suggestions.tab', { count: props.suggestions }) },
+  ];
+  return (
+    <div className="margin-tabs" role="tablist" aria-label={t('draft.marginLabel')}>
+      {tabs.map(({ id, label }) => (
+        <button
+          key={id}
+          id={`tab-${id}`}
+          type="button"
+          role="tab"
+          className="margin-tab"
+          aria-selected={props.tab === id}
+          aria-controls={`margin-${id}`}
+          tabIndex={props.tab === id ? 0 : -1}
+          onClick={() => props.onTab(id)}
+          onKeyDown={(event) => {
+            if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+            const next = id === 'comments' ? 'suggestions' : 'comments';
+            props.onTab(next);
+            document.getElementById(`tab-${next}`)?.focus();
+          }}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * Hands the open suggestions to the editor's inline decorations (struck-through words, proposed
+ * words beside them), again whenever they or the reader's language change.
+ */
+function useInlineSuggestions(
+  editor: Editor | null,
+  suggestions: SuggestionView[],
+  onActivate: (ids: string[]) => void,
+) {
+  const { t } = useTranslation();
+  const activate = useRef(onActivate);
+  activate.current = onActivate;
+  useEffect(() => {
+    if (!editor || editor.isDestroyed) return;
+    const describe = (s: SuggestionView) =>
+      s.author.organisation
+        ? t('suggestions.byWithOrganisation', { name: s.author.name, organisation: s.author.organisation })
+        : t('suggestions.by', { name: s.author.name || t('threads.formerMember') });
+    const tr = editor.state.tr.setMeta(suggestionsKey, {
+      suggestions,
+      describe,
+      onActivate: (id: string) => activate.current([id]),
+    });
+    editor.view.dispatch(tr.setMeta('addToHistory', false));
+  }, [editor, suggestions, t]);
 }
 
 /** Open threads per section heading, for the outline's counts. */
@@ -229,6 +380,10 @@ function ThreadHighlights({ placed, active }: { placed: PlacedThread[]; active: 
       (p) => `.comment-anchor[data-thread-id="${p.thread.id}"]{background:none;border-bottom:0}`,
     ),
     ...active.map((id) => `.comment-anchor[data-thread-id="${id}"]{background:var(--highlight-active)}`),
+    ...active.map(
+      (id) =>
+        `.suggestion-removal[data-suggestion-id="${id}"],.suggestion-insertion[data-suggestion-id="${id}"]{box-shadow:0 0 0 2px var(--highlight-line)}`,
+    ),
   ].join('\n');
   return <style>{css}</style>;
 }

@@ -2,8 +2,19 @@ import type { Editor } from '@tiptap/core';
 import { BubbleMenu } from '@tiptap/react/menus';
 import { useTranslation } from 'react-i18next';
 
-/** "Comment" beside a selection, for people who may comment (the editor may be read-only for them). */
-export function CommentButton({ editor, onComment }: { editor: Editor; onComment: () => void }) {
+/**
+ * "Comment" and "Suggest an edit" beside a selection, for people who may take part (the editor
+ * may be read-only for them).
+ */
+export function CommentButton({
+  editor,
+  onComment,
+  onSuggest,
+}: {
+  editor: Editor;
+  onComment: () => void;
+  onSuggest: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <BubbleMenu
@@ -23,6 +34,16 @@ export function CommentButton({ editor, onComment }: { editor: Editor; onComment
       >
         {t('threads.comment')}
         <kbd className="shortcut">{t('threads.shortcut')}</kbd>
+      </button>
+      <button
+        type="button"
+        className="bubble-button"
+        onMouseDown={(event) => event.preventDefault()}
+        onClick={onSuggest}
+        aria-keyshortcuts="Control+Alt+S"
+      >
+        {t('suggestions.suggest')}
+        <kbd className="shortcut">{t('suggestions.shortcut')}</kbd>
       </button>
     </BubbleMenu>
   );

@@ -19,7 +19,7 @@ interface Props {
 
 /** Formatters are costly to build; one per language serves every card. */
 const formats = new Map<string, Intl.DateTimeFormat>();
-function dateTimeFormat(language: string | undefined): Intl.DateTimeFormat {
+export function dateTimeFormat(language: string | undefined): Intl.DateTimeFormat {
   const key = language ?? 'en';
   let format = formats.get(key);
   if (!format) {
@@ -201,7 +201,7 @@ function ThreadCardView({ draftId, placed, user, canComment, canResolve, active,
   );
 }
 
-interface CommentProps {
+export interface CommentProps {
   comment: CommentView;
   own: boolean;
   canChange: boolean;
@@ -210,7 +210,7 @@ interface CommentProps {
   onDelete: () => Promise<boolean>;
 }
 
-function Comment({ comment, own, canChange, when, onEdit, onDelete }: CommentProps) {
+export function Comment({ comment, own, canChange, when, onEdit, onDelete }: CommentProps) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(comment.body);
@@ -267,7 +267,7 @@ function Comment({ comment, own, canChange, when, onEdit, onDelete }: CommentPro
   );
 }
 
-function Author({ person }: { person: PersonView }) {
+export function Author({ person }: { person: PersonView }) {
   const { t } = useTranslation();
   return (
     <span className="comment-name">

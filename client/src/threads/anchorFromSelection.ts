@@ -1,12 +1,14 @@
 import type { Editor } from '@tiptap/core';
 import type * as Y from 'yjs';
-import { type Anchor, QUOTE_CONTEXT } from '../../../shared/anchoring/anchor.ts';
+import type { Anchor } from '../../../shared/anchoring/anchor.ts';
+import { quoteAround } from '../../../shared/anchoring/locate.ts';
 import {
   BIND_LEFT,
   BIND_RIGHT,
   encodePosition,
   relativePositionAt,
 } from '../../../shared/anchoring/positions.ts';
+import type { SuggestionAnchor } from '../../../shared/suggestions.ts';
 
 /**
  * The anchor of the editor's current selection: Yjs relative positions of its ends (start bound
@@ -16,17 +18,24 @@ import {
 export function anchorFromSelection(editor: Editor, fragment: Y.XmlFragment): Anchor | undefined {
   const { from, to, empty } = editor.state.selection;
   if (empty) return undefined;
-  const doc = editor.state.doc;
-  const exact = doc.textBetween(from, to, '\n');
-  if (!exact.trim()) return undefined;
-  // Context is read with a margin in positions, then cut to QUOTE_CONTEXT characters.
-  const prefix = doc.textBetween(Math.max(0, from - QUOTE_CONTEXT * 2), from, '\n').slice(-QUOTE_CONTEXT);
-  const suffix = doc
-    .textBetween(to, Math.min(doc.content.size, to + QUOTE_CONTEXT * 2), '\n')
-    .slice(0, QUOTE_CONTEXT);
+  const quote = quoteAround(editor.state.doc, from, to);
+  if (!quote.exact.trim()) return undefined;
   return {
     start: encodePosition(relativePositionAt(fragment, from, BIND_RIGHT)),
     end: encodePosition(relativePositionAt(fragment, to, BIND_LEFT)),
-    quote: { exact, prefix, suffix },
+    quote,
+  };
+}
+
+/**
+ * The anchor of a suggested edit: the selection, or the caret alone for an insertion (then the
+ * quote's `exact` is empty and its context finds the point again).
+ */
+export function suggestionAnchorFromSelection(editor: Editor, fragment: Y.XmlFragment): SuggestionAnchor {
+  const { from, to } = editor.state.selection;
+  return {
+    start: encodePosition(relativePositionAt(fragment, from, BIND_RIGHT)),
+    end: encodePosition(relativePositionAt(fragment, to, BIND_LEFT)),
+    quote: quoteAround(editor.state.doc, from, to),
   };
 }

@@ -1,0 +1,111 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  MAX_JUSTIFICATION_LENGTH,
+  MAX_SUGGESTION_LENGTH,
+  type SuggestionAnchor,
+} from '../../../shared/suggestions.ts';
+import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { createSuggestion } from './api.ts';
+import { WordDiff } from './WordDiff.tsx';
+
+interface Props {
+  draftId: string;
+  anchor: SuggestionAnchor;
+  onDone: (suggestionId: string | undefined) => void;
+}
+
+/**
+ * Proposing new wording: the field starts with the selected words (empty for an insertion at the
+ * caret); clearing it suggests deleting them. The difference is shown as it is typed.
+ */
+export function SuggestComposer({ draftId, anchor, onDone }: Props) {
+  const { t } = useTranslation();
+  const original = anchor.quote.exact;
+  const [text, setText] = useState(original);
+  const [justification, setJustification] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    box.current?.focus();
+    box.current?.select();
+  }, []);
+  const insertion = original === '';
+  const unchanged = text === original || (insertion && !text.trim());
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const created = await createSuggestion(draftId, {
+        anchor,
+        text,
+        ...(justification.trim() ? { justification } : {}),
+      });
+      onDone(created.id);
+    } catch (failure) {
+      setError(failure);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="composer suggest-composer"
+      onSubmit={submit}
+      aria-label={t('suggestions.newSuggestion')}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onDone(undefined);
+      }}
+    >
+      <p className="composer-context">
+        {insertion ? t('suggestions.insertAt', { before: anchor.quote.prefix.slice(-24) }) : null}
+      </p>
+      {!insertion && <p className="thread-quote composer-quote">“{original}”</p>}
+      <ErrorNotice error={error} />
+      <label className="field-label" htmlFor="suggest-text">
+        {insertion ? t('suggestions.textToInsert') : t('suggestions.proposedText')}
+      </label>
+      <textarea
+        id="suggest-text"
+        ref={box}
+        className="text-area"
+        rows={4}
+        maxLength={MAX_SUGGESTION_LENGTH}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      {!insertion && (
+        <p className="field-hint">{text === '' ? t('suggestions.deleteHint') : t('suggestions.editHint')}</p>
+      )}
+      {!unchanged && (
+        <div className="suggest-preview" aria-live="polite">
+          <span className="field-label">{t('suggestions.preview')}</span>
+          <WordDiff before={original} after={text} />
+        </div>
+      )}
+      <label className="field-label" htmlFor="suggest-why">
+        {t('suggestions.justification')}
+      </label>
+      <textarea
+        id="suggest-why"
+        className="text-area"
+        rows={2}
+        maxLength={MAX_JUSTIFICATION_LENGTH}
+        placeholder={t('suggestions.justificationPlaceholder')}
+        value={justification}
+        onChange={(e) => setJustification(e.target.value)}
+      />
+      <div className="button-row">
+        <button type="submit" className="button button-small" disabled={busy || unchanged}>
+          {t('suggestions.post')}
+        </button>
+        <button type="button" className="nav-button nav-link" onClick={() => onDone(undefined)}>
+          {t('threads.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
