@@ -9,6 +9,8 @@ import {
   type InviteRecord,
   type SessionRecord,
   type Storage,
+  type SuggestionPatch,
+  type SuggestionRecord,
   type ThreadRecord,
   UnknownDraftError,
   UnknownRecordError,
@@ -90,6 +92,61 @@ export function threadRecord(id: string, overrides: Partial<ThreadRecord> = {}):
     resolvedAt: null,
     resolutionNote: null,
     ...overrides,
+  };
+}
+
+/** An open suggestion on the draft `consulted`, made by `alice`. */
+export function suggestionRecord(id: string, overrides: Partial<SuggestionRecord> = {}): SuggestionRecord {
+  return {
+    id,
+    draftId: 'consulted',
+    anchor: {
+      start: 'AAHW8eYHDAA=',
+      end: 'AAHW8eYHHP8B',
+      quote: { exact: 'a published answer', prefix: 'Every contribution gets ', suffix: '. Then we decide.' },
+    },
+    text: 'a written answer\nwithin « 30 jours »',
+    justification: 'People want a date.',
+    section: 'Listening',
+    status: 'open',
+    createdBy: 'alice',
+    createdAt: '2024-01-02T03:04:05.000Z',
+    decidedBy: null,
+    decidedAt: null,
+    rationale: null,
+    applied: null,
+    revertedBy: null,
+    revertedAt: null,
+    revertRationale: null,
+    ...overrides,
+  };
+}
+
+/** What accepting a suggestion records: where the new words are, and the replaced content. */
+export function acceptance(): SuggestionPatch {
+  return {
+    status: 'accepted',
+    decidedBy: 'tom',
+    decidedAt: '2024-02-01T00:00:00.000Z',
+    rationale: 'A date is a promise we can keep.',
+    applied: {
+      anchor: {
+        start: 'AAHW8eYHDAB=',
+        end: 'AAHW8eYHHP8C',
+        quote: { exact: 'a written answer', prefix: 'gets ', suffix: '' },
+      },
+      replaced: {
+        content: [
+          {
+            type: 'paragraph',
+            content: [{ type: 'text', text: 'a published answer', marks: [{ type: 'bold' }] }],
+          },
+        ],
+        openStart: 1,
+        openEnd: 1,
+      },
+      replacedText: 'a published answer',
+    },
   };
 }
 
@@ -565,6 +622,99 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         commentRecord('c1', 't1', { editedAt: '2024-02-01T00:00:00.000Z' }),
         commentRecord('c2', 't1'),
       ]);
+    });
+
+    it('stores a suggestion, found by id and listed with its draft’s', async () => {
+      const suggestion = suggestionRecord('s1');
+      await storage.createSuggestion(suggestion);
+      await storage.createSuggestion(suggestionRecord('s2', { text: '', createdBy: 'bruno' }));
+      await storage.createSuggestion(suggestionRecord('elsewhere', { draftId: 'other' }));
+
+      expect(await storage.getSuggestion('s1')).toEqual(suggestion);
+      expect((await storage.listSuggestions('consulted')).map((s) => s.id).sort()).toEqual(['s1', 's2']);
+      expect(await storage.listSuggestions('other')).toEqual([
+        suggestionRecord('elsewhere', { draftId: 'other' }),
+      ]);
+      expect(await storage.listSuggestions('no-such-draft')).toEqual([]);
+      // Suggestions are not threads.
+      expect(await storage.listThreads('consulted')).toEqual([]);
+      expect(await storage.getThread('s1')).toBeUndefined();
+    });
+
+    it('answers undefined for a suggestion it does not hold', async () => {
+      await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
+
+      expect(await storage.getSuggestion('no-such-suggestion')).toBeUndefined();
+      expect(await storage.getSuggestion('t1')).toBeUndefined();
+    });
+
+    it('keeps replies on a suggestion with the draft’s comments', async () => {
+      await storage.createSuggestion(suggestionRecord('s1'));
+
+      await storage.addComment(commentRecord('c1', 's1'));
+
+      expect(await storage.listComments('consulted')).toEqual([commentRecord('c1', 's1')]);
+      expect(await storage.getComment('c1')).toEqual(commentRecord('c1', 's1'));
+    });
+
+    it('changes only the given fields of a suggestion and returns it; an unknown suggestion is an error', async () => {
+      await storage.createSuggestion(suggestionRecord('s1'));
+      await storage.createSuggestion(suggestionRecord('s2'));
+
+      const accepted = await storage.updateSuggestion('s1', acceptance());
+
+      expect(accepted).toEqual(suggestionRecord('s1', acceptance()));
+      expect(await storage.getSuggestion('s1')).toEqual(accepted);
+      const reversion = {
+        status: 'reverted' as const,
+        revertedBy: 'tess',
+        revertedAt: '2024-02-02T00:00:00.000Z',
+        revertRationale: null,
+      };
+      expect(await storage.updateSuggestion('s1', reversion)).toEqual(
+        suggestionRecord('s1', { ...acceptance(), ...reversion }),
+      );
+      expect(await storage.getSuggestion('s2')).toEqual(suggestionRecord('s2'));
+      await expect(
+        storage.updateSuggestion('no-such-suggestion', { status: 'withdrawn' }),
+      ).rejects.toBeInstanceOf(UnknownRecordError);
+      expect(await storage.getSuggestion('no-such-suggestion')).toBeUndefined();
+    });
+
+    it('keeps its own copy of suggestions, unaffected by given or returned records', async () => {
+      const suggestion = suggestionRecord('s1');
+      await storage.createSuggestion(suggestion);
+      suggestion.status = 'accepted';
+      suggestion.anchor.quote.exact = 'changed by the caller';
+      const found = await storage.getSuggestion('s1');
+      if (found) found.anchor.quote.exact = 'changed through get';
+      const listed = await storage.listSuggestions('consulted');
+      if (listed[0]) listed[0].text = 'changed through the list';
+      const patch = acceptance();
+      const updated = await storage.updateSuggestion('s1', patch);
+      if (patch.applied) patch.applied.anchor.quote.exact = 'changed by the caller';
+      if (patch.applied) patch.applied.replacedText = 'changed by the caller';
+      if (updated.applied) updated.applied.replacedText = 'changed through update';
+      updated.anchor.start = 'changed';
+
+      expect(await storage.getSuggestion('s1')).toEqual(suggestionRecord('s1', acceptance()));
+    });
+
+    it('keeps suggestions and their decisions after being closed and reopened', async (ctx) => {
+      if (!subject.reopen) ctx.skip('this storage keeps nothing beyond the process');
+      await storage.createSuggestion(suggestionRecord('s1'));
+      await storage.createSuggestion(suggestionRecord('s2', { text: '' }));
+      const accepted = await storage.updateSuggestion('s1', acceptance());
+      await storage.addComment(commentRecord('c1', 's1'));
+
+      storage = await (subject.reopen as () => Promise<Storage>)();
+
+      expect(await storage.getSuggestion('s1')).toEqual(accepted);
+      expect(await storage.listSuggestions('consulted')).toEqual([
+        accepted,
+        suggestionRecord('s2', { text: '' }),
+      ]);
+      expect(await storage.listComments('consulted')).toEqual([commentRecord('c1', 's1')]);
     });
 
     it('keeps threads and comments after being closed and reopened', async (ctx) => {

@@ -3,12 +3,14 @@ import { EditorState, type Transaction } from '@tiptap/pm/state';
 import { initProseMirrorDoc, updateYFragment } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
 import { type Anchor, quoteOf } from '../../../shared/anchoring/anchor.ts';
+import { type AnchorMark, SUGGESTION_MARK } from '../../../shared/anchoring/locate.ts';
 import {
   BIND_LEFT,
   BIND_RIGHT,
   encodePosition,
   relativePositionAt,
 } from '../../../shared/anchoring/positions.ts';
+import type { SuggestionAnchor } from '../../../shared/suggestions.ts';
 import { contentSchema } from '../../src/threads/passages.ts';
 
 /** Where `words` first occur inside one block of `doc`, and that block's text. */
@@ -47,6 +49,38 @@ export function markedText(fragment: Y.XmlFragment, threadId: string): string {
     const marked = node.marks.some(
       (mark) => mark.type.name === 'comment' && mark.attrs.threadId === threadId,
     );
+    if (node.isText && marked) text += node.text;
+    return true;
+  });
+  return text;
+}
+
+/**
+ * The anchor a browser would send to suggest an insertion with the caret just after `words`: both
+ * ends at that point (start binding right, end left, as for a selection) and an empty quote whose
+ * context finds the point again.
+ */
+export function pointAnchorAfter(fragment: Y.XmlFragment, words: string): SuggestionAnchor {
+  const { doc } = initProseMirrorDoc(fragment, contentSchema);
+  const { to, block, at } = rangeOf(doc, words);
+  const point = at + words.length;
+  return {
+    start: encodePosition(relativePositionAt(fragment, to, BIND_RIGHT)),
+    end: encodePosition(relativePositionAt(fragment, to, BIND_LEFT)),
+    quote: quoteOf(block, point, point),
+  };
+}
+
+/** The text carrying `id`'s mark of `kind` (a suggestion's, unless told) in `fragment`. */
+export function textMarkedAs(
+  fragment: Y.XmlFragment,
+  id: string,
+  kind: AnchorMark = SUGGESTION_MARK,
+): string {
+  const { doc } = initProseMirrorDoc(fragment, contentSchema);
+  let text = '';
+  doc.descendants((node) => {
+    const marked = node.marks.some((mark) => mark.type.name === kind.mark && mark.attrs[kind.attr] === id);
     if (node.isText && marked) text += node.text;
     return true;
   });
