@@ -1,5 +1,6 @@
 import { Fragment, type Mark, type Node as PMNode, type Schema, Slice } from '@tiptap/pm/model';
 import { EditorState } from '@tiptap/pm/state';
+import { ReplaceAroundStep, ReplaceStep } from '@tiptap/pm/transform';
 import { relativePositionToAbsolutePosition, updateYFragment } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { COMMENT_MARK, quoteAround, SUGGESTION_MARK } from '../../../shared/anchoring/locate.ts';
@@ -20,10 +21,17 @@ export interface Range {
 
 /** What a replacement did: the content it took out, and where the new content now is. */
 export interface Replacement {
-  /** The replaced content as ProseMirror slice JSON (formatting and block structure included). */
+  /**
+   * The replaced content as ProseMirror slice JSON (formatting and block structure included); it
+   * may reach past the passage, to the end of the block the passage ends in (see replaceRange).
+   */
   replaced: unknown;
+  /** The passage's words that were replaced. */
   replacedText: string;
-  /** An anchor on the new content (a point when it was a deletion), to find it again for revert. */
+  /**
+   * An anchor on the new content (a point when it was a deletion), to find it again for revert;
+   * it also covers what the replacement moved up after the new words.
+   */
   inserted: SuggestionAnchor;
 }
 
@@ -88,12 +96,19 @@ export function replaceRange(
 ): Replacement {
   const { doc, meta } = snapshot(fragment, schema);
   const tr = EditorState.create({ doc }).tr;
-  const replaced = doc.slice(range.from, range.to);
   tr.replace(range.from, range.to, content(doc));
   // A replacement the schema cannot fit must fail here, before anything reaches the live document.
   tr.doc.check();
-  const from = tr.mapping.map(range.from, -1);
-  const to = Math.max(from, tr.mapping.map(range.to, 1));
+  // ProseMirror may replace more than `range` to fit the content: when the passage ends in a block
+  // that cannot join the one it starts in (a list item after a paragraph), the rest of that block
+  // moves up after the new words and the emptied block goes. So what is recorded is what the step
+  // took out and where its result is now: putting `replaced` back there restores the document
+  // (suggestions.property.test.ts). The step's range always contains `range`.
+  const step = tr.steps[0];
+  const taken = step instanceof ReplaceStep || step instanceof ReplaceAroundStep ? step : range;
+  const replaced = doc.slice(taken.from, taken.to);
+  const from = tr.mapping.map(taken.from, -1);
+  const to = Math.max(from, tr.mapping.map(taken.to, 1));
   ydoc.transact(() => {
     const clockBefore = Y.getState(ydoc.store, ydoc.clientID);
     updateYFragment(ydoc, fragment, tr.doc, meta);
