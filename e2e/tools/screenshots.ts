@@ -7,6 +7,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { spawnServer, tempDir } from '../../server/test/support/serverProcess.ts';
 import config from '../playwright.config.ts';
+import { suggestOn } from '../support/suggestions.ts';
 import { commentOn } from '../support/threads.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -81,11 +82,25 @@ try {
           'Could the final text say how our comments changed it?',
         );
         await amina.getByTestId('thread-card').first().waitFor();
+        // Two competing suggestions on one passage, and one on another.
+        await suggestOn(
+          amina,
+          'revised in light of what we hear',
+          'revised in light of what we hear, and every change will be explained',
+          'People need to see what became of their input.',
+        );
+        await suggestOn(amina, 'have stalled or been quietly abandoned', 'have stalled', 'Less loaded wording.');
+        await amina.getByTestId('suggestion-card').nth(1).waitFor();
       }
       await tom.goto(`/d/${draftId}`);
       await tom.locator('.prose p').nth(1).click();
       await amina.locator('.collaboration-carets__label').first().waitFor();
       await shoot(amina, `draft-${size}-${language}.png`);
+      // The task force's view of the suggestions, with their decisions to take.
+      await tom.getByRole('tab').nth(1).click();
+      await tom.getByTestId('suggestion-card').first().waitFor();
+      if (size === 'phone') await tom.getByTestId('suggestion-card').first().scrollIntoViewIfNeeded();
+      await shoot(tom, `suggestions-${size}-${language}.png`);
 
       await boss.goto('/admin');
       await boss.getByRole('table').first().waitFor();

@@ -61,10 +61,11 @@ export function replacementSlice(
 
 /**
  * The formatting the new words take: the marks of the passage's first character (or of the point,
- * for an insertion), without any suggestion's mark; a thread's mark is kept only if the thread
- * covers the whole passage, so a comment on one replaced word does not spread over the new ones.
+ * for an insertion). A thread's or another suggestion's mark is kept only if it covers the whole
+ * passage, so a comment on one replaced word does not spread over the new ones; the accepted
+ * suggestion's own mark (`accepted`) never is.
  */
-export function marksAt(doc: PMNode, range: Range): Mark[] {
+export function marksAt(doc: PMNode, range: Range, accepted?: string): Mark[] {
   const texts: PMNode[] = [];
   if (range.from < range.to) {
     doc.nodesBetween(range.from, range.to, (node) => {
@@ -75,10 +76,31 @@ export function marksAt(doc: PMNode, range: Range): Mark[] {
   const last = texts[texts.length - 1];
   const marks = first ? first.marks : doc.resolve(range.from).marks();
   return marks.filter((mark) => {
-    if (mark.type.name === SUGGESTION_MARK.mark) return false;
-    if (mark.type.name === COMMENT_MARK.mark) return Boolean(last && mark.isInSet(last.marks));
-    return true;
+    const anchoring = mark.type.name === COMMENT_MARK.mark || mark.type.name === SUGGESTION_MARK.mark;
+    if (!anchoring) return true;
+    if (mark.type.name === SUGGESTION_MARK.mark && mark.attrs[SUGGESTION_MARK.attr] === accepted)
+      return false;
+    return Boolean(last && mark.isInSet(last.marks));
   });
+}
+
+/** `slice` without the suggestion marks `drop` says no longer belong in the text. */
+export function withoutSuggestionMarks(slice: Slice, drop: (suggestionId: unknown) => boolean): Slice {
+  const strip = (fragment: Fragment): Fragment => {
+    const nodes: PMNode[] = [];
+    fragment.forEach((node) => {
+      if (!node.isText) {
+        nodes.push(node.copy(strip(node.content)));
+        return;
+      }
+      const kept = node.marks.filter(
+        (mark) => mark.type.name !== SUGGESTION_MARK.mark || !drop(mark.attrs[SUGGESTION_MARK.attr]),
+      );
+      nodes.push(node.mark(kept));
+    });
+    return Fragment.fromArray(nodes);
+  };
+  return new Slice(strip(slice.content), slice.openStart, slice.openEnd);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { Slice } from '@tiptap/pm/model';
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
-import { withoutMark } from '../../../shared/anchoring/commentMark.ts';
 import { findPoint, findQuote, SUGGESTION_MARK } from '../../../shared/anchoring/locate.ts';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
@@ -23,7 +22,15 @@ import type { DraftRecord, Storage, SuggestionPatch, SuggestionRecord } from '..
 import { languageOf, PostingLimiter, requireAllowed } from '../threads/participation.ts';
 import { contentSchema, markPassage, sectionAt, snapshot, unmarkPassage } from '../threads/passages.ts';
 import { person } from '../threads/threadViews.ts';
-import { marksAt, pointResolver, type Range, replacementSlice, replaceRange, resolveRange } from './edits.ts';
+import {
+  marksAt,
+  pointResolver,
+  type Range,
+  replacementSlice,
+  replaceRange,
+  resolveRange,
+  withoutSuggestionMarks,
+} from './edits.ts';
 import { suggestionViews, toSuggestionView } from './suggestionViews.ts';
 
 /** Origin of the server putting (or taking off) a suggestion's mark: not an edit. */
@@ -181,13 +188,17 @@ export class SuggestionService {
         }
         const range: Range = { from: where.from, to: where.to };
         const inCode = Boolean(doc.resolve(range.from).parent.type.spec.code);
-        return replaceRange(
+        const replacement = replaceRange(
           ydoc,
           fragment,
           range,
-          (current) => replacementSlice(contentSchema, suggestion.text, marksAt(current, range), inCode),
+          (current) => replacementSlice(contentSchema, suggestion.text, marksAt(current, range, id), inCode),
           SUGGESTION_ACCEPTED,
         );
+        // Concurrent edits can leave bits of its mark outside the passage (text retyped or moved):
+        // a decided suggestion must not leave a mark anywhere.
+        unmarkPassage(ydoc, fragment, id, SUGGESTION_ANCHORING, SUGGESTION_MARK);
+        return replacement;
       });
       if (!applied) throw new ServiceError(ErrorCode.NotFound, 'There is no such draft.');
       const { inserted, replaced, replacedText } = applied;
@@ -239,6 +250,11 @@ export class SuggestionService {
       if (suggestion.status !== 'accepted' || !applied) {
         throw new ServiceError(ErrorCode.AlreadyDecided, 'Only an accepted suggestion can be reverted.');
       }
+      const open = new Set(
+        (await this.deps.storage.listSuggestions(draftId))
+          .filter((s) => s.status === 'open')
+          .map((s) => s.id),
+      );
       await this.deps.registry.use(draftId, (room) => {
         const ydoc = room.liveDoc;
         const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
@@ -255,7 +271,11 @@ export class SuggestionService {
             'The accepted wording was edited since. Confirm to put the previous wording back over the current one.',
           );
         }
-        const previous = withoutMark(Slice.fromJSON(contentSchema, applied.replaced), SUGGESTION_MARK.mark);
+        // Marks of suggestions still open come back with their words; decided ones' do not.
+        const previous = withoutSuggestionMarks(
+          Slice.fromJSON(contentSchema, applied.replaced),
+          (suggestionId) => typeof suggestionId !== 'string' || !open.has(suggestionId),
+        );
         replaceRange(ydoc, fragment, range, () => previous, SUGGESTION_REVERTED);
       });
       await this.deps.storage.updateSuggestion(id, {
