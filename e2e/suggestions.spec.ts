@@ -19,7 +19,10 @@ test.describe('suggested edits', () => {
     for (const page of [alice.draft.page, tom.draft.page]) {
       await expect(struck(page)).toHaveText('accountable institutions', { timeout: 2000 });
       await expect(proposed(page)).toHaveText('transparent, accountable public bodies');
-      await expect(proposed(page)).toHaveAttribute('title', 'Suggested by Alice Martin (Open Data Collective)');
+      await expect(proposed(page)).toHaveAttribute(
+        'title',
+        'Suggested by Alice Martin (Open Data Collective)',
+      );
     }
 
     await showSuggestions(tom.draft.page);

@@ -89,7 +89,12 @@ try {
           'revised in light of what we hear, and every change will be explained',
           'People need to see what became of their input.',
         );
-        await suggestOn(amina, 'have stalled or been quietly abandoned', 'have stalled', 'Less loaded wording.');
+        await suggestOn(
+          amina,
+          'have stalled or been quietly abandoned',
+          'have stalled',
+          'Less loaded wording.',
+        );
         await amina.getByTestId('suggestion-card').nth(1).waitFor();
       }
       await tom.goto(`/d/${draftId}`);

@@ -2,7 +2,6 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../shared/auth.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
-import type { SuggestionView } from '../../../shared/suggestions.ts';
 import { ApiError } from '../api/http.ts';
 import { ErrorNotice } from '../session/ErrorNotice.tsx';
 import { deleteComment, editComment } from '../threads/api.ts';
