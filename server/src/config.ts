@@ -9,6 +9,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_ORIGINS: z.string().default(''),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0', '']).default('false'),
+  EDIT_BURST_SECONDS: z.coerce.number().min(0.1).max(86_400).default(120),
   MARGINS_ADMIN_EMAIL: z.email().optional(),
   MARGINS_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(200).optional(),
 });
@@ -26,6 +27,8 @@ export interface Config {
   /** Other origins (scheme://host:port) whose pages may use the API and the socket. */
   allowedOrigins: string[];
   trustProxy: boolean;
+  /** How long without an edit ends a person's edit burst in the change log. */
+  burstQuietMs: number;
   /** Creates this admin at start when there is none. */
   admin: { email: string; password: string } | undefined;
 }
@@ -49,6 +52,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
       .map((origin) => origin.trim())
       .filter(Boolean),
     trustProxy: values.TRUST_PROXY === 'true' || values.TRUST_PROXY === '1',
+    burstQuietMs: values.EDIT_BURST_SECONDS * 1000,
     admin:
       values.MARGINS_ADMIN_EMAIL && values.MARGINS_ADMIN_PASSWORD
         ? { email: values.MARGINS_ADMIN_EMAIL, password: values.MARGINS_ADMIN_PASSWORD }

@@ -24,6 +24,7 @@ const server = createMarginsServer({
   version,
   allowedOrigins: config.allowedOrigins,
   trustProxy: config.trustProxy,
+  burstQuietMs: config.burstQuietMs,
 });
 const { setupToken } = await server.accounts.ensureAdmin(config.admin);
 const address = await server.listen(config.port, config.host);

@@ -9,7 +9,12 @@ import { CollabSocketServer } from './collab/socketAdapter.ts';
 import { DraftService } from './drafts/draftService.ts';
 import { createHttpApp } from './http/httpApp.ts';
 import type { Storage } from './storage/storage.ts';
+import { ChangeLogService } from './changelog/changeLogService.ts';
+import { ConsultationWatcher } from './changelog/consultationWatcher.ts';
+import { EditRecorder } from './changelog/editRecorder.ts';
+import { ReportService } from './report/reportService.ts';
 import { SuggestionService } from './suggestions/suggestionService.ts';
+import { VersionService } from './versions/versionService.ts';
 import { PostingLimiter } from './threads/participation.ts';
 import { ThreadService } from './threads/threadService.ts';
 import { threadsDocState } from './threads/threadViews.ts';
@@ -26,6 +31,8 @@ export interface MarginsServerOptions {
   passwords?: PasswordHasher;
   /** Overrides `Limits.maxBufferedBytes` (tests). */
   maxBufferedBytes?: number;
+  /** Overrides how long without an edit ends a person's edit burst in the change log (tests). */
+  burstQuietMs?: number;
 }
 
 export interface MarginsServer {
@@ -41,8 +48,15 @@ export interface MarginsServer {
 export function createMarginsServer(options: MarginsServerOptions): MarginsServer {
   const { storage, logger } = options;
   const allowedOrigins = options.allowedOrigins ?? [];
-  const registry = new RoomRegistry(storage, logger, options.saverTiming, (draftId) =>
-    threadsDocState(storage, draftId),
+  const changelog = new ChangeLogService(storage, logger);
+  const recorder = new EditRecorder(changelog, logger, options.burstQuietMs);
+  const watcher = new ConsultationWatcher(storage, changelog, logger);
+  const registry = new RoomRegistry(
+    storage,
+    logger,
+    options.saverTiming,
+    (draftId) => threadsDocState(storage, draftId),
+    recorder,
   );
   // The socket server is created after the services it listens to; these arrows reach it late.
   let collab: CollabSocketServer | undefined;
@@ -52,10 +66,20 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     passwords: options.passwords ?? argon2Hasher,
     onRoleChanged: (user) => collab?.roleChanged(user),
   });
-  const drafts = new DraftService(storage, undefined, (draft) => collab?.draftChanged(draft));
+  const drafts = new DraftService(
+    storage,
+    undefined,
+    async (draft, actor) => {
+      collab?.draftChanged(draft);
+      await watcher.check(draft.id, actor.userId);
+    },
+    (draft) => watcher.check(draft.id),
+  );
   // One posting limit per person, across comments, replies and suggestions.
   const posting = new PostingLimiter();
-  const suggestions = new SuggestionService({ storage, registry, drafts, logger, posting });
+  const suggestions = new SuggestionService({ storage, registry, drafts, logger, posting, changelog });
+  const versions = new VersionService({ storage, registry, drafts, changelog, logger });
+  const reports = new ReportService(storage, drafts);
   const threads = new ThreadService({
     storage,
     registry,
@@ -63,6 +87,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     logger,
     posting,
     publishOther: (draftId, id) => suggestions.publish(draftId, id),
+    changelog,
   });
   collab = new CollabSocketServer({
     registry,
@@ -77,6 +102,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     drafts,
     threads,
     suggestions,
+    records: { drafts, changelog, versions, reports, watcher },
     logger,
     clientDir: options.clientDir,
     version: options.version ?? '0.0.0',
@@ -96,6 +122,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
         http.once('error', reject);
         http.listen(port, host, () => {
           http.off('error', reject);
+          watcher.start();
           resolve(http.address() as AddressInfo);
         });
       }),
@@ -104,6 +131,10 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
       http.closeAllConnections();
       // Sockets first, so that no edit arrives after the final save.
       await sockets.close();
+      watcher.stop();
+      // Edit bursts still open are logged now rather than lost.
+      recorder.flushAll();
+      await changelog.settle();
       await registry.flushAll();
       await httpClosed;
     },

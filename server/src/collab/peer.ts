@@ -9,6 +9,8 @@ export interface Peer {
   readonly id: string;
   /** Whether this peer's document updates are applied (read-only peers only receive). */
   readonly canWrite: boolean;
+  /** The signed-in person behind it (null for visitors), to attribute edits in the change log. */
+  readonly userId?: string | null;
   /** Who others see: stamped onto every presence (awareness) state this peer sends. */
   readonly presence: PresenceIdentity;
   /** Queues a binary message; the adapter enforces its own back-pressure limit. */

@@ -23,6 +23,15 @@ export interface RoomDeps {
   saverTiming?: SaverTiming;
   /** Called when the last peer has left. */
   onEmpty: (room: Room) => void;
+  /** Told about edits as they arrive (the change log groups them into bursts per person). */
+  observer?: EditObserver;
+}
+
+export interface EditObserver {
+  /** A writable peer's non-empty update is about to be applied to `room.doc`. */
+  beforeUpdate(room: Room, peer: Peer): void;
+  /** The room is about to be destroyed (unloaded, or the server stopping). */
+  closing(room: Room): void;
 }
 
 interface PeerState {
@@ -189,6 +198,7 @@ export class Room {
   }
 
   destroy(): void {
+    this.deps.observer?.closing(this);
     this.saver.dispose();
     this.doc.off('update', this.onDocUpdate);
     this.awareness.destroy();
@@ -213,6 +223,7 @@ export class Room {
         // decoded document, so a room that is only read never decodes its stored state.
         if (isEmptyUpdate(update)) break;
         this.applyStoredState();
+        this.deps.observer?.beforeUpdate(this, peer);
         Y.applyUpdate(this.doc, update, peer);
         break;
       }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { draftIdOfThreadsRoom } from '../../../shared/threads.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { SaverTiming } from './documentSaver.ts';
-import { Room } from './room.ts';
+import { type EditObserver, Room } from './room.ts';
 
 const UNLOAD_RETRY_MS = 5000;
 
@@ -22,6 +22,8 @@ export class RoomRegistry {
     /** Builds a draft's threads document from the stored threads (it is never saved itself). */
     private readonly threadsState: (draftId: string) => Promise<Uint8Array> = async () =>
       new Uint8Array([0, 0]),
+    /** Told about people's edits to drafts' text (the change log's edit bursts). */
+    private readonly observer?: EditObserver,
   ) {}
 
   /**
@@ -96,6 +98,7 @@ export class RoomRegistry {
       logger: this.logger,
       saverTiming: this.saverTiming,
       onEmpty: (room) => void this.unloadIfIdle(room),
+      observer: this.observer,
     });
   }
 

@@ -268,6 +268,10 @@ class SocketPeer implements Peer {
     peersBySocket.set(ws, this);
   }
 
+  get userId(): string | null {
+    return this.actor.userId;
+  }
+
   /** Asked afresh at every update, so a role or window change applies to the next keystroke. */
   get canWrite(): boolean {
     return !this.serverWritten && can(this.actor, 'draft.edit', { draft: this.draft });

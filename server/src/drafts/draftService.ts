@@ -11,8 +11,13 @@ export class DraftService {
   constructor(
     private readonly storage: Storage,
     private readonly now: () => Date = () => new Date(),
-    /** Told when a draft's visibility or window changes, so open sockets can follow. */
-    private readonly onSettingsChanged?: (draft: DraftRecord) => void,
+    /**
+     * Told when a draft's visibility or window changes, so open sockets can follow and the change
+     * log can record a consultation opened or closed by `actor`.
+     */
+    private readonly onSettingsChanged?: (draft: DraftRecord, actor: Actor) => void | Promise<void>,
+    /** Told just before, so that what the old window already did (opening) is recorded first. */
+    private readonly beforeSettingsChange?: (draft: DraftRecord) => Promise<void>,
   ) {}
 
   async list(actor: Actor): Promise<DraftView[]> {
@@ -44,8 +49,9 @@ export class DraftService {
         'Only an admin can change a draft’s visibility and consultation window.',
       );
     }
+    await this.beforeSettingsChange?.(draft);
     const updated = await this.storage.updateDraft(draftId, settings);
-    this.onSettingsChanged?.(updated);
+    await this.onSettingsChanged?.(updated, actor);
     return this.view(updated, actor);
   }
 

@@ -14,6 +14,7 @@ import { draftRoutes } from './draftRoutes.ts';
 import { errorHandler } from './errors.ts';
 import { originAllowed } from './origin.ts';
 import { identify } from './session.ts';
+import { type RecordServices, recordRoutes } from './recordRoutes.ts';
 import { suggestionRoutes } from './suggestionRoutes.ts';
 import { threadRoutes } from './threadRoutes.ts';
 
@@ -22,6 +23,7 @@ export interface HttpDeps {
   drafts: DraftService;
   threads: ThreadService;
   suggestions: SuggestionService;
+  records: RecordServices;
   logger: Logger;
   /** Folder of the built client; served with a fallback to index.html for client routes. */
   clientDir: string;
@@ -36,7 +38,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The Express application: the JSON API under /api, the built client everywhere else. */
 export function createHttpApp(deps: HttpDeps): express.Express {
-  const { accounts, drafts, threads, suggestions, logger, clientDir, version, allowedOrigins } = deps;
+  const { accounts, drafts, threads, suggestions, records, logger, clientDir, version, allowedOrigins } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
@@ -88,6 +90,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use('/api', draftRoutes(drafts));
   app.use('/api', threadRoutes(threads));
   app.use('/api', suggestionRoutes(suggestions));
+  app.use('/api', recordRoutes(records));
 
   app.use('/api', (req, res) => {
     res.status(404).json(errorEnvelope(ErrorCode.NotFound, `No API endpoint ${req.method} ${req.path}`));

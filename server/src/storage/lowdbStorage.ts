@@ -122,6 +122,8 @@ function upgrade(data: IndexData): void {
   data.threads ??= empty.threads;
   data.comments ??= empty.comments;
   data.suggestions ??= empty.suggestions;
+  data.changelog ??= empty.changelog;
+  data.versions ??= empty.versions;
   for (const draft of data.drafts) {
     draft.visibility ??= 'public';
     draft.window ??= defaultWindow(new Date(draft.createdAt));

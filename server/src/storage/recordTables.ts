@@ -1,3 +1,4 @@
+import type { ChangeLogEntry } from '../../../shared/changelog.ts';
 import type { DraftSettings } from '../../../shared/drafts.ts';
 import type { AccountRole } from '../../../shared/roles.ts';
 import {
@@ -5,6 +6,7 @@ import {
   type DraftRecord,
   EmailTakenError,
   type InviteRecord,
+  LogConflictError,
   type SessionRecord,
   type SuggestionPatch,
   type SuggestionRecord,
@@ -13,6 +15,7 @@ import {
   UnknownRecordError,
   UnknownUserError,
   type UserRecord,
+  type VersionRecord,
 } from './storage.ts';
 
 /** Every record Margins keeps besides document bytes, as plain JSON-able arrays. */
@@ -24,10 +27,12 @@ export interface Tables {
   threads: ThreadRecord[];
   comments: CommentRecord[];
   suggestions: SuggestionRecord[];
+  changelog: ChangeLogEntry[];
+  versions: VersionRecord[];
 }
 
 export function emptyTables(): Tables {
-  return { drafts: [], users: [], sessions: [], invites: [], threads: [], comments: [], suggestions: [] };
+  return { drafts: [], users: [], sessions: [], invites: [], threads: [], comments: [], suggestions: [], changelog: [], versions: [] };
 }
 
 /**
@@ -191,6 +196,34 @@ export class RecordTables {
     Object.assign(suggestion, structuredClone(patch));
     await this.commit();
     return copy(suggestion);
+  }
+
+  async appendLogEntry(entry: ChangeLogEntry): Promise<void> {
+    let last: ChangeLogEntry | undefined;
+    for (let i = this.tables.changelog.length - 1; i >= 0 && !last; i--) {
+      const candidate = this.tables.changelog[i];
+      if (candidate?.draftId === entry.draftId) last = candidate;
+    }
+    if (entry.seq !== (last?.seq ?? 0) + 1) throw new LogConflictError(entry.draftId, entry.seq);
+    this.tables.changelog.push(copy(entry));
+    await this.commit();
+  }
+
+  async listLog(draftId: string): Promise<ChangeLogEntry[]> {
+    return this.tables.changelog.filter((e) => e.draftId === draftId).map(copy);
+  }
+
+  async createVersion(version: VersionRecord): Promise<void> {
+    this.tables.versions.push(copy(version));
+    await this.commit();
+  }
+
+  async getVersion(id: string): Promise<VersionRecord | undefined> {
+    return maybeCopy(this.tables.versions.find((v) => v.id === id));
+  }
+
+  async listVersions(draftId: string): Promise<VersionRecord[]> {
+    return this.tables.versions.filter((v) => v.draftId === draftId).map(copy);
   }
 
   async claimInvite(id: string, userId: string, at: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Anchor } from '../../../shared/anchoring/anchor.ts';
+import type { ChangeLogEntry } from '../../../shared/changelog.ts';
 import type { DraftSettings, DraftSummary } from '../../../shared/drafts.ts';
 import type { AccountRole, Sector } from '../../../shared/roles.ts';
 import type { SuggestionAnchor, SuggestionStatus } from '../../../shared/suggestions.ts';
@@ -44,9 +45,24 @@ export interface InviteRecord {
   usedBy: string | null;
 }
 
+/** A named, immutable snapshot of a draft's content. */
+export interface VersionRecord {
+  id: string;
+  draftId: string;
+  name: string;
+  createdBy: string;
+  createdAt: string;
+  /** The document as ProseMirror JSON. */
+  content: unknown;
+  /** `seq` of the change-log entry that records the publication. */
+  logSeq: number;
+}
+
 export interface ThreadRecord {
   id: string;
   draftId: string;
+  /** The latest published version when the thread started (older records lack it). */
+  versionId?: string | null;
   anchor: Anchor;
   section: string | null;
   status: ThreadStatus;
@@ -60,6 +76,8 @@ export interface ThreadRecord {
 export interface SuggestionRecord {
   id: string;
   draftId: string;
+  /** The latest published version when the suggestion was made (older records lack it). */
+  versionId?: string | null;
   anchor: SuggestionAnchor;
   /** The proposed wording; line breaks start new paragraphs. */
   text: string;
@@ -161,7 +179,30 @@ export interface Storage {
   listSuggestions(draftId: string): Promise<SuggestionRecord[]>;
   updateSuggestion(id: string, patch: SuggestionPatch): Promise<SuggestionRecord>;
 
+  /**
+   * Appends to a draft's change log; refuses (`LogConflictError`) an entry whose `seq` is not the
+   * next one, so two writers can never fork the chain.
+   */
+  appendLogEntry(entry: ChangeLogEntry): Promise<void>;
+  /** A draft's change log, in order. */
+  listLog(draftId: string): Promise<ChangeLogEntry[]>;
+
+  createVersion(version: VersionRecord): Promise<void>;
+  getVersion(id: string): Promise<VersionRecord | undefined>;
+  /** A draft's versions, oldest first. */
+  listVersions(draftId: string): Promise<VersionRecord[]>;
+
   close(): Promise<void>;
+}
+
+export class LogConflictError extends Error {
+  constructor(
+    readonly draftId: string,
+    readonly seq: number,
+  ) {
+    super(`Change log entry ${seq} of "${draftId}" is not the next one`);
+    this.name = 'LogConflictError';
+  }
 }
 
 export class DraftExistsError extends Error {

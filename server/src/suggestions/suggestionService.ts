@@ -15,12 +15,14 @@ import {
 } from '../../../shared/suggestions.ts';
 import { threadsRoomName } from '../../../shared/threads.ts';
 import { newId } from '../accounts/tokens.ts';
+import type { ChangeLogService, NewEntry } from '../changelog/changeLogService.ts';
 import type { RoomRegistry } from '../collab/roomRegistry.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord, Storage, SuggestionPatch, SuggestionRecord } from '../storage/storage.ts';
 import { languageOf, PostingLimiter, requireAllowed } from '../threads/participation.ts';
 import { contentSchema, markPassage, sectionAt, snapshot, unmarkPassage } from '../threads/passages.ts';
+import { latestVersionId } from '../threads/threadService.ts';
 import { person } from '../threads/threadViews.ts';
 import {
   marksAt,
@@ -47,6 +49,7 @@ export interface SuggestionDeps {
   logger: Logger;
   now?: () => Date;
   posting?: PostingLimiter;
+  changelog?: ChangeLogService;
 }
 
 /**
@@ -107,6 +110,7 @@ export class SuggestionService {
       status: 'open',
       createdBy: actor.userId ?? '',
       createdAt: this.now().toISOString(),
+      versionId: await latestVersionId(this.deps.storage, draftId),
       decidedBy: null,
       decidedAt: null,
       rationale: null,
@@ -131,6 +135,14 @@ export class SuggestionService {
       } else {
         this.deps.logger.warn({ suggestionId: suggestion.id }, 'passage changed before it could be marked');
       }
+    });
+    await this.log(draftId, {
+      type: 'suggestion.made',
+      userId: actor.userId,
+      section: suggestion.section,
+      suggestionId: suggestion.id,
+      changes: [{ section: suggestion.section, before: input.anchor.quote.exact, after: suggestion.text }],
+      rationale: suggestion.justification,
     });
     return this.publish(draftId, suggestion.id);
   }
@@ -205,6 +217,14 @@ export class SuggestionService {
       await this.decide(id, 'accepted', actor, input.rationale, {
         applied: { anchor: inserted, replaced, replacedText },
       });
+      await this.log(draftId, {
+        type: 'suggestion.accepted',
+        userId: actor.userId,
+        section: suggestion.section,
+        suggestionId: id,
+        changes: [{ section: suggestion.section, before: replacedText, after: suggestion.text }],
+        rationale: input.rationale || null,
+      });
       return this.publish(draftId, id);
     });
   }
@@ -217,6 +237,13 @@ export class SuggestionService {
       assertOpen(suggestion);
       await this.decide(id, 'rejected', actor, input.rationale);
       await this.unmark(draftId, id);
+      await this.log(draftId, {
+        type: 'suggestion.rejected',
+        userId: actor.userId,
+        section: suggestion.section,
+        suggestionId: id,
+        rationale: input.rationale,
+      });
       return this.publish(draftId, id);
     });
   }
@@ -229,6 +256,12 @@ export class SuggestionService {
       assertOpen(suggestion);
       await this.decide(id, 'withdrawn', actor, undefined);
       await this.unmark(draftId, id);
+      await this.log(draftId, {
+        type: 'suggestion.withdrawn',
+        userId: actor.userId,
+        section: suggestion.section,
+        suggestionId: id,
+      });
       return this.publish(draftId, id);
     });
   }
@@ -255,6 +288,7 @@ export class SuggestionService {
           .filter((s) => s.status === 'open')
           .map((s) => s.id),
       );
+      const restored = { current: applied.anchor.quote.exact };
       await this.deps.registry.use(draftId, (room) => {
         const ydoc = room.liveDoc;
         const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
@@ -276,6 +310,7 @@ export class SuggestionService {
           Slice.fromJSON(contentSchema, applied.replaced),
           (suggestionId) => typeof suggestionId !== 'string' || !open.has(suggestionId),
         );
+        restored.current = range?.text ?? restored.current;
         replaceRange(ydoc, fragment, range, () => previous, SUGGESTION_REVERTED);
       });
       await this.deps.storage.updateSuggestion(id, {
@@ -283,6 +318,14 @@ export class SuggestionService {
         revertedBy: actor.userId,
         revertedAt: this.now().toISOString(),
         revertRationale: input.rationale || null,
+      });
+      await this.log(draftId, {
+        type: 'suggestion.reverted',
+        userId: actor.userId,
+        section: suggestion.section,
+        suggestionId: id,
+        changes: [{ section: suggestion.section, before: restored.current, after: applied.replacedText }],
+        rationale: input.rationale || null,
       });
       return this.publish(draftId, id);
     });
@@ -301,6 +344,15 @@ export class SuggestionService {
       doc.transact(() => doc.getMap<SuggestionView>(SUGGESTIONS_MAP).set(id, view), SUGGESTION_ANCHORING);
     }
     return view;
+  }
+
+  /** Records in the change log; a failure there is logged, never undoes what was done. */
+  private async log(draftId: string, entry: NewEntry): Promise<void> {
+    try {
+      await this.deps.changelog?.record(draftId, entry);
+    } catch (error) {
+      this.deps.logger.error({ err: error, draftId, type: entry.type }, 'could not write the change log');
+    }
   }
 
   private async decide(

@@ -13,6 +13,7 @@ import {
   threadsRoomName,
 } from '../../../shared/threads.ts';
 import { newId } from '../accounts/tokens.ts';
+import type { ChangeLogService, NewEntry } from '../changelog/changeLogService.ts';
 import type { RoomRegistry } from '../collab/roomRegistry.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { ServiceError } from '../serviceError.ts';
@@ -40,6 +41,7 @@ export interface ThreadDeps {
    * comments table and its edit and delete routes).
    */
   publishOther?: (draftId: string, parentId: string) => Promise<unknown>;
+  changelog?: ChangeLogService;
 }
 
 /**
@@ -99,6 +101,7 @@ export class ThreadService {
       status: 'open',
       createdBy: actor.userId ?? '',
       createdAt: now,
+      versionId: await latestVersionId(this.deps.storage, draftId),
       resolvedBy: null,
       resolvedAt: null,
       resolutionNote: null,
@@ -126,6 +129,13 @@ export class ThreadService {
       const current = resolveAnchor(ydoc, fragment, input.anchor);
       if (current) markPassage(ydoc, fragment, thread.id, current, THREAD_ANCHORING);
       else this.deps.logger.warn({ threadId: thread.id }, 'passage changed before it could be marked');
+    });
+    await this.log(draftId, {
+      type: 'thread.opened',
+      userId: actor.userId,
+      section: thread.section,
+      threadId: thread.id,
+      detail: input.anchor.quote.exact,
     });
     return this.publish(draftId, thread.id);
   }
@@ -174,6 +184,13 @@ export class ThreadService {
       resolvedAt: this.now().toISOString(),
       resolutionNote: note?.trim() || null,
     });
+    await this.log(draftId, {
+      type: 'thread.resolved',
+      userId: actor.userId,
+      section: (await this.deps.storage.getThread(threadId))?.section ?? null,
+      threadId,
+      rationale: note?.trim() || null,
+    });
     return this.publish(draftId, threadId);
   }
 
@@ -186,10 +203,25 @@ export class ThreadService {
       resolvedAt: null,
       resolutionNote: null,
     });
+    await this.log(draftId, {
+      type: 'thread.reopened',
+      userId: actor.userId,
+      section: (await this.deps.storage.getThread(threadId))?.section ?? null,
+      threadId,
+    });
     return this.publish(draftId, threadId);
   }
 
   /** Writes the thread's current view into the live threads document, if anyone has it open. */
+  /** Records in the change log; a failure there is logged, never undoes what was done. */
+  private async log(draftId: string, entry: NewEntry): Promise<void> {
+    try {
+      await this.deps.changelog?.record(draftId, entry);
+    } catch (error) {
+      this.deps.logger.error({ err: error, draftId, type: entry.type }, 'could not write the change log');
+    }
+  }
+
   private async publishParent(draftId: string, parentId: string): Promise<unknown> {
     if (!(await this.deps.storage.getThread(parentId)) && this.deps.publishOther) {
       return this.deps.publishOther(draftId, parentId);
@@ -251,4 +283,10 @@ function checkedPassage(ydoc: Y.Doc, fragment: Y.XmlFragment, anchor: Anchor) {
     );
   }
   return passage;
+}
+
+/** The draft's latest published version, which new contributions are made on. */
+export async function latestVersionId(storage: Storage, draftId: string): Promise<string | null> {
+  const versions = await storage.listVersions(draftId);
+  return versions[versions.length - 1]?.id ?? null;
 }

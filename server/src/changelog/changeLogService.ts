@@ -1,0 +1,89 @@
+import type { Logger } from 'pino';
+import type { ChangeLogEntry, LogActor, UnsealedEntry } from '../../../shared/changelog.ts';
+import type { Storage } from '../storage/storage.ts';
+import { seal } from './hashChain.ts';
+
+/** What a caller says about a change; the service adds the time, sequence and hashes. */
+export type NewEntry = Partial<Omit<UnsealedEntry, 'seq' | 'prevHash' | 'draftId' | 'at' | 'actor' | 'type'>> &
+  Pick<UnsealedEntry, 'type'> & {
+    /** The person who did it (their name, role and organisation are copied in as they are now). */
+    userId: string | null;
+    at?: Date;
+  };
+
+/**
+ * A draft's append-only, hash-chained change log. Every service that changes a draft or decides
+ * on input records here; entries of one draft are appended one at a time, so the chain never forks.
+ */
+export class ChangeLogService {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly logger: Logger,
+    now?: () => Date,
+  ) {
+    this.now = now ?? (() => new Date());
+  }
+
+  /** Appends an entry; resolves once it is stored. */
+  record(draftId: string, entry: NewEntry): Promise<ChangeLogEntry> {
+    const previous = this.queues.get(draftId) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.append(draftId, entry),
+      () => this.append(draftId, entry),
+    );
+    const settled = next.catch(() => undefined);
+    this.queues.set(draftId, settled);
+    void settled.then(() => {
+      if (this.queues.get(draftId) === settled) this.queues.delete(draftId);
+    });
+    return next;
+  }
+
+  /**
+   * Records without making the caller wait or fail: for logging a change that has already
+   * happened (and been answered), where a failed log write must not undo it.
+   */
+  recordLater(draftId: string, entry: NewEntry): void {
+    this.record(draftId, entry).catch((error: unknown) =>
+      this.logger.error({ err: error, draftId, type: entry.type }, 'could not write the change log'),
+    );
+  }
+
+  list(draftId: string): Promise<ChangeLogEntry[]> {
+    return this.storage.listLog(draftId);
+  }
+
+  /** Waits for every pending append (before the storage closes). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.queues.values()]);
+  }
+
+  private async append(draftId: string, entry: NewEntry): Promise<ChangeLogEntry> {
+    const log = await this.storage.listLog(draftId);
+    const sealed = seal(log[log.length - 1], {
+      at: (entry.at ?? this.now()).toISOString(),
+      draftId,
+      actor: await this.actor(entry.userId),
+      type: entry.type,
+      section: entry.section ?? null,
+      changes: entry.changes ?? [],
+      rationale: entry.rationale ?? null,
+      threadId: entry.threadId ?? null,
+      suggestionId: entry.suggestionId ?? null,
+      versionId: entry.versionId ?? null,
+      detail: entry.detail ?? null,
+    });
+    await this.storage.appendLogEntry(sealed);
+    return sealed;
+  }
+
+  private async actor(userId: string | null): Promise<LogActor | null> {
+    if (!userId) return null;
+    const user = await this.storage.getUser(userId);
+    if (!user) return { id: userId, name: '', role: 'visitor', organisation: null };
+    return { id: user.id, name: user.name, role: user.role, organisation: user.organisation };
+  }
+}

@@ -1,0 +1,64 @@
+import type { Logger } from 'pino';
+import { windowState } from '../../../shared/consultation.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { ChangeLogService } from './changeLogService.ts';
+
+/** How often scheduled openings and closings are looked for. */
+export const WATCH_INTERVAL_MS = 60_000;
+
+/**
+ * Records in each draft's change log when its consultation opens and closes: at once when an
+ * admin moves the window (attributed to them), and on schedule otherwise (attributed to no one,
+ * logged within a minute of the time).
+ */
+export class ConsultationWatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly changelog: ChangeLogService,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  start(intervalMs = WATCH_INTERVAL_MS): void {
+    void this.checkAll();
+    this.timer = setInterval(() => void this.checkAll(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Checks one draft now (after its window changed); one check at a time, so nothing is logged twice. */
+  check(draftId: string, userId: string | null = null): Promise<void> {
+    this.checking = this.checking.then(() => this.checkOne(draftId, userId)).catch((error: unknown) => {
+      this.logger.error({ err: error, draftId }, 'could not check the consultation window');
+    });
+    return this.checking;
+  }
+
+  async checkAll(): Promise<void> {
+    for (const draft of await this.storage.listDrafts()) await this.check(draft.id);
+  }
+
+  private async checkOne(draftId: string, userId: string | null): Promise<void> {
+    const draft = await this.storage.getDraft(draftId);
+    if (!draft) return;
+    const state = windowState(draft.window, this.now());
+    const log = await this.changelog.list(draftId);
+    const last = log.findLast((e) => e.type === 'consultation.opened' || e.type === 'consultation.closed');
+    const logged = last?.type === 'consultation.opened' ? 'open' : 'closed';
+    // Closed and never opened (not yet open, or a window set wholly in the past): nothing to record.
+    const now = state === 'open' ? 'open' : 'closed';
+    if (now === logged) return;
+    await this.changelog.record(draftId, {
+      type: now === 'open' ? 'consultation.opened' : 'consultation.closed',
+      userId,
+      // Until when it is open; when it closed.
+      detail: now === 'open' ? `until ${draft.window.closesAt}` : `closed ${draft.window.closesAt}`,
+    });
+  }
+}

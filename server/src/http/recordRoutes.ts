@@ -1,0 +1,56 @@
+import { Router } from 'express';
+import { publishVersionSchema } from '../../../shared/versions.ts';
+import type { ChangeLogService } from '../changelog/changeLogService.ts';
+import type { ConsultationWatcher } from '../changelog/consultationWatcher.ts';
+import type { DraftService } from '../drafts/draftService.ts';
+import type { ReportService } from '../report/reportService.ts';
+import type { VersionService } from '../versions/versionService.ts';
+import { parseBody, ValidationError } from './errors.ts';
+import { locals } from './session.ts';
+
+export interface RecordServices {
+  drafts: DraftService;
+  changelog: ChangeLogService;
+  versions: VersionService;
+  reports: ReportService;
+  watcher: ConsultationWatcher;
+}
+
+/** What happened to a draft: its change log, versions and comparisons, the report, and each person's contributions. */
+export function recordRoutes({ drafts, changelog, versions, reports, watcher }: RecordServices): Router {
+  const router = Router();
+
+  router.get('/drafts/:draftId/changelog', async (req, res) => {
+    await drafts.readable(locals(res).actor, req.params.draftId);
+    // A window that opened or closed on schedule since the last minute's check is logged first.
+    await watcher.check(req.params.draftId);
+    res.json(await changelog.list(req.params.draftId));
+  });
+
+  router.get('/drafts/:draftId/versions', async (req, res) => {
+    res.json(await versions.list(locals(res).actor, req.params.draftId));
+  });
+
+  router.post('/drafts/:draftId/versions', async (req, res) => {
+    const { name } = parseBody(publishVersionSchema, req.body);
+    res.status(201).json(await versions.publish(locals(res).actor, req.params.draftId, name));
+  });
+
+  router.get('/drafts/:draftId/compare', async (req, res) => {
+    const { from, to } = req.query;
+    if (typeof from !== 'string' || !from || (to !== undefined && typeof to !== 'string')) {
+      throw new ValidationError([{ path: 'from', message: 'name a version to compare from (?from=<id>&to=<id|current>)' }]);
+    }
+    res.json(await versions.compare(locals(res).actor, req.params.draftId, from, to || 'current'));
+  });
+
+  router.get('/drafts/:draftId/report', async (req, res) => {
+    res.json(await reports.report(locals(res).actor, req.params.draftId));
+  });
+
+  router.get('/me/contributions', async (_req, res) => {
+    res.json(await reports.contributions(locals(res).actor));
+  });
+
+  return router;
+}
