@@ -3,21 +3,22 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/accountService.ts';
 import { argon2Hasher, type PasswordHasher } from './accounts/passwords.ts';
+import { ChangeLogService } from './changelog/changeLogService.ts';
+import { ConsultationWatcher } from './changelog/consultationWatcher.ts';
+import { EditRecorder } from './changelog/editRecorder.ts';
 import type { SaverTiming } from './collab/documentSaver.ts';
 import { RoomRegistry } from './collab/roomRegistry.ts';
 import { CollabSocketServer } from './collab/socketAdapter.ts';
 import { DraftService } from './drafts/draftService.ts';
+import { ExportService } from './exports/exportService.ts';
 import { createHttpApp } from './http/httpApp.ts';
-import type { Storage } from './storage/storage.ts';
-import { ChangeLogService } from './changelog/changeLogService.ts';
-import { ConsultationWatcher } from './changelog/consultationWatcher.ts';
-import { EditRecorder } from './changelog/editRecorder.ts';
 import { ReportService } from './report/reportService.ts';
+import type { Storage } from './storage/storage.ts';
 import { SuggestionService } from './suggestions/suggestionService.ts';
-import { VersionService } from './versions/versionService.ts';
 import { PostingLimiter } from './threads/participation.ts';
 import { ThreadService } from './threads/threadService.ts';
 import { threadsDocState } from './threads/threadViews.ts';
+import { VersionService } from './versions/versionService.ts';
 
 export interface MarginsServerOptions {
   storage: Storage;
@@ -102,7 +103,14 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     drafts,
     threads,
     suggestions,
-    records: { drafts, changelog, versions, reports, watcher },
+    records: {
+      drafts,
+      changelog,
+      versions,
+      reports,
+      watcher,
+      exports: new ExportService({ storage, registry, drafts, threads, suggestions, changelog, watcher }),
+    },
     logger,
     clientDir: options.clientDir,
     version: options.version ?? '0.0.0',

@@ -299,3 +299,72 @@ describe('the change log', () => {
     ]);
   });
 });
+
+describe('exports', () => {
+  it('serves every export of a public draft as a download, with the text, the log and the contributions in it', async () => {
+    const id = await draft();
+    const alice = await signUpAs(server.accounts, 'stakeholder', 'Alice');
+    const tom = await signUpAs(server.accounts, 'taskforce', 'Tom');
+    await call(`/api/drafts/${id}/threads`, {
+      method: 'POST',
+      as: alice,
+      body: { anchor: await anchorOf(id, alice, 'We read everything.'), body: '¿De verdad? Très bien.' },
+    });
+    const made = await call(`/api/drafts/${id}/suggestions`, {
+      method: 'POST',
+      as: alice,
+      body: { anchor: await anchorOf(id, alice, 'in public'), text: 'en público' },
+    });
+    await call(`/api/drafts/${id}/suggestions/${(made.json as SuggestionView).id}/accept`, {
+      method: 'POST',
+      as: tom,
+      body: {},
+    });
+
+    const expected: [string, RegExp, (body: Buffer) => void][] = [
+      [
+        'draft.md',
+        /text\/markdown/,
+        (b) => expect(b.toString()).toContain('The task force decides en público.'),
+      ],
+      ['draft.html', /text\/html/, (b) => expect(b.toString()).not.toContain('data-thread-id')],
+      ['draft.docx', /wordprocessingml/, (b) => expect(b.subarray(0, 2).toString()).toBe('PK')],
+      [
+        'changelog.json',
+        /application\/json/,
+        (b) => expect(JSON.parse(b.toString()).entries.length).toBeGreaterThanOrEqual(3),
+      ],
+      ['changelog.csv', /text\/csv/, (b) => expect(b.toString()).toContain('suggestion.accepted')],
+      ['responses.csv', /text\/csv/, (b) => expect(b.toString()).toContain('¿De verdad? Très bien.')],
+      ['responses.docx', /wordprocessingml/, (b) => expect(b.subarray(0, 2).toString()).toBe('PK')],
+      [
+        'annotations.jsonld',
+        /application\/ld\+json/,
+        (b) => expect(JSON.parse(b.toString()).type).toBe('AnnotationCollection'),
+      ],
+    ];
+    for (const [name, type, check] of expected) {
+      const response = await fetch(`${base}/api/drafts/${id}/export/${name}`);
+      expect(response.status, name).toBe(200);
+      expect(response.headers.get('content-type'), name).toMatch(type);
+      expect(response.headers.get('content-disposition'), name).toMatch(
+        new RegExp(`^attachment; filename="?${id}-${name}"?$`),
+      );
+      check(Buffer.from(await response.arrayBuffer()));
+    }
+    expect((await call(`/api/drafts/${id}/export/draft.pdf`)).status).toBe(404);
+  });
+
+  it('keeps a private draft’s exports from people who may not read it', async () => {
+    const id = await draft();
+    await call(`/api/drafts/${id}`, { method: 'PATCH', as: chair, body: { visibility: 'private' } });
+    const alice = await signUpAs(server.accounts, 'stakeholder', 'Alice');
+    const tom = await signUpAs(server.accounts, 'taskforce', 'Tom');
+    expect((await call(`/api/drafts/${id}/export/draft.md`)).status).toBe(404);
+    expect((await call(`/api/drafts/${id}/export/changelog.json`, { as: alice })).status).toBe(404);
+    const allowed = await fetch(`${base}/api/drafts/${id}/export/draft.md`, {
+      headers: { cookie: tom.cookie },
+    });
+    expect(allowed.status).toBe(200);
+  });
+});

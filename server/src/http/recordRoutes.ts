@@ -1,9 +1,12 @@
 import { Router } from 'express';
+import { ErrorCode } from '../../../shared/errors.ts';
 import { publishVersionSchema } from '../../../shared/versions.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
 import type { ConsultationWatcher } from '../changelog/consultationWatcher.ts';
 import type { DraftService } from '../drafts/draftService.ts';
+import { EXPORT_NAMES, type ExportService, isExportName } from '../exports/exportService.ts';
 import type { ReportService } from '../report/reportService.ts';
+import { ServiceError } from '../serviceError.ts';
 import type { VersionService } from '../versions/versionService.ts';
 import { parseBody, ValidationError } from './errors.ts';
 import { locals } from './session.ts';
@@ -14,10 +17,12 @@ export interface RecordServices {
   versions: VersionService;
   reports: ReportService;
   watcher: ConsultationWatcher;
+  exports: ExportService;
 }
 
 /** What happened to a draft: its change log, versions and comparisons, the report, and each person's contributions. */
-export function recordRoutes({ drafts, changelog, versions, reports, watcher }: RecordServices): Router {
+export function recordRoutes(services: RecordServices): Router {
+  const { drafts, changelog, versions, reports, watcher, exports } = services;
   const router = Router();
 
   router.get('/drafts/:draftId/changelog', async (req, res) => {
@@ -39,13 +44,30 @@ export function recordRoutes({ drafts, changelog, versions, reports, watcher }: 
   router.get('/drafts/:draftId/compare', async (req, res) => {
     const { from, to } = req.query;
     if (typeof from !== 'string' || !from || (to !== undefined && typeof to !== 'string')) {
-      throw new ValidationError([{ path: 'from', message: 'name a version to compare from (?from=<id>&to=<id|current>)' }]);
+      throw new ValidationError([
+        { path: 'from', message: 'name a version to compare from (?from=<id>&to=<id|current>)' },
+      ]);
     }
     res.json(await versions.compare(locals(res).actor, req.params.draftId, from, to || 'current'));
   });
 
   router.get('/drafts/:draftId/report', async (req, res) => {
     res.json(await reports.report(locals(res).actor, req.params.draftId));
+  });
+
+  router.get('/drafts/:draftId/export/:name', async (req, res) => {
+    const { draftId, name } = req.params;
+    if (!isExportName(name)) {
+      throw new ServiceError(
+        ErrorCode.NotFound,
+        `There is no export "${name}". Exports: ${EXPORT_NAMES.join(', ')}.`,
+      );
+    }
+    const baseUrl = `${req.protocol}://${req.get('host')}`;
+    const file = await exports.export(locals(res).actor, draftId, name, baseUrl);
+    res.setHeader('Content-Type', file.contentType);
+    res.attachment(file.filename);
+    res.send(file.body);
   });
 
   router.get('/me/contributions', async (_req, res) => {
