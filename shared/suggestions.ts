@@ -2,7 +2,7 @@ import type { Node as PMNode } from '@tiptap/pm/model';
 import { z } from 'zod';
 import { anchorSchema, MAX_QUOTE_LENGTH, type TextQuote, textQuoteSchema } from './anchoring/anchor.ts';
 import { findPoint, type Location, locateAll, SUGGESTION_MARK } from './anchoring/locate.ts';
-import type { CommentView, PersonView } from './threads.ts';
+import type { CommentView, PersonView, VersionRef } from './threads.ts';
 
 export const MAX_SUGGESTION_LENGTH = 10_000;
 export const MAX_JUSTIFICATION_LENGTH = 5_000;
@@ -86,6 +86,8 @@ export interface SuggestionView {
   reversion: DecisionView | null;
   /** What accepting replaced, when it was accepted (the passage may have changed in between). */
   replacedText: string | null;
+  /** The published version that was the latest when the suggestion was made (null: none yet). */
+  madeOn: VersionRef | null;
 }
 
 /** What `GET …/suggestions` adds: where the passage is now and whether it still reads the same. */

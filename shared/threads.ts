@@ -58,6 +58,14 @@ export interface ThreadView {
   createdAt: string;
   comments: CommentView[];
   resolution: { by: PersonView; at: string; note: string | null } | null;
+  /** The published version that was the latest when the thread started (null: none yet). */
+  madeOn: VersionRef | null;
+}
+
+/** A published version, by id and name. */
+export interface VersionRef {
+  id: string;
+  name: string;
 }
 
 /** What `GET …/threads` adds: where the passage is now. */

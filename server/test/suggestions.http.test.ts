@@ -287,6 +287,7 @@ describe('a suggested edit', () => {
       decision: null,
       reversion: null,
       replacedText: null,
+      madeOn: null,
     });
     expect(anchor.quote).toMatchObject({ exact: PASSAGE, suffix: '. Then we decide.' });
     await eventually(

@@ -201,6 +201,7 @@ describe('a thread started over REST', () => {
         },
       ],
       resolution: null,
+      madeOn: null,
     });
     const tomsText = tomsEditor.doc.getXmlFragment(CONTENT_FIELD);
     await eventually(() => expect(markedText(tomsText, thread.id)).toBe(SENTENCE), LIVE_MS);

@@ -23,7 +23,7 @@ import type { DraftRecord, Storage, SuggestionPatch, SuggestionRecord } from '..
 import { languageOf, PostingLimiter, requireAllowed } from '../threads/participation.ts';
 import { contentSchema, markPassage, sectionAt, snapshot, unmarkPassage } from '../threads/passages.ts';
 import { latestVersionId } from '../threads/threadService.ts';
-import { person } from '../threads/threadViews.ts';
+import { person, versionNames } from '../threads/threadViews.ts';
 import {
   marksAt,
   pointResolver,
@@ -337,7 +337,8 @@ export class SuggestionService {
     if (!suggestion) throw new ServiceError(ErrorCode.NotFound, 'There is no such suggestion.');
     const replies = (await this.deps.storage.listComments(draftId)).filter((c) => c.threadId === id);
     const users = new Map((await this.deps.storage.listUsers()).map((u) => [u.id, u]));
-    const view = toSuggestionView(suggestion, replies, (userId) => person(users.get(userId)));
+    const versionOf = await versionNames(this.deps.storage, draftId);
+    const view = toSuggestionView(suggestion, replies, (userId) => person(users.get(userId)), versionOf);
     const room = this.deps.registry.loaded(threadsRoomName(draftId));
     if (room) {
       const doc = room.liveDoc;

@@ -1,14 +1,15 @@
 import type { SuggestionView } from '../../../shared/suggestions.ts';
-import type { PersonView } from '../../../shared/threads.ts';
+import type { PersonView, VersionRef } from '../../../shared/threads.ts';
 import type { CommentRecord, Storage, SuggestionRecord } from '../storage/storage.ts';
-import { commentViews, person } from '../threads/threadViews.ts';
+import { commentViews, person, versionNames } from '../threads/threadViews.ts';
 
 /** Turns stored suggestions and their replies into what clients see, authors' names included. */
 export async function suggestionViews(storage: Storage, draftId: string): Promise<SuggestionView[]> {
-  const [suggestions, comments, users] = await Promise.all([
+  const [suggestions, comments, users, versionOf] = await Promise.all([
     storage.listSuggestions(draftId),
     storage.listComments(draftId),
     storage.listUsers(),
+    versionNames(storage, draftId),
   ]);
   const byId = new Map(users.map((user) => [user.id, user]));
   const replies = new Map<string, CommentRecord[]>();
@@ -18,7 +19,7 @@ export async function suggestionViews(storage: Storage, draftId: string): Promis
     replies.set(comment.threadId, list);
   }
   return suggestions.map((suggestion) =>
-    toSuggestionView(suggestion, replies.get(suggestion.id) ?? [], (id) => person(byId.get(id))),
+    toSuggestionView(suggestion, replies.get(suggestion.id) ?? [], (id) => person(byId.get(id)), versionOf),
   );
 }
 
@@ -26,6 +27,7 @@ export function toSuggestionView(
   suggestion: SuggestionRecord,
   comments: CommentRecord[],
   personOf: (userId: string) => PersonView,
+  versionOf: (versionId: string | null | undefined) => VersionRef | null = () => null,
 ): SuggestionView {
   const decided = suggestion.decidedBy && suggestion.decidedAt;
   return {
@@ -53,5 +55,6 @@ export function toSuggestionView(
           }
         : null,
     replacedText: suggestion.applied?.replacedText ?? null,
+    madeOn: versionOf(suggestion.versionId),
   };
 }

@@ -20,7 +20,7 @@ import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord, Storage, ThreadRecord } from '../storage/storage.ts';
 import { languageOf, PostingLimiter, requireAllowed } from './participation.ts';
 import { markPassage, resolveAnchor, sectionAt, snapshot } from './passages.ts';
-import { threadViews, toView } from './threadViews.ts';
+import { threadViews, toView, versionNames } from './threadViews.ts';
 
 /**
  * Transaction origin of what the server writes into the text for threads (their marks), so that
@@ -234,12 +234,18 @@ export class ThreadService {
     if (!thread) throw new ServiceError(ErrorCode.NotFound, 'There is no such thread.');
     const comments = (await this.deps.storage.listComments(draftId)).filter((c) => c.threadId === threadId);
     const users = new Map((await this.deps.storage.listUsers()).map((u) => [u.id, u]));
-    const view = toView(thread, comments, (id) => {
-      const user = users.get(id);
-      return user
-        ? { id: user.id, name: user.name, role: user.role, organisation: user.organisation }
-        : { id: '', name: '', role: 'visitor', organisation: null };
-    });
+    const versionOf = await versionNames(this.deps.storage, draftId);
+    const view = toView(
+      thread,
+      comments,
+      (id) => {
+        const user = users.get(id);
+        return user
+          ? { id: user.id, name: user.name, role: user.role, organisation: user.organisation }
+          : { id: '', name: '', role: 'visitor', organisation: null };
+      },
+      versionOf,
+    );
     const room = this.deps.registry.loaded(threadsRoomName(draftId));
     if (room) {
       const doc = room.liveDoc;

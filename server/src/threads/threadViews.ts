@@ -1,6 +1,12 @@
 import * as Y from 'yjs';
 import { SUGGESTIONS_MAP, type SuggestionView } from '../../../shared/suggestions.ts';
-import { type CommentView, type PersonView, THREADS_MAP, type ThreadView } from '../../../shared/threads.ts';
+import {
+  type CommentView,
+  type PersonView,
+  THREADS_MAP,
+  type ThreadView,
+  type VersionRef,
+} from '../../../shared/threads.ts';
 import type { CommentRecord, Storage, ThreadRecord, UserRecord } from '../storage/storage.ts';
 import { suggestionViews } from '../suggestions/suggestionViews.ts';
 
@@ -13,10 +19,11 @@ export function person(user: UserRecord | undefined): PersonView {
 
 /** Turns stored threads and comments into what clients see, authors' names included. */
 export async function threadViews(storage: Storage, draftId: string): Promise<ThreadView[]> {
-  const [threads, comments, users] = await Promise.all([
+  const [threads, comments, users, versionOf] = await Promise.all([
     storage.listThreads(draftId),
     storage.listComments(draftId),
     storage.listUsers(),
+    versionNames(storage, draftId),
   ]);
   const byId = new Map(users.map((user) => [user.id, user]));
   const byThread = new Map<string, CommentRecord[]>();
@@ -25,13 +32,16 @@ export async function threadViews(storage: Storage, draftId: string): Promise<Th
     list.push(comment);
     byThread.set(comment.threadId, list);
   }
-  return threads.map((thread) => toView(thread, byThread.get(thread.id) ?? [], (id) => person(byId.get(id))));
+  return threads.map((thread) =>
+    toView(thread, byThread.get(thread.id) ?? [], (id) => person(byId.get(id)), versionOf),
+  );
 }
 
 export function toView(
   thread: ThreadRecord,
   comments: CommentRecord[],
   personOf: (userId: string) => PersonView,
+  versionOf: (versionId: string | null | undefined) => VersionRef | null = () => null,
 ): ThreadView {
   return {
     id: thread.id,
@@ -47,6 +57,19 @@ export function toView(
       thread.status === 'resolved' && thread.resolvedBy && thread.resolvedAt
         ? { by: personOf(thread.resolvedBy), at: thread.resolvedAt, note: thread.resolutionNote }
         : null,
+    madeOn: versionOf(thread.versionId),
+  };
+}
+
+/** Looks up a draft's published versions by id, for the "made on version…" of contributions. */
+export async function versionNames(
+  storage: Storage,
+  draftId: string,
+): Promise<(versionId: string | null | undefined) => VersionRef | null> {
+  const names = new Map((await storage.listVersions(draftId)).map((v) => [v.id, v.name]));
+  return (versionId) => {
+    const name = versionId ? names.get(versionId) : undefined;
+    return versionId && name !== undefined ? { id: versionId, name } : null;
   };
 }
 
