@@ -214,6 +214,8 @@ describe('the change log', () => {
       as: alice,
       body: { anchor: await anchorOf(id, alice, 'in public'), text: 'in the open' },
     });
+    // Made after the version was published: it says so.
+    expect((made.json as SuggestionView).madeOn).toEqual({ id: version.id, name: 'Draft for consultation' });
     await call(`/api/drafts/${id}/suggestions/${(made.json as SuggestionView).id}/accept`, {
       method: 'POST',
       as: tom,
