@@ -6,13 +6,16 @@ import type { ThreadView } from '../../../shared/threads.ts';
 export interface PlacedThread {
   thread: ThreadView;
   location: Location;
-  /** Document position used for ordering (end of document for detached threads). */
+  /** Document position used for ordering (a detached thread's section heading, else the end). */
   order: number;
   /** Heading text of the section the passage is in now (or was in, if detached). */
   section: string | null;
 }
 
-/** Where each thread's passage is in the local document, in document order, detached ones last. */
+/**
+ * Where each thread's passage is in the local document, in document order; a detached thread
+ * under its section's heading (last, if that heading is gone).
+ */
 export function placeThreads(doc: PMNode, threads: ThreadView[]): PlacedThread[] {
   const headings: { pos: number; text: string }[] = [];
   doc.descendants((node, pos) => {
@@ -28,14 +31,18 @@ export function placeThreads(doc: PMNode, threads: ThreadView[]): PlacedThread[]
     return section;
   };
   const locations = locateAll(doc, threads);
+  // A detached thread is listed under the heading of the section it was in, while that exists.
+  const headingAt = new Map<string, number>();
+  for (const heading of headings) if (!headingAt.has(heading.text)) headingAt.set(heading.text, heading.pos);
   return threads
     .map((thread): PlacedThread => {
       const location = locations.get(thread.id) ?? { state: 'detached' };
       const attached = location.state !== 'detached';
+      const underHeading = thread.section === null ? undefined : headingAt.get(thread.section);
       return {
         thread,
         location,
-        order: attached ? location.from : Number.MAX_SAFE_INTEGER,
+        order: attached ? location.from : (underHeading ?? Number.MAX_SAFE_INTEGER),
         section: attached ? sectionAt(location.from) : thread.section,
       };
     })
