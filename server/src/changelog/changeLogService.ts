@@ -4,7 +4,9 @@ import type { Storage } from '../storage/storage.ts';
 import { seal } from './hashChain.ts';
 
 /** What a caller says about a change; the service adds the time, sequence and hashes. */
-export type NewEntry = Partial<Omit<UnsealedEntry, 'seq' | 'prevHash' | 'draftId' | 'at' | 'actor' | 'type'>> &
+export type NewEntry = Partial<
+  Omit<UnsealedEntry, 'seq' | 'prevHash' | 'draftId' | 'at' | 'actor' | 'type'>
+> &
   Pick<UnsealedEntry, 'type'> & {
     /** The person who did it (their name, role and organisation are copied in as they are now). */
     userId: string | null;

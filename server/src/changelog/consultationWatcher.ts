@@ -34,9 +34,11 @@ export class ConsultationWatcher {
 
   /** Checks one draft now (after its window changed); one check at a time, so nothing is logged twice. */
   check(draftId: string, userId: string | null = null): Promise<void> {
-    this.checking = this.checking.then(() => this.checkOne(draftId, userId)).catch((error: unknown) => {
-      this.logger.error({ err: error, draftId }, 'could not check the consultation window');
-    });
+    this.checking = this.checking
+      .then(() => this.checkOne(draftId, userId))
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, draftId }, 'could not check the consultation window');
+      });
     return this.checking;
   }
 

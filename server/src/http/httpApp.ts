@@ -13,8 +13,8 @@ import { authRoutes } from './authRoutes.ts';
 import { draftRoutes } from './draftRoutes.ts';
 import { errorHandler } from './errors.ts';
 import { originAllowed } from './origin.ts';
-import { identify } from './session.ts';
 import { type RecordServices, recordRoutes } from './recordRoutes.ts';
+import { identify } from './session.ts';
 import { suggestionRoutes } from './suggestionRoutes.ts';
 import { threadRoutes } from './threadRoutes.ts';
 
@@ -38,7 +38,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The Express application: the JSON API under /api, the built client everywhere else. */
 export function createHttpApp(deps: HttpDeps): express.Express {
-  const { accounts, drafts, threads, suggestions, records, logger, clientDir, version, allowedOrigins } = deps;
+  const { accounts, drafts, threads, suggestions, records, logger, clientDir, version, allowedOrigins } =
+    deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);

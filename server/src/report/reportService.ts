@@ -1,5 +1,5 @@
+import type { ConsultationReport, Contribution, Count, SectionReport } from '../../../shared/report.ts';
 import type { Actor } from '../../../shared/roles.ts';
-import type { Contribution, ConsultationReport, Count, SectionReport } from '../../../shared/report.ts';
 import type { SuggestionStatus } from '../../../shared/suggestions.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import type { Storage } from '../storage/storage.ts';

@@ -32,7 +32,17 @@ export interface Tables {
 }
 
 export function emptyTables(): Tables {
-  return { drafts: [], users: [], sessions: [], invites: [], threads: [], comments: [], suggestions: [], changelog: [], versions: [] };
+  return {
+    drafts: [],
+    users: [],
+    sessions: [],
+    invites: [],
+    threads: [],
+    comments: [],
+    suggestions: [],
+    changelog: [],
+    versions: [],
+  };
 }
 
 /**
