@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import type { ChangeLogEntry } from '../../shared/changelog.ts';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import {
   type CommentRecord,
@@ -7,6 +8,7 @@ import {
   type DraftRecord,
   EmailTakenError,
   type InviteRecord,
+  LogConflictError,
   type SessionRecord,
   type Storage,
   type SuggestionPatch,
@@ -16,6 +18,7 @@ import {
   UnknownRecordError,
   UnknownUserError,
   type UserRecord,
+  type VersionRecord,
 } from '../src/storage/storage.ts';
 
 export interface StorageUnderTest {
@@ -71,6 +74,38 @@ export function inviteRecord(id: string, overrides: Partial<InviteRecord> = {}):
     usedAt: null,
     usedBy: null,
     ...overrides,
+  };
+}
+
+/** A change-log entry of `draftId` with sequence number `seq` (hashes are placeholders: storage does not check them). */
+export function logEntry(draftId: string, seq: number): ChangeLogEntry {
+  return {
+    seq,
+    at: `2027-01-0${Math.min(seq, 9)}T10:00:00.000Z`,
+    draftId,
+    actor: { id: 'alice', name: 'Alice Martin', role: 'stakeholder', organisation: 'Río Verde' },
+    type: 'thread.opened',
+    section: 'Écoute',
+    changes: [],
+    rationale: null,
+    threadId: `thread-${seq}`,
+    suggestionId: null,
+    versionId: null,
+    detail: '« tout »',
+    prevHash: String(seq - 1).padStart(64, '0'),
+    hash: String(seq).padStart(64, '0'),
+  };
+}
+
+export function versionRecord(id: string, draftId: string, name: string): VersionRecord {
+  return {
+    id,
+    draftId,
+    name,
+    createdBy: 'tom',
+    createdAt: '2027-01-10T09:00:00.000Z',
+    content: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Versión' }] }] },
+    logSeq: 1,
   };
 }
 
@@ -698,6 +733,47 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       updated.anchor.start = 'changed';
 
       expect(await storage.getSuggestion('s1')).toEqual(suggestionRecord('s1', acceptance()));
+    });
+
+    it('appends a draft’s change-log entries in order, each draft its own sequence', async () => {
+      await storage.appendLogEntry(logEntry('consulted', 1));
+      await storage.appendLogEntry(logEntry('other', 1));
+      await storage.appendLogEntry(logEntry('consulted', 2));
+      expect((await storage.listLog('consulted')).map((e) => e.seq)).toEqual([1, 2]);
+      expect(await storage.listLog('other')).toEqual([logEntry('other', 1)]);
+      expect(await storage.listLog('nothing-logged')).toEqual([]);
+    });
+
+    it('refuses a change-log entry that is not the next one, so the chain cannot fork', async () => {
+      await storage.appendLogEntry(logEntry('consulted', 1));
+      await expect(storage.appendLogEntry(logEntry('consulted', 1))).rejects.toBeInstanceOf(LogConflictError);
+      await expect(storage.appendLogEntry(logEntry('consulted', 3))).rejects.toBeInstanceOf(LogConflictError);
+      await expect(storage.appendLogEntry(logEntry('fresh', 2))).rejects.toBeInstanceOf(LogConflictError);
+      expect(await storage.listLog('consulted')).toHaveLength(1);
+    });
+
+    it('stores versions, found by id and listed oldest first with their draft’s', async () => {
+      const first = versionRecord('v1', 'consulted', 'Draft for consultation');
+      await storage.createVersion(first);
+      await storage.createVersion(versionRecord('v2', 'consulted', 'Revision'));
+      await storage.createVersion(versionRecord('elsewhere', 'other', 'Other'));
+      expect(await storage.getVersion('v1')).toEqual(first);
+      expect(await storage.getVersion('missing')).toBeUndefined();
+      expect((await storage.listVersions('consulted')).map((v) => v.name)).toEqual([
+        'Draft for consultation',
+        'Revision',
+      ]);
+    });
+
+    it('keeps the change log and versions after being closed and reopened', async (ctx) => {
+      if (!subject.reopen) ctx.skip('this storage keeps nothing beyond the process');
+      await storage.appendLogEntry(logEntry('consulted', 1));
+      await storage.createVersion(versionRecord('v1', 'consulted', 'Draft for consultation'));
+      storage = await (subject.reopen as () => Promise<Storage>)();
+      expect(await storage.listLog('consulted')).toEqual([logEntry('consulted', 1)]);
+      expect(await storage.getVersion('v1')).toEqual(
+        versionRecord('v1', 'consulted', 'Draft for consultation'),
+      );
     });
 
     it('keeps suggestions and their decisions after being closed and reopened', async (ctx) => {
