@@ -2,12 +2,16 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch } from 'wouter';
 import { AdminPage } from '../admin/AdminPage.tsx';
+import { ContributionsPage } from '../contributions/ContributionsPage.tsx';
 import { DraftListPage } from '../drafts/DraftListPage.tsx';
 import { DraftPage } from '../editor/DraftPage.tsx';
+import { HistoryPage } from '../history/HistoryPage.tsx';
+import { ReportPage } from '../report/ReportPage.tsx';
 import { InvitePage } from '../session/InvitePage.tsx';
 import { SessionProvider } from '../session/SessionProvider.tsx';
 import { SignInPage } from '../session/SignInPage.tsx';
 import { SignUpPage } from '../session/SignUpPage.tsx';
+import { VersionsPage } from '../versions/VersionsPage.tsx';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
 import { UserMenu } from './UserMenu.tsx';
 
@@ -30,6 +34,12 @@ export function App() {
       </header>
       <Switch>
         <Route path="/d/:draftId">{(params) => <DraftPage draftId={params.draftId} />}</Route>
+        <Route path="/d/:draftId/history">{(params) => <HistoryPage draftId={params.draftId} />}</Route>
+        <Route path="/d/:draftId/versions">{(params) => <VersionsPage draftId={params.draftId} />}</Route>
+        <Route path="/d/:draftId/report">{(params) => <ReportPage draftId={params.draftId} />}</Route>
+        <Route path="/me/contributions">
+          <ContributionsPage />
+        </Route>
         <Route path="/signin">
           <Title name={t('auth.signInTitle')} />
           <SignInPage />

@@ -31,6 +31,9 @@ export function UserMenu() {
           {t('nav.admin')}
         </Link>
       )}
+      <Link href="/me/contributions" className="nav-link">
+        {t('nav.contributions')}
+      </Link>
       <span className="user-badge" data-testid="signed-in-user">
         <span className="user-name">{user.name}</span>
         <span className={`role-tag role-${user.role}`}>{t(`roles.${user.role}`)}</span>

@@ -9,6 +9,7 @@ import { CloseCode } from '../../../shared/protocol.ts';
 import type { SuggestionAnchor, SuggestionView } from '../../../shared/suggestions.ts';
 import { fetchDraft } from '../api/drafts.ts';
 import { ApiError } from '../api/http.ts';
+import { DraftRecordLinks } from '../records/DraftRecordLinks.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
 import { SuggestionsPanel } from '../suggestions/SuggestionsPanel.tsx';
 import { suggestionsKey } from '../suggestions/suggestionDecorations.ts';
@@ -168,6 +169,7 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
         <Link href="/" className="back-link">
           ← {t('draft.backToList')}
         </Link>
+        <DraftRecordLinks draftId={draft.id} />
         <div className="draft-bar-status">
           <a href="#threads-heading" className="comments-jump">
             {t('threads.jump', { count: placed.filter((p) => p.thread.status === 'open').length })}
