@@ -4,14 +4,15 @@
 // Not a test.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from '@playwright/test';
+import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 import { spawnServer, tempDir } from '../../server/test/support/serverProcess.ts';
 import config from '../playwright.config.ts';
 import { suggestOn } from '../support/suggestions.ts';
 import { commentOn } from '../support/threads.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const outDir = path.join(root, 'docs/screenshots');
+// SCREENSHOTS_DIR writes elsewhere (to look without touching the committed ones).
+const outDir = path.resolve(process.env.SCREENSHOTS_DIR ?? path.join(root, 'docs/screenshots'));
 const draftId = 'open-government-strategy-2027-2031';
 const admin = { email: 'admin@example.org', password: 'screenshots-admin' };
 const password = 'screenshots-password';
@@ -25,9 +26,21 @@ const server = await spawnServer({
 const browser: Browser = await chromium.launch(config.use?.launchOptions);
 const viewports = { desktop: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } };
 
-async function page(language: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: language, baseURL: server.url });
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+async function page(
+  language: string,
+  viewport: { width: number; height: number },
+  storageState?: StorageState,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: language, baseURL: server.url, storageState });
   return context.newPage();
+}
+
+async function get<T>(p: Page, url: string): Promise<T> {
+  const response = await p.context().request.get(url);
+  if (!response.ok()) throw new Error(`${url}: ${await response.text()}`);
+  return response.json() as Promise<T>;
 }
 
 async function post(p: Page, url: string, data: unknown) {
@@ -36,9 +49,9 @@ async function post(p: Page, url: string, data: unknown) {
   return response.json() as Promise<Record<string, unknown>>;
 }
 
-async function shoot(p: Page, file: string) {
-  await p.screenshot({ path: path.join(outDir, file) });
-  console.log(`wrote docs/screenshots/${file}`);
+async function shoot(p: Page, file: string, fullPage = false) {
+  await p.screenshot({ path: path.join(outDir, file), fullPage });
+  console.log(`wrote ${path.relative(root, path.join(outDir, file))}`);
 }
 
 let n = 0;
@@ -71,6 +84,9 @@ try {
         email: `tom${n}@example.org`,
         password,
       });
+
+      // The version the draft was opened for consultation with, to compare later changes with.
+      if (n === 1) await post(tom, `/api/drafts/${draftId}/versions`, { name: 'Draft for consultation' });
 
       await amina.goto(`/d/${draftId}`);
       await amina.locator('.prose h1').waitFor();
@@ -113,7 +129,76 @@ try {
       for (const p of [amina, boss, tom]) await p.context().close();
     }
   }
+  await shootRecords();
 } finally {
   await browser.close();
   await server.stop();
+}
+
+/**
+ * The draft's records once the task force has answered: one suggestion accepted, one rejected,
+ * the comment resolved; then the history, a comparison with the published version, the report
+ * and the first stakeholder's contributions, in each size and language.
+ */
+async function shootRecords() {
+  const signedIn = async (email: string) => {
+    const p = await page('en', viewports.desktop);
+    await post(p, '/api/auth/login', { email, password });
+    return p;
+  };
+  const tom = await signedIn('tom1@example.org');
+  const amina = await signedIn('amina1@example.org');
+  const suggestions = await get<{ id: string; text: string }[]>(tom, `/api/drafts/${draftId}/suggestions`);
+  for (const suggestion of suggestions) {
+    if (suggestion.text.includes('every change will be explained')) {
+      await post(tom, `/api/drafts/${draftId}/suggestions/${suggestion.id}/accept`, {
+        rationale: 'Agreed: the final text will come with a table of what changed and why.',
+      });
+    } else {
+      await post(tom, `/api/drafts/${draftId}/suggestions/${suggestion.id}/reject`, {
+        rationale:
+          'The mid-term review found that two of these programmes were abandoned; the wording stays.',
+      });
+    }
+  }
+  const threads = await get<{ id: string }[]>(tom, `/api/drafts/${draftId}/threads`);
+  for (const thread of threads) {
+    await post(tom, `/api/drafts/${draftId}/threads/${thread.id}/resolve`, {
+      note: 'Yes: see the new paragraph on how we answer every contribution.',
+    });
+  }
+  const [version] = await get<{ id: string }[]>(tom, `/api/drafts/${draftId}/versions`);
+  const states = { tom: await tom.context().storageState(), amina: await amina.context().storageState() };
+  for (const p of [tom, amina]) await p.context().close();
+
+  for (const [size, viewport] of Object.entries(viewports)) {
+    for (const language of ['en', 'fr', 'es']) {
+      const chair = await page(language, viewport, states.tom);
+      await chair.goto(`/d/${draftId}/versions?from=${version?.id}&to=current`);
+      await chair.locator('.diff-block-changed').first().waitFor();
+      await shoot(chair, `versions-${size}-${language}.png`, true);
+      await chair.context().close();
+
+      const reader = await page(language, viewport, states.amina);
+      await reader.goto(`/d/${draftId}/history`);
+      await reader.getByTestId('log-entry').first().waitFor();
+      await shoot(reader, `history-${size}-${language}.png`, true);
+      await reader.goto(`/d/${draftId}/report`);
+      await reader.locator('.figure').first().waitFor();
+      await shoot(reader, `report-${size}-${language}.png`, true);
+      if (size === 'desktop' && language === 'en') {
+        // What "Print" gives: no site header or links, black on white.
+        await reader.emulateMedia({ media: 'print' });
+        await shoot(reader, 'report-print-en.png', true);
+        await reader.emulateMedia({ media: 'screen' });
+      }
+      await reader.goto('/me/contributions');
+      await reader.getByTestId('contribution').first().waitFor();
+      await shoot(reader, `contributions-${size}-${language}.png`, true);
+      await reader.goto(`/d/${draftId}`);
+      await reader.getByTestId('export-menu').locator('summary').click();
+      await shoot(reader, `export-${size}-${language}.png`);
+      await reader.context().close();
+    }
+  }
 }

@@ -127,7 +127,10 @@ function ContributionCard({ item }: { item: Contribution }) {
         )}
         {item.rationale && (
           <p className="log-rationale">
-            <span className="log-label">{t('history.rationale')}</span> {item.rationale}
+            <span className="log-label">
+              {item.status === 'resolved' ? t('history.note') : t('history.rationale')}
+            </span>{' '}
+            {item.rationale}
           </p>
         )}
       </div>

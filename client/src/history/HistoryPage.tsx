@@ -5,7 +5,7 @@ import { exportUrl, fetchChangeLog } from '../api/records.ts';
 import { DraftRecordPage } from '../records/DraftRecordPage.tsx';
 import { useLoaded } from '../records/useLoaded.ts';
 import { ErrorNotice } from '../session/ErrorNotice.tsx';
-import { LogEntry } from './LogEntry.tsx';
+import { LogEntry, originFinder } from './LogEntry.tsx';
 
 /** `/d/:draftId/history`: the draft's change log as a timeline, newest first, with filters. */
 export function HistoryPage({ draftId }: { draftId: string }) {
@@ -27,6 +27,7 @@ function History({ draftId }: { draftId: string }) {
   const [filters, setFilters] = useState<Filters>({ type: '', person: null, section: null });
   const entries = log.kind === 'ready' ? log.value : [];
   const choices = useMemo(() => choicesOf(entries), [entries]);
+  const originOf = useMemo(() => originFinder(entries), [entries]);
   const shown = useMemo(
     () =>
       entries
@@ -119,7 +120,7 @@ function History({ draftId }: { draftId: string }) {
             </h2>
             <ol className="log-list">
               {ofDay.map((entry) => (
-                <LogEntry key={entry.seq} entry={entry} timeOnly />
+                <LogEntry key={entry.seq} entry={entry} origin={originOf(entry)} timeOnly />
               ))}
             </ol>
           </section>

@@ -6,6 +6,8 @@ import { dateTimeFormat } from '../threads/ThreadCard.tsx';
 
 interface Props {
   entry: ChangeLogEntry;
+  /** The entry that started what this one is about (the suggestion made, the thread opened), for its words. */
+  origin?: ChangeLogEntry;
   /** Within a day's group the date is already said: show the time only. */
   timeOnly?: boolean;
 }
@@ -22,12 +24,16 @@ function timeFormat(language: string | undefined): Intl.DateTimeFormat {
 }
 
 /** One change-log entry: when, who, what kind, where, the words before and after, why, and links. */
-export function LogEntry({ entry, timeOnly = false }: Props) {
+export function LogEntry({ entry, origin, timeOnly = false }: Props) {
   const { t, i18n } = useTranslation();
   const at = new Date(entry.at);
   const when = (timeOnly ? timeFormat : dateTimeFormat)(i18n.resolvedLanguage).format(at);
   const draft = `/d/${encodeURIComponent(entry.draftId)}`;
-  const changes = entry.changes.filter((c) => c.before !== '' || c.after !== '');
+  const own = entry.changes.filter((c) => c.before !== '' || c.after !== '');
+  // A rejection or withdrawal records no text: show the words that were proposed.
+  const proposed = own.length === 0 && origin ? origin.changes : [];
+  const changes = own.length > 0 ? own : proposed;
+  const quote = entry.type === 'thread.opened' ? entry.detail : entry.threadId ? origin?.detail : null;
   return (
     <li className={`log-entry log-${category(entry.type)}`} data-testid="log-entry" data-type={entry.type}>
       <time className="log-time" dateTime={entry.at} title={dateTimeFormat(i18n.resolvedLanguage).format(at)}>
@@ -52,9 +58,8 @@ export function LogEntry({ entry, timeOnly = false }: Props) {
         {entry.type === 'version.published' && entry.detail && (
           <p className="log-detail">{t('history.versionNamed', { name: entry.detail })}</p>
         )}
-        {entry.type === 'thread.opened' && entry.detail && (
-          <blockquote className="log-quote">{entry.detail}</blockquote>
-        )}
+        {quote && <blockquote className="log-quote">{quote}</blockquote>}
+        {proposed.length > 0 && <p className="log-label log-proposed">{t('history.proposed')}</p>}
         {changes.length > 0 && (
           <ul className="log-changes">
             {changes.map((change, index) => (
@@ -91,6 +96,21 @@ export function LogEntry({ entry, timeOnly = false }: Props) {
       </div>
     </li>
   );
+}
+
+/** For each entry, the one that opened its thread or made its suggestion, when it is among `entries`. */
+export function originFinder(
+  entries: ChangeLogEntry[],
+): (entry: ChangeLogEntry) => ChangeLogEntry | undefined {
+  const origins = new Map<string, ChangeLogEntry>();
+  for (const e of entries) {
+    if (e.type === 'suggestion.made' && e.suggestionId) origins.set(e.suggestionId, e);
+    if (e.type === 'thread.opened' && e.threadId) origins.set(e.threadId, e);
+  }
+  return (entry) => {
+    const origin = origins.get(entry.suggestionId ?? entry.threadId ?? '');
+    return origin === entry ? undefined : origin;
+  };
 }
 
 /** The colour family of an entry's marker. */

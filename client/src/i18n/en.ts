@@ -302,6 +302,7 @@ export const en = {
       thread: { opened: 'Comment posted', resolved: 'Comment resolved', reopened: 'Comment reopened' },
       edit: 'Text edited',
     },
+    proposed: 'The suggestion:',
     automatic: 'Margins (on schedule)',
     versionNamed: 'Published as “{{name}}”',
     justification: 'Why:',
@@ -386,9 +387,9 @@ export const en = {
     outcomes: 'What became of it',
     threadOutcomes: 'Comment threads',
     suggestionOutcomes: 'Suggested edits',
-    status: {
+    threadStatus: { open: 'Open', resolved: 'Resolved' },
+    suggestionStatus: {
       open: 'Open',
-      resolved: 'Resolved',
       accepted: 'Accepted',
       rejected: 'Rejected',
       withdrawn: 'Withdrawn',
@@ -399,9 +400,9 @@ export const en = {
     noSection: 'Before the first heading',
     columns: {
       threads: 'Comment threads',
-      openThreads: 'still open',
+      openThreads: 'Open threads',
       suggestions: 'Suggestions',
-      openSuggestions: 'still open',
+      openSuggestions: 'Open suggestions',
       accepted: 'Accepted',
       rejected: 'Rejected',
     },

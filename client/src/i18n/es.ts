@@ -306,6 +306,7 @@ export const es: Messages = {
       },
       edit: 'Texto editado',
     },
+    proposed: 'La sugerencia:',
     automatic: 'Margins (según el calendario)',
     versionNamed: 'Publicada como «{{name}}»',
     justification: 'Por qué:',
@@ -391,9 +392,9 @@ export const es: Messages = {
     outcomes: 'Qué se hizo con ello',
     threadOutcomes: 'Hilos de comentarios',
     suggestionOutcomes: 'Cambios sugeridos',
-    status: {
+    threadStatus: { open: 'Abiertos', resolved: 'Resueltos' },
+    suggestionStatus: {
       open: 'Abiertos',
-      resolved: 'Resueltos',
       accepted: 'Aceptados',
       rejected: 'Rechazados',
       withdrawn: 'Retirados',
@@ -404,9 +405,9 @@ export const es: Messages = {
     noSection: 'Antes del primer título',
     columns: {
       threads: 'Hilos de comentarios',
-      openThreads: 'aún abiertos',
+      openThreads: 'Hilos abiertos',
       suggestions: 'Sugerencias',
-      openSuggestions: 'aún abiertas',
+      openSuggestions: 'Sugerencias abiertas',
       accepted: 'Aceptadas',
       rejected: 'Rechazadas',
     },

@@ -111,10 +111,10 @@ function Report({ draftId }: { draftId: string }) {
             title={t('report.threadOutcomes')}
             empty={t('report.nothing')}
             bars={[
-              { key: 'open', label: t('report.status.open'), count: r.threadStatus.open, tone: 'open' },
+              { key: 'open', label: t('report.threadStatus.open'), count: r.threadStatus.open, tone: 'open' },
               {
                 key: 'resolved',
-                label: t('report.status.resolved'),
+                label: t('report.threadStatus.resolved'),
                 count: r.threadStatus.resolved,
                 tone: 'resolved',
               },
@@ -125,7 +125,7 @@ function Report({ draftId }: { draftId: string }) {
             empty={t('report.nothing')}
             bars={(['open', 'accepted', 'rejected', 'withdrawn', 'reverted'] as const).map((status) => ({
               key: status,
-              label: t(`report.status.${status}`),
+              label: t(`report.suggestionStatus.${status}`),
               count: r.suggestionStatus[status],
               tone: status,
             }))}
@@ -138,6 +138,8 @@ function Report({ draftId }: { draftId: string }) {
     </div>
   );
 }
+
+const COLUMNS = ['threads', 'openThreads', 'suggestions', 'openSuggestions', 'accepted', 'rejected'] as const;
 
 /** Open, accepted and rejected input per section of the draft. */
 function SectionsTable({ report }: { report: ConsultationReport }) {
@@ -155,24 +157,24 @@ function SectionsTable({ report }: { report: ConsultationReport }) {
             <thead>
               <tr>
                 <th scope="col">{t('report.section')}</th>
-                <th scope="col">{t('report.columns.threads')}</th>
-                <th scope="col">{t('report.columns.openThreads')}</th>
-                <th scope="col">{t('report.columns.suggestions')}</th>
-                <th scope="col">{t('report.columns.openSuggestions')}</th>
-                <th scope="col">{t('report.columns.accepted')}</th>
-                <th scope="col">{t('report.columns.rejected')}</th>
+                {COLUMNS.map((column) => (
+                  <th key={column} scope="col" className="report-number">
+                    {t(`report.columns.${column}`)}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {report.sections.map((s) => (
                 <tr key={s.section}>
-                  <th scope="row">{s.section || t('report.noSection')}</th>
-                  <td className="report-number">{s.threads}</td>
-                  <td className="report-number">{s.openThreads}</td>
-                  <td className="report-number">{s.suggestions}</td>
-                  <td className="report-number">{s.openSuggestions}</td>
-                  <td className="report-number">{s.accepted}</td>
-                  <td className="report-number">{s.rejected}</td>
+                  <th scope="row" className="report-section-name">
+                    {s.section || t('report.noSection')}
+                  </th>
+                  {COLUMNS.map((column) => (
+                    <td key={column} className="report-number" data-label={t(`report.columns.${column}`)}>
+                      {s[column]}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>
@@ -201,8 +203,12 @@ function MostDiscussed({ report }: { report: ConsultationReport }) {
               <p className="passage-meta">
                 <span>{p.section || t('report.noSection')}</span>
                 <span>
-                  {t('report.commentCount', { count: p.comments })} ·{' '}
-                  {t('report.suggestionCount', { count: p.suggestions })}
+                  {[
+                    p.comments > 0 && t('report.commentCount', { count: p.comments }),
+                    p.suggestions > 0 && t('report.suggestionCount', { count: p.suggestions }),
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </span>
               </p>
             </li>
@@ -232,7 +238,9 @@ function sectorLabel(t: TFunction, key: string): string | undefined {
 function languageName(tag: string, language: string): string | undefined {
   if (!tag) return undefined;
   try {
-    return new Intl.DisplayNames([language], { type: 'language' }).of(tag) ?? tag;
+    const name = new Intl.DisplayNames([language], { type: 'language' }).of(tag) ?? tag;
+    // French and Spanish write language names in lower case; a label starts with a capital.
+    return name.charAt(0).toLocaleUpperCase(language) + name.slice(1);
   } catch {
     return tag;
   }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DiffBlock } from '../../../shared/versions.ts';
 import { fetchComparison } from '../api/records.ts';
-import { LogEntry } from '../history/LogEntry.tsx';
+import { LogEntry, originFinder } from '../history/LogEntry.tsx';
 import { useLoaded } from '../records/useLoaded.ts';
 import { ErrorNotice } from '../session/ErrorNotice.tsx';
 import { dateTimeFormat } from '../threads/ThreadCard.tsx';
@@ -21,51 +21,60 @@ export function ComparisonView({ draftId, from, to }: { draftId: string; from: s
   const differs = counts.changed + counts.added + counts.removed > 0;
   const blocks = onlyChanges ? value.blocks.filter((b) => b.kind !== 'same') : value.blocks;
   const entries = [...value.entries].reverse();
+  const originOf = originFinder(value.entries);
 
   return (
     <div className="comparison" data-testid="comparison">
-      <p className="comparison-title">
-        {t('versions.between', {
-          from: value.from.name,
-          fromDate: format.format(new Date(value.from.at)),
-          to: value.to.name ?? t('versions.nowLower'),
-          toDate: format.format(new Date(value.to.at)),
-        })}
-      </p>
-      <p className="comparison-summary" role="status">
-        {differs ? t('versions.summary', counts) : t('versions.identical')}
-      </p>
-      {differs && (
-        <div className="comparison-tools">
-          <p className="comparison-legend">
-            <del className="diff-removed">{t('versions.legendRemoved')}</del>{' '}
-            <ins className="diff-added">{t('versions.legendAdded')}</ins>
-          </p>
-          <label className="check">
-            <input type="checkbox" checked={onlyChanges} onChange={(e) => setOnlyChanges(e.target.checked)} />{' '}
-            {t('versions.onlyChanges')}
-          </label>
-        </div>
-      )}
-      <article className="comparison-text" aria-label={t('versions.textLabel')}>
-        {blocks.map((block, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: blocks are a fixed list for one comparison.
-          <Block key={index} block={block} />
-        ))}
-      </article>
-
-      <h2 className="section-title comparison-log-title">
-        {t('versions.entriesBetween', { count: entries.length })}
-      </h2>
-      {entries.length === 0 ? (
-        <p className="muted">{t('versions.noEntries')}</p>
-      ) : (
-        <ol className="log-list">
-          {entries.map((entry) => (
-            <LogEntry key={entry.seq} entry={entry} />
+      <div className="comparison-main">
+        <p className="comparison-title">
+          {t('versions.between', {
+            from: value.from.name,
+            fromDate: format.format(new Date(value.from.at)),
+            to: value.to.name ?? t('versions.nowLower'),
+            toDate: format.format(new Date(value.to.at)),
+          })}
+        </p>
+        <p className="comparison-summary" role="status">
+          {differs ? t('versions.summary', counts) : t('versions.identical')}
+        </p>
+        {differs && (
+          <div className="comparison-tools">
+            <p className="comparison-legend">
+              <del className="diff-removed">{t('versions.legendRemoved')}</del>{' '}
+              <ins className="diff-added">{t('versions.legendAdded')}</ins>
+            </p>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={onlyChanges}
+                onChange={(e) => setOnlyChanges(e.target.checked)}
+              />{' '}
+              {t('versions.onlyChanges')}
+            </label>
+          </div>
+        )}
+        <article className="comparison-text" aria-label={t('versions.textLabel')}>
+          {blocks.map((block, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: blocks are a fixed list for one comparison.
+            <Block key={index} block={block} />
           ))}
-        </ol>
-      )}
+        </article>
+      </div>
+
+      <section className="comparison-log" aria-labelledby="comparison-log-title">
+        <h2 id="comparison-log-title" className="section-title comparison-log-title">
+          {t('versions.entriesBetween', { count: entries.length })}
+        </h2>
+        {entries.length === 0 ? (
+          <p className="muted">{t('versions.noEntries')}</p>
+        ) : (
+          <ol className="log-list">
+            {entries.map((entry) => (
+              <LogEntry key={entry.seq} entry={entry} origin={originOf(entry)} />
+            ))}
+          </ol>
+        )}
+      </section>
     </div>
   );
 }
