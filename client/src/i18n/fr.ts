@@ -356,7 +356,8 @@ export const fr: Messages = {
     compareButton: 'Comparer',
     comparing: 'Comparaison…',
     between: 'De «\u00a0{{from}}\u00a0» ({{fromDate}}) à {{to}} ({{toDate}})',
-    summary: 'Paragraphes modifiés\u00a0: {{changed}}, ajoutés\u00a0: {{added}}, supprimés\u00a0: {{removed}}.',
+    summary:
+      'Paragraphes modifiés\u00a0: {{changed}}, ajoutés\u00a0: {{added}}, supprimés\u00a0: {{removed}}.',
     identical: 'Le texte est identique dans les deux.',
     legendRemoved: 'supprimé',
     legendAdded: 'ajouté',
