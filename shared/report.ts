@@ -41,8 +41,9 @@ export interface Contribution {
   id: string;
   draftId: string;
   draftTitle: string;
-  /** The thread (for a comment) or the suggestion itself, for a link. */
+  /** The thread or suggestion the contribution is in (a comment may be a reply to a suggestion), for a link. */
   anchorId: string;
+  anchorKind: 'thread' | 'suggestion';
   section: string | null;
   quote: string;
   /** The comment's words, or the proposed wording. */

@@ -71,8 +71,6 @@ function Contributions({ userId }: { userId: string }) {
   );
 }
 
-const SUGGESTION_ONLY = ['accepted', 'rejected', 'withdrawn', 'reverted'];
-
 /** One comment or suggestion: where, what was said, its status, and the decision with its reason. */
 function ContributionCard({ item }: { item: Contribution }) {
   const { t, i18n } = useTranslation();
@@ -83,9 +81,8 @@ function ContributionCard({ item }: { item: Contribution }) {
       : item.startedThread
         ? t('contributions.kind.comment')
         : t('contributions.kind.reply');
-  // A comment in a suggestion's discussion points at the suggestion; its status says so once decided.
-  const onSuggestion = item.kind === 'suggestion' || SUGGESTION_ONLY.includes(item.status);
-  const href = `/d/${encodeURIComponent(item.draftId)}#${onSuggestion ? 'suggestion' : 'thread'}-${item.anchorId}`;
+  // A comment in a suggestion's discussion points at the suggestion.
+  const href = `/d/${encodeURIComponent(item.draftId)}#${item.anchorKind}-${item.anchorId}`;
   const by = item.decidedBy || t('threads.formerMember');
   const when = item.decidedAt ? format.format(new Date(item.decidedAt)) : '';
   const decision =

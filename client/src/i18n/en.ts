@@ -156,6 +156,7 @@ export const en = {
     readOnly: 'You can read this draft. Only the task force edits the text directly.',
   },
   threads: {
+    madeOn: 'On version “{{name}}”',
     tab_one: '{{count}} comment',
     tab_other: '{{count}} comments',
     jump_one: '{{count}} comment ↓',

@@ -157,6 +157,7 @@ export const es: Messages = {
     readOnly: 'Puede leer este borrador. Solo el grupo de trabajo edita el texto directamente.',
   },
   threads: {
+    madeOn: 'Sobre la versión «{{name}}»',
     tab_one: '{{count}} comentario',
     tab_other: '{{count}} comentarios',
     jump_one: '{{count}} comentario ↓',

@@ -159,6 +159,7 @@ export const fr: Messages = {
     readOnly: 'Vous pouvez lire ce projet. Seul le groupe de travail modifie directement le texte.',
   },
   threads: {
+    madeOn: 'Sur la version « {{name}} »',
     tab_one: '{{count}} commentaire',
     tab_other: '{{count}} commentaires',
     jump_one: '{{count}} commentaire ↓',

@@ -86,6 +86,9 @@ export function SuggestionCard({
           <span className={`status-tag status-${outdated ? 'outdated' : suggestion.status}`}>
             {outdated ? t('suggestions.status.outdated') : t(`suggestions.status.${suggestion.status}`)}
           </span>
+          {suggestion.madeOn && (
+            <span className="made-on">{t('threads.madeOn', { name: suggestion.madeOn.name })}</span>
+          )}
           <a className="thread-link" href={`#suggestion-${suggestion.id}`}>
             {t('threads.link')}
           </a>

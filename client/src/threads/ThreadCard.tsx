@@ -102,6 +102,9 @@ function ThreadCardView({ draftId, placed, user, canComment, canResolve, active,
             <span className="status-tag status-detached">{t('threads.detached')}</span>
           )}
           {location.state === 'recovered' && <span className="status-tag">{t('threads.recovered')}</span>}
+          {thread.madeOn && (
+            <span className="made-on">{t('threads.madeOn', { name: thread.madeOn.name })}</span>
+          )}
           <a className="thread-link" href={`#thread-${thread.id}`}>
             {t('threads.link')}
           </a>
