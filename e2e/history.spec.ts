@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
@@ -157,6 +158,19 @@ test.describe('change log, versions and the report', () => {
     for (const file of ['draft.md', 'draft.docx', 'responses.csv', 'annotations.jsonld']) {
       await expect(menu.locator(`a[href="${base}${file}"]`)).toHaveAttribute('download', '');
     }
+    // Downloading from the menu gives the file itself.
+    const [markdown] = await Promise.all([
+      visitor.draft.page.waitForEvent('download'),
+      menu.locator(`a[href="${base}draft.md"]`).click(),
+    ]);
+    expect(markdown.suggestedFilename()).toBe(`${server.draftId}-draft.md`);
+    const text = await readFile((await markdown.path()) ?? '', 'utf8');
+    expect(text).toContain('We want open, accountable institutions.');
+    const logLink = menu.locator(`a[href="${base}changelog.json"]`);
+    if (!(await logLink.isVisible())) await menu.getByText('Export').click();
+    const [log] = await Promise.all([visitor.draft.page.waitForEvent('download'), logLink.click()]);
+    const exported = JSON.parse(await readFile((await log.path()) ?? '', 'utf8'));
+    expect(exported).toMatchObject({ format: 'margins-changelog', draftId: server.draftId });
     await visitor.draft.page.keyboard.press('Escape');
     await expect(links.first()).toBeHidden();
 
