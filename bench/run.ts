@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { benchAcceptLatency, summarise } from './acceptLatency.ts';
 import { runColdOpen, traceState } from './coldOpen.ts';
 import {
   DEFAULT_FANOUT,
@@ -13,8 +14,9 @@ import { describeMachine, type FanoutRun, mib, renderReport } from './report.ts'
 import { type BenchServer, startMargins, startReference, waitForQuietMachine } from './servers.ts';
 import { benchThreadsScale } from './threadsScale.ts';
 
-// `npm run bench`: both scenarios against Margins and the y-websocket@2 reference server, side by
-// side in one run; prints a summary and writes docs/benchmarks.md. BENCH_ROUNDS sets the fan-out
+// `npm run bench`: fan-out and cold open against Margins and the y-websocket@2 reference server,
+// accepting a suggestion against a direct edit, and many comments against none, side by side in
+// one run; prints a summary and writes docs/benchmarks.md. BENCH_ROUNDS sets the fan-out
 // rounds (each round runs both servers, in alternating order).
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 // A multiple of the four cold-open steps, so that each comes first equally often.
@@ -38,6 +40,11 @@ for (let round = 1; round <= ROUNDS; round++) {
   for (const name of order) fanoutRuns.push(await measureFanout(name, round));
 }
 
+const accept = await benchAcceptLatency();
+const acceptSummary = summarise(accept);
+console.log(
+  `accept: p99 ${acceptSummary.accept.p99.toFixed(1)} ms (direct edit ${acceptSummary.direct.p99.toFixed(1)} ms) in ${accept.seconds.toFixed(0)} s`,
+);
 await waitForQuietMachine();
 const trace = traceState();
 const coldOpen = await runColdOpen(trace, COLD_OPEN_RUNS);
@@ -53,6 +60,7 @@ const report = renderReport({
   runs: fanoutRuns,
   cold: coldOpen,
   traceCached: trace.cached,
+  accept,
   seconds: totalSeconds,
   threads,
 });
