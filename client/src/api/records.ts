@@ -1,4 +1,5 @@
 import type { ChangeLogEntry } from '../../../shared/changelog.ts';
+import type { ExportName } from '../../../shared/exports.ts';
 import type { ConsultationReport, Contribution } from '../../../shared/report.ts';
 import type { Comparison, VersionSummary } from '../../../shared/versions.ts';
 import { api } from './http.ts';
@@ -20,18 +21,5 @@ export const fetchComparison = (draftId: string, from: string, to: string) =>
 export const fetchReport = (draftId: string) =>
   api<ConsultationReport>('GET', `${draftPath(draftId)}/report`);
 export const fetchContributions = () => api<Contribution[]>('GET', '/api/me/contributions');
-
-/** The downloads the server offers for a draft, by file name. */
-export const EXPORTS = [
-  'draft.md',
-  'draft.html',
-  'draft.docx',
-  'changelog.json',
-  'changelog.csv',
-  'responses.csv',
-  'responses.docx',
-  'annotations.jsonld',
-] as const;
-export type ExportName = (typeof EXPORTS)[number];
 
 export const exportUrl = (draftId: string, name: ExportName) => `${draftPath(draftId)}/export/${name}`;

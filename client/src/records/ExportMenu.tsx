@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ExportName, exportUrl } from '../api/records.ts';
+import type { ExportName } from '../../../shared/exports.ts';
+import { exportUrl } from '../api/records.ts';
 
 const GROUPS: { group: 'draft' | 'changelog' | 'responses' | 'annotations'; files: ExportName[] }[] = [
   { group: 'draft', files: ['draft.md', 'draft.html', 'draft.docx'] },

@@ -1,6 +1,7 @@
 import { locateAll } from '../../../shared/anchoring/locate.ts';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
+import type { ExportName } from '../../../shared/exports.ts';
 import type { Actor } from '../../../shared/roles.ts';
 import { locateSuggestions } from '../../../shared/suggestions.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
@@ -17,23 +18,6 @@ import type { ThreadService } from '../threads/threadService.ts';
 import { annotationsJsonLd } from './annotations.ts';
 import { draftDocx, draftHtml, draftMarkdown } from './draftExports.ts';
 import { type ResponseAuthor, responseRows, responsesCsv, responsesDocx } from './responses.ts';
-
-/** The files `GET /api/drafts/:draftId/export/<name>` serves. */
-export const EXPORT_NAMES = [
-  'draft.md',
-  'draft.html',
-  'draft.docx',
-  'changelog.json',
-  'changelog.csv',
-  'responses.csv',
-  'responses.docx',
-  'annotations.jsonld',
-] as const;
-export type ExportName = (typeof EXPORT_NAMES)[number];
-
-export function isExportName(name: string): name is ExportName {
-  return (EXPORT_NAMES as readonly string[]).includes(name);
-}
 
 const TYPES: Record<string, string> = {
   md: 'text/markdown; charset=utf-8',

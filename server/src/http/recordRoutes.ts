@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { ErrorCode } from '../../../shared/errors.ts';
+import { EXPORT_NAMES, isExportName } from '../../../shared/exports.ts';
 import { publishVersionSchema } from '../../../shared/versions.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
 import type { ConsultationWatcher } from '../changelog/consultationWatcher.ts';
 import type { DraftService } from '../drafts/draftService.ts';
-import { EXPORT_NAMES, type ExportService, isExportName } from '../exports/exportService.ts';
+import type { ExportService } from '../exports/exportService.ts';
 import type { ReportService } from '../report/reportService.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { VersionService } from '../versions/versionService.ts';

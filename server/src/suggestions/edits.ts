@@ -147,24 +147,6 @@ export function replaceRange(
   };
 }
 
-/** Where `anchor`'s ends are now by their relative positions (a point is allowed); undefined if lost. */
-export function resolveRange(
-  ydoc: Y.Doc,
-  fragment: Y.XmlFragment,
-  anchor: Pick<SuggestionAnchor, 'start' | 'end'>,
-  schema: Schema = contentSchema,
-): (Range & { text: string }) | undefined {
-  const start = decodePosition(anchor.start);
-  const end = decodePosition(anchor.end);
-  if (!start || !end) return undefined;
-  if ([start, end].some(({ tname }) => tname !== null && !ydoc.share.has(tname))) return undefined;
-  const { doc, mapping } = snapshot(fragment, schema);
-  const from = relativePositionToAbsolutePosition(ydoc, fragment, start, mapping);
-  const to = relativePositionToAbsolutePosition(ydoc, fragment, end, mapping);
-  if (from === null || to === null || from > to || to > doc.content.size) return undefined;
-  return { from, to, text: doc.textBetween(from, to, '\n') };
-}
-
 /**
  * Resolves an insertion's point by its relative position, with the binding's `mapping` of the
  * snapshot being read; undefined when it no longer resolves.

@@ -21,7 +21,14 @@ import type { DraftService } from '../drafts/draftService.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord, Storage, SuggestionPatch, SuggestionRecord } from '../storage/storage.ts';
 import { languageOf, PostingLimiter, requireAllowed } from '../threads/participation.ts';
-import { contentSchema, markPassage, sectionAt, snapshot, unmarkPassage } from '../threads/passages.ts';
+import {
+  contentSchema,
+  markPassage,
+  resolveRange,
+  sectionAt,
+  snapshot,
+  unmarkPassage,
+} from '../threads/passages.ts';
 import { latestVersionId } from '../threads/threadService.ts';
 import { person, versionNames } from '../threads/threadViews.ts';
 import {
@@ -30,7 +37,6 @@ import {
   type Range,
   replacementSlice,
   replaceRange,
-  resolveRange,
   withoutSuggestionMarks,
 } from './edits.ts';
 import { suggestionViews, toSuggestionView } from './suggestionViews.ts';

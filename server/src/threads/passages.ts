@@ -21,8 +21,19 @@ export function snapshot(fragment: Y.XmlFragment, schema: Schema = contentSchema
   return initProseMirrorDoc(fragment, schema);
 }
 
-/** Resolves a client's anchor against the live document; undefined if an end no longer resolves. */
+/** Resolves a client's anchor against the live document; undefined if an end no longer resolves or it is empty. */
 export function resolveAnchor(
+  ydoc: Y.Doc,
+  fragment: Y.XmlFragment,
+  anchor: Pick<Anchor, 'start' | 'end'>,
+  schema: Schema = contentSchema,
+): Passage | undefined {
+  const range = resolveRange(ydoc, fragment, anchor, schema);
+  return range && range.from < range.to ? range : undefined;
+}
+
+/** Where an anchor's two relative positions are now (a point is allowed); undefined if either is lost. */
+export function resolveRange(
   ydoc: Y.Doc,
   fragment: Y.XmlFragment,
   anchor: Pick<Anchor, 'start' | 'end'>,
@@ -37,7 +48,7 @@ export function resolveAnchor(
   // The binding answers null (or, in TipTap's wrappers, 0) for positions whose items are gone.
   const from = relativePositionToAbsolutePosition(ydoc, fragment, start, mapping);
   const to = relativePositionToAbsolutePosition(ydoc, fragment, end, mapping);
-  if (from === null || to === null || from >= to || to > doc.content.size) return undefined;
+  if (from === null || to === null || from > to || to > doc.content.size) return undefined;
   return { from, to, text: doc.textBetween(from, to, '\n') };
 }
 
