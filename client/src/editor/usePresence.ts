@@ -34,11 +34,30 @@ export function usePresence(provider: WebsocketProvider | undefined): Participan
         });
       }
       list.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name));
-      setParticipants(list);
+      // Carets move at every keystroke, and each move is an awareness change: the page re-renders
+      // only when who is here changed.
+      setParticipants((previous) => (sameParticipants(previous, list) ? previous : list));
     };
     read();
     awareness.on('change', read);
     return () => awareness.off('change', read);
   }, [provider]);
   return participants;
+}
+
+function sameParticipants(a: Participant[], b: Participant[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((p, i) => {
+      const q = b[i];
+      return (
+        q !== undefined &&
+        p.clientId === q.clientId &&
+        p.name === q.name &&
+        p.color === q.color &&
+        p.role === q.role &&
+        p.isSelf === q.isSelf
+      );
+    })
+  );
 }

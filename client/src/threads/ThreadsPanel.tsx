@@ -130,6 +130,9 @@ export function ThreadsPanel(props: Props) {
   );
 }
 
+/** How long the text rests before the margin measures it again. */
+const SETTLE_MS = 150;
+
 /** Beyond this many threads, only those beside the visible part of the text are rendered. */
 const MAX_RENDERED = 60;
 
@@ -160,15 +163,22 @@ function useVisibleRange(editor: Editor, needed: boolean): { from: number; to: n
         );
       });
     };
+    // Typing moves positions a little at every keystroke: measured again once the text rests.
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    const measureLater = () => {
+      clearTimeout(settle);
+      settle = setTimeout(measure, SETTLE_MS);
+    };
     measure();
     window.addEventListener('scroll', measure, { passive: true });
     window.addEventListener('resize', measure);
-    editor.on('update', measure);
+    editor.on('update', measureLater);
     return () => {
       cancelAnimationFrame(frame);
+      clearTimeout(settle);
       window.removeEventListener('scroll', measure);
       window.removeEventListener('resize', measure);
-      editor.off('update', measure);
+      editor.off('update', measureLater);
     };
   }, [editor, needed]);
   return range;
@@ -187,10 +197,17 @@ function useAlignment(editor: Editor, visible: PlacedThread[]) {
       cancelAnimationFrame(frame.current);
       frame.current = requestAnimationFrame(() => setTick((n) => n + 1));
     };
-    editor.on('update', again);
+    // Cards follow the text once it rests, not at every keystroke.
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    const againLater = () => {
+      clearTimeout(settle);
+      settle = setTimeout(again, SETTLE_MS);
+    };
+    editor.on('update', againLater);
     window.addEventListener('resize', again);
     return () => {
-      editor.off('update', again);
+      clearTimeout(settle);
+      editor.off('update', againLater);
       window.removeEventListener('resize', again);
     };
   }, [editor]);
