@@ -740,6 +740,8 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       await storage.appendLogEntry(logEntry('other', 1));
       await storage.appendLogEntry(logEntry('consulted', 2));
       expect((await storage.listLog('consulted')).map((e) => e.seq)).toEqual([1, 2]);
+      expect(await storage.lastLogEntry('consulted')).toEqual(logEntry('consulted', 2));
+      expect(await storage.lastLogEntry('nothing-logged')).toBeUndefined();
       expect(await storage.listLog('other')).toEqual([logEntry('other', 1)]);
       expect(await storage.listLog('nothing-logged')).toEqual([]);
     });

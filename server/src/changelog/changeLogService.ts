@@ -64,8 +64,7 @@ export class ChangeLogService {
   }
 
   private async append(draftId: string, entry: NewEntry): Promise<ChangeLogEntry> {
-    const log = await this.storage.listLog(draftId);
-    const sealed = seal(log[log.length - 1], {
+    const sealed = seal(await this.storage.lastLogEntry(draftId), {
       at: (entry.at ?? this.now()).toISOString(),
       draftId,
       actor: await this.actor(entry.userId),

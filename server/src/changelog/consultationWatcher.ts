@@ -14,6 +14,8 @@ export const WATCH_INTERVAL_MS = 60_000;
 export class ConsultationWatcher {
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> = Promise.resolve();
+  /** Per draft, what the log last said of its window (read from the log once, then kept). */
+  private readonly logged = new Map<string, 'open' | 'closed'>();
 
   constructor(
     private readonly storage: Storage,
@@ -50,17 +52,24 @@ export class ConsultationWatcher {
     const draft = await this.storage.getDraft(draftId);
     if (!draft) return;
     const state = windowState(draft.window, this.now());
-    const log = await this.changelog.list(draftId);
-    const last = log.findLast((e) => e.type === 'consultation.opened' || e.type === 'consultation.closed');
-    const logged = last?.type === 'consultation.opened' ? 'open' : 'closed';
+    let logged = this.logged.get(draftId);
+    if (!logged) {
+      const log = await this.changelog.list(draftId);
+      const last = log.findLast((e) => e.type === 'consultation.opened' || e.type === 'consultation.closed');
+      logged = last?.type === 'consultation.opened' ? 'open' : 'closed';
+      this.logged.set(draftId, logged);
+    }
     // Closed and never opened (not yet open, or a window set wholly in the past): nothing to record.
     const now = state === 'open' ? 'open' : 'closed';
     if (now === logged) return;
+    // Forgotten first: if recording fails, the next check reads the log again.
+    this.logged.delete(draftId);
     await this.changelog.record(draftId, {
       type: now === 'open' ? 'consultation.opened' : 'consultation.closed',
       userId,
       // Until when it is open; when it closed.
       detail: now === 'open' ? `until ${draft.window.closesAt}` : `closed ${draft.window.closesAt}`,
     });
+    this.logged.set(draftId, now);
   }
 }

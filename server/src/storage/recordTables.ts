@@ -209,14 +209,22 @@ export class RecordTables {
   }
 
   async appendLogEntry(entry: ChangeLogEntry): Promise<void> {
-    let last: ChangeLogEntry | undefined;
-    for (let i = this.tables.changelog.length - 1; i >= 0 && !last; i--) {
-      const candidate = this.tables.changelog[i];
-      if (candidate?.draftId === entry.draftId) last = candidate;
-    }
+    const last = this.lastOf(entry.draftId);
     if (entry.seq !== (last?.seq ?? 0) + 1) throw new LogConflictError(entry.draftId, entry.seq);
     this.tables.changelog.push(copy(entry));
     await this.commit();
+  }
+
+  async lastLogEntry(draftId: string): Promise<ChangeLogEntry | undefined> {
+    return maybeCopy(this.lastOf(draftId));
+  }
+
+  private lastOf(draftId: string): ChangeLogEntry | undefined {
+    for (let i = this.tables.changelog.length - 1; i >= 0; i--) {
+      const candidate = this.tables.changelog[i];
+      if (candidate?.draftId === draftId) return candidate;
+    }
+    return undefined;
   }
 
   async listLog(draftId: string): Promise<ChangeLogEntry[]> {

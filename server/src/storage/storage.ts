@@ -186,6 +186,8 @@ export interface Storage {
   appendLogEntry(entry: ChangeLogEntry): Promise<void>;
   /** A draft's change log, in order. */
   listLog(draftId: string): Promise<ChangeLogEntry[]>;
+  /** The last entry of a draft's change log (what the next one chains to). */
+  lastLogEntry(draftId: string): Promise<ChangeLogEntry | undefined>;
 
   createVersion(version: VersionRecord): Promise<void>;
   getVersion(id: string): Promise<VersionRecord | undefined>;
