@@ -1,12 +1,12 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../shared/auth.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
 import { ApiError } from '../api/http.ts';
 import { ErrorNotice } from '../session/ErrorNotice.tsx';
-import { deleteComment, editComment } from '../threads/api.ts';
 import { CommentBody } from '../threads/CommentBody.tsx';
-import { Author, Comment, dateTimeFormat } from '../threads/ThreadCard.tsx';
+import { CommentList, ReplyForm } from '../threads/Discussion.tsx';
+import { Author, dateTimeFormat } from '../threads/ThreadCard.tsx';
 import {
   acceptSuggestion,
   rejectSuggestion,
@@ -46,7 +46,6 @@ export function SuggestionCard({
   const { suggestion, location } = placed;
   const time = dateTimeFormat(i18n.resolvedLanguage);
   const [error, setError] = useState<unknown>();
-  const [reply, setReply] = useState('');
   const [deciding, setDeciding] = useState<Deciding>();
   const open = suggestion.status === 'open';
   const outdated = open && Boolean(location?.outdated);
@@ -146,46 +145,22 @@ export function SuggestionCard({
         </p>
       )}
       {suggestion.comments.length > 0 && (
-        <ol className="comment-list">
-          {suggestion.comments.map((comment) => (
-            <Comment
-              key={comment.id}
-              comment={comment}
-              own={Boolean(user && comment.author.id === user.id)}
-              canChange={canComment}
-              when={time.format(new Date(comment.createdAt))}
-              onEdit={(body) => run(() => editComment(draftId, comment.id, body))}
-              onDelete={() => run(() => deleteComment(draftId, comment.id))}
-            />
-          ))}
-        </ol>
+        <CommentList
+          draftId={draftId}
+          comments={suggestion.comments}
+          user={user}
+          canChange={canComment}
+          format={time}
+          run={run}
+        />
       )}
       <ErrorNotice error={error} />
       {canComment && open && (
-        <form
-          className="reply-form"
-          onSubmit={async (event: FormEvent) => {
-            event.preventDefault();
-            if (await run(() => replyToSuggestion(draftId, suggestion.id, reply))) setReply('');
-          }}
-        >
-          <label className="visually-hidden" htmlFor={`reply-${suggestion.id}`}>
-            {t('threads.reply')}
-          </label>
-          <textarea
-            id={`reply-${suggestion.id}`}
-            className="text-area"
-            rows={1}
-            placeholder={t('threads.replyPlaceholder')}
-            value={reply}
-            onChange={(e) => setReply(e.target.value)}
-          />
-          {reply.trim() && (
-            <button type="submit" className="button button-small">
-              {t('threads.reply')}
-            </button>
-          )}
-        </form>
+        <ReplyForm
+          id={suggestion.id}
+          rows={1}
+          onReply={(body) => run(() => replyToSuggestion(draftId, suggestion.id, body))}
+        />
       )}
       {deciding ? (
         <DecisionForm

@@ -1,10 +1,11 @@
-import { type FormEvent, memo, useState } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../shared/auth.ts';
 import type { CommentView, PersonView } from '../../../shared/threads.ts';
 import { ErrorNotice } from '../session/ErrorNotice.tsx';
-import { deleteComment, editComment, reopenThread, replyTo, resolveThread } from './api.ts';
+import { reopenThread, replyTo, resolveThread } from './api.ts';
 import { CommentBody } from './CommentBody.tsx';
+import { CommentList, ReplyForm } from './Discussion.tsx';
 import type { PlacedThread } from './threadLayout.ts';
 
 interface Props {
@@ -55,7 +56,6 @@ function ThreadCardView({ draftId, placed, user, canComment, canResolve, active,
   const { t, i18n } = useTranslation();
   const { thread, location } = placed;
   const [error, setError] = useState<unknown>();
-  const [reply, setReply] = useState('');
   const [note, setNote] = useState('');
   const [resolving, setResolving] = useState(false);
   const time = dateTimeFormat(i18n.resolvedLanguage);
@@ -69,10 +69,7 @@ function ThreadCardView({ draftId, placed, user, canComment, canResolve, active,
       return false;
     }
   };
-  const submitReply = async (event: FormEvent) => {
-    event.preventDefault();
-    if (await run(() => replyTo(draftId, thread.id, reply))) setReply('');
-  };
+
   const headingId = `thread-${thread.id}-heading`;
   const resolved = thread.status === 'resolved';
 
@@ -111,19 +108,14 @@ function ThreadCardView({ draftId, placed, user, canComment, canResolve, active,
         </p>
         {location.state === 'detached' && <p className="thread-note">{t('threads.detachedNote')}</p>}
       </header>
-      <ol className="comment-list">
-        {thread.comments.map((comment) => (
-          <Comment
-            key={comment.id}
-            comment={comment}
-            own={Boolean(user && comment.author.id === user.id)}
-            canChange={canComment}
-            when={time.format(new Date(comment.createdAt))}
-            onEdit={(body) => run(() => editComment(draftId, comment.id, body))}
-            onDelete={() => run(() => deleteComment(draftId, comment.id))}
-          />
-        ))}
-      </ol>
+      <CommentList
+        draftId={draftId}
+        comments={thread.comments}
+        user={user}
+        canChange={canComment}
+        format={time}
+        run={run}
+      />
       {thread.resolution && (
         <p className="resolution">
           {t('threads.resolvedBy', {
@@ -135,24 +127,7 @@ function ThreadCardView({ draftId, placed, user, canComment, canResolve, active,
       )}
       <ErrorNotice error={error} />
       {canComment && !resolved && (
-        <form className="reply-form" onSubmit={submitReply}>
-          <label className="visually-hidden" htmlFor={`reply-${thread.id}`}>
-            {t('threads.reply')}
-          </label>
-          <textarea
-            id={`reply-${thread.id}`}
-            className="text-area"
-            rows={2}
-            placeholder={t('threads.replyPlaceholder')}
-            value={reply}
-            onChange={(e) => setReply(e.target.value)}
-          />
-          {reply.trim() && (
-            <button type="submit" className="button button-small">
-              {t('threads.reply')}
-            </button>
-          )}
-        </form>
+        <ReplyForm id={thread.id} onReply={(body) => run(() => replyTo(draftId, thread.id, body))} />
       )}
       {canResolve && !resolved && !resolving && (
         <button
