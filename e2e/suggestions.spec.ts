@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './support/fixtures.ts';
 import { proposed, showSuggestions, struck, suggestionCard, suggestOn } from './support/suggestions.ts';
+import { selectWords } from './support/threads.ts';
 
 test.describe('suggested edits', () => {
   test('a stakeholder suggests new wording; both see it inline; the task force accepts it and both see the new text', async ({
@@ -91,5 +92,52 @@ test.describe('suggested edits', () => {
     const results = await new AxeBuilder({ page: alice.draft.page }).analyze();
     const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+});
+
+test.describe('suggesting mode', () => {
+  test('typing over selected words in suggesting mode proposes them as a suggestion instead of changing the text', async ({
+    alice,
+    tom,
+  }) => {
+    await alice.draft.open();
+    await tom.draft.open();
+    const page = tom.draft.page;
+    await page.getByRole('button', { name: 'Suggesting' }).click();
+    await expect(page.getByRole('button', { name: 'Suggesting' })).toHaveAttribute('aria-pressed', 'true');
+
+    // Tom may edit, yet in suggesting mode his typing becomes a proposal.
+    await selectWords(page, 'Second commitment');
+    await page.keyboard.type('A');
+    const field = page.getByRole('textbox', { name: 'Your wording' });
+    await expect(field).toBeFocused();
+    await page.keyboard.type(' binding second commitment');
+    await expect(field).toHaveValue('A binding second commitment');
+    await page.getByRole('button', { name: 'Post suggestion' }).click();
+
+    for (const p of [page, alice.draft.page]) {
+      await expect(struck(p)).toHaveText('Second commitment');
+      await expect(proposed(p)).toHaveText('A binding second commitment');
+    }
+    await expect(tom.draft.editor.locator('li', { hasText: 'Second commitment' })).toHaveText(
+      /^Second commitment/,
+    );
+
+    // Deleting a selection proposes its deletion.
+    await selectWords(page, 'Anti-corruption');
+    await page.keyboard.press('Backspace');
+    await expect(page.getByRole('textbox', { name: 'Your wording' })).toHaveValue('');
+    await expect(page.getByText('The field is empty: this suggests deleting the passage.')).toBeVisible();
+
+    // A stakeholder, whose text is read-only, types at a caret: an insertion is proposed there.
+    const her = alice.draft.page;
+    await her.getByRole('button', { name: 'Suggesting' }).click();
+    await alice.draft.paragraph('We want open').click();
+    await her.keyboard.press('End');
+    await her.keyboard.type(' N');
+    const insert = her.getByRole('textbox', { name: 'Words to insert' });
+    await expect(insert).toBeFocused();
+    await her.keyboard.type('ow.');
+    await expect(insert).toHaveValue(' Now.');
   });
 });

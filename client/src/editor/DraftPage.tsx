@@ -97,7 +97,8 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
     [doc, editor, suggestions],
   );
   const [composing, setComposing] = useState<Anchor>();
-  const [suggesting, setSuggesting] = useState<SuggestionAnchor>();
+  const [suggesting, setSuggesting] = useState<{ anchor: SuggestionAnchor; typed?: string }>();
+  const [suggestingMode, setSuggestingMode] = useState(false);
   const [active, setActive] = useState<string[]>([]);
   const [tab, setTab] = useState<MarginTab>(() =>
     window.location.hash.startsWith('#suggestion-') ? 'suggestions' : 'comments',
@@ -112,17 +113,18 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
       setComposing(anchor);
     }
   };
-  const startSuggestion = () => {
-    if (
-      !editor ||
-      !session ||
-      !canComment ||
-      !editor.state.doc.resolve(editor.state.selection.from).parent.isTextblock
-    )
-      return;
+  /** Opens the suggestion composer on the selection (or the caret); `typed` starts its text. */
+  const startSuggestion = (typed?: string) => {
+    if (!editor || !session || !canComment) return false;
+    if (!editor.state.doc.resolve(editor.state.selection.from).parent.isTextblock) return false;
     setTab('suggestions');
-    setSuggesting(suggestionAnchorFromSelection(editor, session.doc.getXmlFragment(CONTENT_FIELD)));
+    setSuggesting({
+      anchor: suggestionAnchorFromSelection(editor, session.doc.getXmlFragment(CONTENT_FIELD)),
+      typed,
+    });
+    return true;
   };
+  useSuggestingMode(editor, suggestingMode && canComment, startSuggestion);
   useInlineSuggestions(editor, suggestions, (ids) => focusCards(ids, 'suggestions'));
   // Clicking a passage shows its threads without taking the caret away from the text; a new
   // thread, made from the keyboard, takes the focus so a screen reader announces it.
@@ -202,10 +204,21 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
       >
         <ThreadHighlights placed={placed} active={active} />
         {editor && canComment && (
-          <CommentButton editor={editor} onComment={startComment} onSuggest={startSuggestion} />
+          <CommentButton editor={editor} onComment={startComment} onSuggest={() => startSuggestion()} />
         )}
         <div className="document-status">
           <WindowStatus draft={draft} />
+          {canComment && (
+            <button
+              type="button"
+              className={`mode-toggle${suggestingMode ? ' mode-on' : ''}`}
+              aria-pressed={suggestingMode}
+              onClick={() => setSuggestingMode((on) => !on)}
+              title={t('suggestions.modeHint')}
+            >
+              {t('suggestions.mode')}
+            </button>
+          )}
           {!editable && <AccessNote signedIn={Boolean(user)} />}
         </div>
         {refusedWith !== undefined && (
@@ -362,6 +375,36 @@ function useInlineSuggestions(
     });
     editor.view.dispatch(tr.setMeta('addToHistory', false));
   }, [editor, suggestions, t]);
+}
+
+/**
+ * Suggesting mode, as word processors have it: typing over a selection (or at the caret), or
+ * deleting a selection, proposes the change as a suggestion instead of making it. The first key
+ * opens the composer with it; the rest is typed there.
+ */
+function useSuggestingMode(editor: Editor | null, on: boolean, start: (typed?: string) => boolean) {
+  const begin = useRef(start);
+  begin.current = start;
+  useEffect(() => {
+    if (!editor || !on) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+      const selection = window.getSelection();
+      const inText = selection?.anchorNode && editor.view.dom.contains(selection.anchorNode);
+      if (!inText) return;
+      const empty = editor.state.selection.empty;
+      const typed = event.key.length === 1 ? event.key : undefined;
+      const deleting = (event.key === 'Backspace' || event.key === 'Delete') && !empty;
+      if (typed === undefined && !deleting) return;
+      if (begin.current(typed ?? '')) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    };
+    // Capture: ahead of the editor, which would otherwise make the change itself.
+    document.addEventListener('keydown', onKey, true);
+    return () => document.removeEventListener('keydown', onKey, true);
+  }, [editor, on]);
 }
 
 /** Open threads per section heading, for the outline's counts. */

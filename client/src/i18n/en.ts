@@ -201,6 +201,9 @@ export const en = {
     openInSection_other: '{{count}} open comments',
   },
   suggestions: {
+    mode: 'Suggesting',
+    modeHint:
+      'While on, typing over a selection or at the caret proposes a suggestion instead of changing the text.',
     suggest: 'Suggest an edit',
     shortcut: 'Ctrl+Alt+S',
     heading: 'Suggested edits',

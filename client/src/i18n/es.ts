@@ -201,6 +201,9 @@ export const es: Messages = {
     openInSection_other: '{{count}} comentarios abiertos',
   },
   suggestions: {
+    mode: 'Modo sugerencia',
+    modeHint:
+      'Activado, lo que escriba sobre una selección o en el cursor se convierte en una sugerencia en lugar de cambiar el texto.',
     suggest: 'Sugerir un cambio',
     shortcut: 'Ctrl+Alt+S',
     heading: 'Cambios sugeridos',

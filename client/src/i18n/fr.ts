@@ -204,6 +204,9 @@ export const fr: Messages = {
     openInSection_other: '{{count}} commentaires ouverts',
   },
   suggestions: {
+    mode: 'Mode suggestion',
+    modeHint:
+      'Activé, ce que vous tapez sur une sélection ou au curseur devient une suggestion au lieu de modifier le texte.',
     suggest: 'Proposer une modification',
     shortcut: 'Ctrl+Alt+S',
     heading: 'Modifications proposées',

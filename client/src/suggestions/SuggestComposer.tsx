@@ -12,6 +12,8 @@ import { WordDiff } from './WordDiff.tsx';
 interface Props {
   draftId: string;
   anchor: SuggestionAnchor;
+  /** What was typed over the passage in suggesting mode (the field then starts with it). */
+  typed?: string;
   onDone: (suggestionId: string | undefined) => void;
 }
 
@@ -19,17 +21,22 @@ interface Props {
  * Proposing new wording: the field starts with the selected words (empty for an insertion at the
  * caret); clearing it suggests deleting them. The difference is shown as it is typed.
  */
-export function SuggestComposer({ draftId, anchor, onDone }: Props) {
+export function SuggestComposer({ draftId, anchor, typed, onDone }: Props) {
   const { t } = useTranslation();
   const original = anchor.quote.exact;
-  const [text, setText] = useState(original);
+  const [text, setText] = useState(typed ?? original);
   const [justification, setJustification] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the composer opens.
   useEffect(() => {
-    box.current?.focus();
-    box.current?.select();
+    const field = box.current;
+    if (!field) return;
+    field.focus();
+    // Typed over the passage: keep typing where the first key left off.
+    if (typed === undefined) field.select();
+    else field.setSelectionRange(field.value.length, field.value.length);
   }, []);
   const insertion = original === '';
   const unchanged = text === original || (insertion && !text.trim());

@@ -16,7 +16,7 @@ interface Props {
   user: PublicUser | null;
   canSuggest: boolean;
   canDecide: boolean;
-  composing: SuggestionAnchor | undefined;
+  composing: { anchor: SuggestionAnchor; typed?: string } | undefined;
   onComposed: (suggestionId: string | undefined) => void;
   active: string[];
   onActivate: (ids: string[]) => void;
@@ -73,7 +73,13 @@ export function SuggestionsPanel(props: Props) {
         <span className="presence-count">{t('threads.count', { count: matching.length })}</span>
       </h2>
       {props.composing && (
-        <SuggestComposer draftId={draftId} anchor={props.composing} onDone={props.onComposed} />
+        <SuggestComposer
+          key={props.composing.anchor.start + props.composing.anchor.end}
+          draftId={draftId}
+          anchor={props.composing.anchor}
+          typed={props.composing.typed}
+          onDone={props.onComposed}
+        />
       )}
       <fieldset className="thread-filters">
         <legend className="visually-hidden">{t('suggestions.filters')}</legend>
