@@ -395,15 +395,27 @@ function useSuggestingMode(editor: Editor | null, on: boolean, start: (typed?: s
       const empty = editor.state.selection.empty;
       const typed = event.key.length === 1 ? event.key : undefined;
       const deleting = (event.key === 'Backspace' || event.key === 'Delete') && !empty;
-      if (typed === undefined && !deleting) return;
-      if (begin.current(typed ?? '')) {
+      // Other keys that would change the text (a line break, deleting one character) do nothing.
+      const changing = ['Enter', 'Backspace', 'Delete', 'Tab'].includes(event.key);
+      if (typed === undefined && !deleting && !changing) return;
+      event.preventDefault();
+      event.stopPropagation();
+      if (typed !== undefined || deleting) begin.current(typed ?? '');
+    };
+    // Pasting, cutting and dropping would change the text directly: not in suggesting mode.
+    const block = (event: Event) => {
+      if (event.target instanceof Node && editor.view.dom.contains(event.target)) {
         event.preventDefault();
         event.stopPropagation();
       }
     };
     // Capture: ahead of the editor, which would otherwise make the change itself.
     document.addEventListener('keydown', onKey, true);
-    return () => document.removeEventListener('keydown', onKey, true);
+    for (const type of ['paste', 'cut', 'drop']) document.addEventListener(type, block, true);
+    return () => {
+      document.removeEventListener('keydown', onKey, true);
+      for (const type of ['paste', 'cut', 'drop']) document.removeEventListener(type, block, true);
+    };
   }, [editor, on]);
 }
 
