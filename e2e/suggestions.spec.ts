@@ -141,3 +141,22 @@ test.describe('suggesting mode', () => {
     await expect(insert).toHaveValue(' Now.');
   });
 });
+
+test('a stakeholder, whose text is read-only, uses the keyboard shortcuts to comment and to suggest an insertion', async ({
+  alice,
+}) => {
+  await alice.draft.open();
+  const page = alice.draft.page;
+  await selectWords(page, 'accountable institutions');
+  await page.keyboard.press('Control+Alt+M');
+  await expect(page.getByRole('textbox', { name: 'New comment on the selected passage' })).toBeFocused();
+  await page.keyboard.press('Escape');
+
+  await alice.draft.paragraph('Comment on any passage').click();
+  await page.keyboard.press('Control+Alt+S');
+  const field = page.getByRole('textbox', { name: 'Words to insert' });
+  await expect(field).toBeFocused();
+  await field.fill('and by post');
+  await page.getByRole('button', { name: 'Post suggestion' }).click();
+  await expect(proposed(page)).toHaveText('and by post');
+});

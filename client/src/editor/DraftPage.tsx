@@ -125,6 +125,7 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
     return true;
   };
   useSuggestingMode(editor, suggestingMode && canComment, startSuggestion);
+  useShortcuts(editor, { comment: startComment, suggest: () => startSuggestion() });
   useInlineSuggestions(editor, suggestions, (ids) => focusCards(ids, 'suggestions'));
   // Clicking a passage shows its threads without taking the caret away from the text; a new
   // thread, made from the keyboard, takes the focus so a screen reader announces it.
@@ -186,24 +187,10 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
           {editor && <Outline editor={editor} openThreads={openThreadsBySection(placed)} />}
         </details>
       </nav>
-      <main
-        id="content"
-        className="document"
-        aria-busy={!synced}
-        onKeyDown={(event) => {
-          if (!(event.ctrlKey || event.metaKey) || !event.altKey) return;
-          // `code`, not `key`: with Alt held, some layouts turn the letter into another character.
-          if (event.code === 'KeyM') {
-            event.preventDefault();
-            startComment();
-          } else if (event.code === 'KeyS') {
-            event.preventDefault();
-            startSuggestion();
-          }
-        }}
-      >
+      <main id="content" className="document" aria-busy={!synced}>
         <ThreadHighlights placed={placed} active={active} />
-        {editor && canComment && (
+        {/* Not while a comment or suggestion is being written: it would cover the text. */}
+        {editor && canComment && !composing && !suggesting && (
           <CommentButton editor={editor} onComment={startComment} onSuggest={() => startSuggestion()} />
         )}
         <div className="document-status">
@@ -272,6 +259,7 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
               canResolve={canResolve}
               composing={composing}
               onComposed={(threadId) => {
+                if (editor) leaveSelection(editor);
                 setComposing(undefined);
                 if (threadId) focusThreads([threadId], true);
               }}
@@ -296,6 +284,7 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
               canDecide={canResolve}
               composing={suggesting}
               onComposed={(suggestionId) => {
+                if (editor) leaveSelection(editor);
                 setSuggesting(undefined);
                 if (suggestionId) focusSuggestions([suggestionId], true);
               }}
@@ -375,6 +364,37 @@ function useInlineSuggestions(
     });
     editor.view.dispatch(tr.setMeta('addToHistory', false));
   }, [editor, suggestions, t]);
+}
+
+/** Collapses the selection to its end, so the toolbar over it goes once its words are dealt with. */
+function leaveSelection(editor: Editor): void {
+  if (!editor.state.selection.empty) editor.commands.setTextSelection(editor.state.selection.to);
+}
+
+/**
+ * Ctrl+Alt+M (comment) and Ctrl+Alt+S (suggest) wherever the selection is in the text. They are
+ * listened for on the document: a stakeholder's text is read-only, so it never has the focus.
+ */
+function useShortcuts(editor: Editor | null, actions: { comment: () => void; suggest: () => void }) {
+  const latest = useRef(actions);
+  latest.current = actions;
+  useEffect(() => {
+    if (!editor) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || !event.altKey) return;
+      // `code`, not `key`: with Alt held, some layouts turn the letter into another character.
+      if (event.code !== 'KeyM' && event.code !== 'KeyS') return;
+      const anchor = window.getSelection()?.anchorNode;
+      const target = event.target instanceof Node ? event.target : null;
+      const inText = [anchor, target].some((node) => node && editor.view.dom.contains(node));
+      if (!inText) return;
+      event.preventDefault();
+      if (event.code === 'KeyM') latest.current.comment();
+      else latest.current.suggest();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [editor]);
 }
 
 /**

@@ -201,6 +201,8 @@ export const en = {
     openInSection_other: '{{count}} open comments',
   },
   suggestions: {
+    showAll: 'All',
+    mine: 'Mine',
     mode: 'Suggesting',
     modeHint:
       'While on, typing over a selection or at the caret proposes a suggestion instead of changing the text.',

@@ -201,6 +201,8 @@ export const es: Messages = {
     openInSection_other: '{{count}} comentarios abiertos',
   },
   suggestions: {
+    showAll: 'Todas',
+    mine: 'Mías',
     mode: 'Modo sugerencia',
     modeHint:
       'Activado, lo que escriba sobre una selección o en el cursor se convierte en una sugerencia en lugar de cambiar el texto.',

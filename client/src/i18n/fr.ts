@@ -204,6 +204,8 @@ export const fr: Messages = {
     openInSection_other: '{{count}} commentaires ouverts',
   },
   suggestions: {
+    showAll: 'Toutes',
+    mine: 'Les miennes',
     mode: 'Mode suggestion',
     modeHint:
       'Activé, ce que vous tapez sur une sélection ou au curseur devient une suggestion au lieu de modifier le texte.',

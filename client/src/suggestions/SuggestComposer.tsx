@@ -29,11 +29,14 @@ export function SuggestComposer({ draftId, anchor, typed, onDone }: Props) {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
+  const form = useRef<HTMLFormElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: only when the composer opens.
   useEffect(() => {
     const field = box.current;
     if (!field) return;
-    field.focus();
+    field.focus({ preventScroll: true });
+    // On a phone the margin is below the text: bring the form to the middle of the screen.
+    requestAnimationFrame(() => form.current?.scrollIntoView({ block: 'center' }));
     // Typed over the passage: keep typing where the first key left off.
     if (typed === undefined) field.select();
     else field.setSelectionRange(field.value.length, field.value.length);
@@ -60,6 +63,7 @@ export function SuggestComposer({ draftId, anchor, typed, onDone }: Props) {
 
   return (
     <form
+      ref={form}
       className="composer suggest-composer"
       onSubmit={submit}
       aria-label={t('suggestions.newSuggestion')}
@@ -67,9 +71,11 @@ export function SuggestComposer({ draftId, anchor, typed, onDone }: Props) {
         if (e.key === 'Escape') onDone(undefined);
       }}
     >
-      <p className="composer-context">
-        {insertion ? t('suggestions.insertAt', { before: anchor.quote.prefix.slice(-24) }) : null}
-      </p>
+      {insertion && (
+        <p className="composer-context">
+          {t('suggestions.insertAt', { before: anchor.quote.prefix.slice(-24) })}
+        </p>
+      )}
       {!insertion && <p className="thread-quote composer-quote">“{original}”</p>}
       <ErrorNotice error={error} />
       <label className="field-label" htmlFor="suggest-text">

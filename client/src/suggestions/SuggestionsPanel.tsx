@@ -91,12 +91,12 @@ export function SuggestionsPanel(props: Props) {
         >
           <option value="open">{t('suggestions.showOpen')}</option>
           <option value="decided">{t('suggestions.showDecided')}</option>
-          <option value="all">{t('threads.showAll')}</option>
+          <option value="all">{t('suggestions.showAll')}</option>
         </select>
         {user && (
           <label className="check">
             <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} />{' '}
-            {t('threads.mine')}
+            {t('suggestions.mine')}
           </label>
         )}
       </fieldset>

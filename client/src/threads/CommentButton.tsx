@@ -18,6 +18,7 @@ export function CommentButton({
   const { t } = useTranslation();
   return (
     <BubbleMenu
+      className="bubble-menu"
       editor={editor}
       pluginKey="comment-button"
       shouldShow={({ state }) =>

@@ -18,7 +18,12 @@ export function Composer({ draftId, anchor, onDone }: Props) {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => box.current?.focus(), []);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    box.current?.focus({ preventScroll: true });
+    // On a phone the margin is below the text: bring the form to the middle of the screen.
+    requestAnimationFrame(() => form.current?.scrollIntoView({ block: 'center' }));
+  }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -34,7 +39,7 @@ export function Composer({ draftId, anchor, onDone }: Props) {
   };
 
   return (
-    <form className="composer" onSubmit={submit} aria-label={t('threads.newComment')}>
+    <form ref={form} className="composer" onSubmit={submit} aria-label={t('threads.newComment')}>
       <p className="thread-quote composer-quote">“{anchor.quote.exact}”</p>
       <ErrorNotice error={error} />
       <label className="visually-hidden" htmlFor="composer-body">
