@@ -28,6 +28,8 @@ export const ErrorCode = {
   SuggestionOutdated: 'suggestion_outdated',
   /** The suggestion's words are no longer in the draft, so it cannot be applied. */
   PassageGone: 'passage_gone',
+  /** A version of this draft already has that name. */
+  NameTaken: 'name_taken',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -209,6 +209,12 @@ describe('the change log', () => {
     });
     expect(published.status).toBe(201);
     const version = published.json as VersionSummary;
+    const again = await call(`/api/drafts/${id}/versions`, {
+      method: 'POST',
+      as: tom,
+      body: { name: 'draft for consultation' },
+    });
+    expect(again).toMatchObject({ status: 409, json: { error: { code: 'name_taken' } } });
     const made = await call(`/api/drafts/${id}/suggestions`, {
       method: 'POST',
       as: alice,

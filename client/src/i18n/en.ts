@@ -95,6 +95,7 @@ export const en = {
     working: 'Please wait…',
   },
   errors: {
+    name_taken: 'This draft already has a version with that name. Choose another.',
     already_decided: 'This suggestion has already been decided. The card shows what became of it.',
     suggestion_outdated:
       'The words changed since this suggestion was made. Compare the current and proposed wording, then confirm.',

@@ -96,6 +96,7 @@ export const es: Messages = {
     working: 'Espere, por favor…',
   },
   errors: {
+    name_taken: 'Este borrador ya tiene una versión con ese nombre. Elija otro.',
     already_decided: 'Ya se ha decidido sobre esta sugerencia. La tarjeta muestra qué fue de ella.',
     suggestion_outdated:
       'El pasaje cambió desde que se hizo esta sugerencia. Compare el texto actual y el propuesto y confirme.',

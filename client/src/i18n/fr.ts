@@ -97,6 +97,7 @@ export const fr: Messages = {
     working: 'Veuillez patienter…',
   },
   errors: {
+    name_taken: 'Ce projet a déjà une version de ce nom. Choisissez-en un autre.',
     already_decided:
       'Une décision a déjà été prise sur cette suggestion. La fiche indique ce qu’elle est devenue.',
     suggestion_outdated:

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.AlreadyDecided]: 409,
   [ErrorCode.SuggestionOutdated]: 409,
   [ErrorCode.PassageGone]: 409,
+  [ErrorCode.NameTaken]: 409,
   [ErrorCode.Unauthenticated]: 401,
   [ErrorCode.InvalidCredentials]: 401,
   [ErrorCode.Forbidden]: 403,

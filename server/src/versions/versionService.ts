@@ -45,6 +45,15 @@ export class VersionService {
   async publish(actor: Actor, draftId: string, name: string): Promise<VersionSummary> {
     const draft = await this.deps.drafts.readable(actor, draftId);
     requireAllowed(actor, 'draft.edit', draft, this.now());
+    const taken = (await this.deps.storage.listVersions(draftId)).some(
+      (v) => v.name.toLocaleLowerCase() === name.toLocaleLowerCase(),
+    );
+    if (taken) {
+      throw new ServiceError(
+        ErrorCode.NameTaken,
+        `This draft already has a version called “${name}”. Choose another name.`,
+      );
+    }
     const content = await this.deps.registry.use(draftId, (room) =>
       snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD)).doc.toJSON(),
     );
