@@ -157,6 +157,8 @@ export const en = {
     readOnly: 'You can read this draft. Only the task force edits the text directly.',
   },
   threads: {
+    showMore: 'Show more',
+    showLess: 'Show less',
     madeOn: 'On version “{{name}}”',
     tab_one: '{{count}} comment',
     tab_other: '{{count}} comments',

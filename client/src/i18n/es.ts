@@ -158,6 +158,8 @@ export const es: Messages = {
     readOnly: 'Puede leer este borrador. Solo el grupo de trabajo edita el texto directamente.',
   },
   threads: {
+    showMore: 'Mostrar más',
+    showLess: 'Mostrar menos',
     madeOn: 'Sobre la versión «{{name}}»',
     tab_one: '{{count}} comentario',
     tab_other: '{{count}} comentarios',

@@ -160,6 +160,8 @@ export const fr: Messages = {
     readOnly: 'Vous pouvez lire ce projet. Seul le groupe de travail modifie directement le texte.',
   },
   threads: {
+    showMore: 'Afficher la suite',
+    showLess: 'Réduire',
     madeOn: 'Sur la version « {{name}} »',
     tab_one: '{{count}} commentaire',
     tab_other: '{{count}} commentaires',

@@ -97,7 +97,11 @@ export function SuggestionCard({
         <Author person={suggestion.author} />
         <span className="comment-time">{time.format(new Date(suggestion.createdAt))}</span>
       </p>
-      <WordDiff before={suggestion.quote.exact} after={suggestion.text} />
+      {/* What accepting does (or did): from the words there now, or the words it replaced. */}
+      <WordDiff
+        before={(outdated && current !== null ? current : suggestion.replacedText) ?? suggestion.quote.exact}
+        after={suggestion.text}
+      />
       {(outdated || detached) && (
         <div className="outdated-note" role="note">
           <p className="thread-note">

@@ -82,9 +82,11 @@ export class ReportService {
       return entry;
     };
     const threadById = new Map(threads.map((t) => [t.id, t]));
+    const suggestionById = new Map(suggestions.map((s) => [s.id, s]));
     for (const comment of live) {
-      const thread = threadById.get(comment.threadId);
-      if (thread) passage(thread.section, thread.anchor.quote.exact).comments++;
+      // A comment is in a thread, or in a suggestion's discussion: both are about its passage.
+      const about = threadById.get(comment.threadId) ?? suggestionById.get(comment.threadId);
+      if (about?.anchor.quote.exact) passage(about.section, about.anchor.quote.exact).comments++;
     }
     for (const suggestion of suggestions) {
       if (suggestion.anchor.quote.exact)
