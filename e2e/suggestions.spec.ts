@@ -149,8 +149,13 @@ test('a stakeholder, whose text is read-only, uses the keyboard shortcuts to com
   const page = alice.draft.page;
   await selectWords(page, 'accountable institutions');
   await page.keyboard.press('Control+Alt+M');
-  await expect(page.getByRole('textbox', { name: 'New comment on the selected passage' })).toBeFocused();
-  await page.keyboard.press('Escape');
+  const comment = page.getByRole('textbox', { name: 'New comment on the selected passage' });
+  await expect(comment).toBeFocused();
+  // She writes in French on the English draft, and says so.
+  await comment.fill('Que veut dire « accountable » ici ?');
+  await page.getByLabel('Written in').selectOption('fr');
+  await page.getByRole('button', { name: 'Post comment' }).click();
+  await expect(page.getByTestId('thread-card').locator('li[lang="fr"]')).toContainText('Que veut dire');
 
   await alice.draft.paragraph('Comment on any passage').click();
   await page.keyboard.press('Control+Alt+S');
@@ -159,4 +164,10 @@ test('a stakeholder, whose text is read-only, uses the keyboard shortcuts to com
   await field.fill('and by post');
   await page.getByRole('button', { name: 'Post suggestion' }).click();
   await expect(proposed(page)).toHaveText('and by post');
+
+  // Withdrawing asks once more, then the suggestion leaves the text.
+  const card = suggestionCard(page, 'and by post');
+  await card.getByRole('button', { name: 'Withdraw' }).click();
+  await card.getByRole('button', { name: 'Yes, withdraw it' }).click();
+  await expect(proposed(page)).toHaveCount(0);
 });

@@ -157,6 +157,7 @@ export const en = {
     readOnly: 'You can read this draft. Only the task force edits the text directly.',
   },
   threads: {
+    writtenIn: 'Written in',
     showMore: 'Show more',
     showLess: 'Show less',
     madeOn: 'On version “{{name}}”',
@@ -204,6 +205,7 @@ export const en = {
     openInSection_other: '{{count}} open comments',
   },
   suggestions: {
+    confirmWithdraw: 'Yes, withdraw it',
     showAll: 'All',
     mine: 'Mine',
     mode: 'Suggesting',

@@ -158,6 +158,7 @@ export const es: Messages = {
     readOnly: 'Puede leer este borrador. Solo el grupo de trabajo edita el texto directamente.',
   },
   threads: {
+    writtenIn: 'Escrito en',
     showMore: 'Mostrar más',
     showLess: 'Mostrar menos',
     madeOn: 'Sobre la versión «{{name}}»',
@@ -204,6 +205,7 @@ export const es: Messages = {
     openInSection_other: '{{count}} comentarios abiertos',
   },
   suggestions: {
+    confirmWithdraw: 'Sí, retirarla',
     showAll: 'Todas',
     mine: 'Mías',
     mode: 'Modo sugerencia',

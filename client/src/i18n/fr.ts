@@ -160,6 +160,7 @@ export const fr: Messages = {
     readOnly: 'Vous pouvez lire ce projet. Seul le groupe de travail modifie directement le texte.',
   },
   threads: {
+    writtenIn: 'Rédigé en',
     showMore: 'Afficher la suite',
     showLess: 'Réduire',
     madeOn: 'Sur la version « {{name}} »',
@@ -207,6 +208,7 @@ export const fr: Messages = {
     openInSection_other: '{{count}} commentaires ouverts',
   },
   suggestions: {
+    confirmWithdraw: 'Oui, la retirer',
     showAll: 'Toutes',
     mine: 'Les miennes',
     mode: 'Mode suggestion',

@@ -47,6 +47,7 @@ export function SuggestionCard({
   const time = dateTimeFormat(i18n.resolvedLanguage);
   const [error, setError] = useState<unknown>();
   const [deciding, setDeciding] = useState<Deciding>();
+  const [withdrawing, setWithdrawing] = useState(false);
   const open = suggestion.status === 'open';
   const outdated = open && Boolean(location?.outdated);
   const detached = open && location?.state === 'detached';
@@ -221,14 +222,25 @@ export function SuggestionCard({
               {t('suggestions.revert')}
             </button>
           )}
-          {own && open && canComment && (
-            <button
-              type="button"
-              className="nav-button nav-link"
-              onClick={() => void run(() => withdrawSuggestion(draftId, suggestion.id))}
-            >
+          {/* Withdrawing cannot be undone: it asks once more. */}
+          {own && open && canComment && !withdrawing && (
+            <button type="button" className="nav-button nav-link" onClick={() => setWithdrawing(true)}>
               {t('suggestions.withdraw')}
             </button>
+          )}
+          {own && open && canComment && withdrawing && (
+            <>
+              <button
+                type="button"
+                className="button button-secondary button-small"
+                onClick={() => void run(() => withdrawSuggestion(draftId, suggestion.id))}
+              >
+                {t('suggestions.confirmWithdraw')}
+              </button>
+              <button type="button" className="nav-button nav-link" onClick={() => setWithdrawing(false)}>
+                {t('threads.cancel')}
+              </button>
+            </>
           )}
         </div>
       )}

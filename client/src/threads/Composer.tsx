@@ -3,7 +3,11 @@ import { useTranslation } from 'react-i18next';
 import type { Anchor } from '../../../shared/anchoring/anchor.ts';
 import { MAX_COMMENT_LENGTH } from '../../../shared/threads.ts';
 import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { useSession } from '../session/SessionProvider.tsx';
 import { createThread } from './api.ts';
+
+/** The languages a comment can say it is written in (those of the interface). */
+const WRITTEN_IN = ['en', 'fr', 'es'] as const;
 
 interface Props {
   draftId: string;
@@ -13,8 +17,14 @@ interface Props {
 
 /** Writing a new comment on the selected passage; focus goes straight to the text box. */
 export function Composer({ draftId, anchor, onDone }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const { user } = useSession();
   const [body, setBody] = useState('');
+  // The task force reads comments in several languages: each says which one it is written in.
+  const [language, setLanguage] = useState(() => {
+    const preferred = user?.language || i18n.resolvedLanguage || 'en';
+    return WRITTEN_IN.includes(preferred as (typeof WRITTEN_IN)[number]) ? preferred : 'en';
+  });
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
@@ -30,7 +40,7 @@ export function Composer({ draftId, anchor, onDone }: Props) {
     setBusy(true);
     setError(undefined);
     try {
-      const thread = await createThread(draftId, anchor, body);
+      const thread = await createThread(draftId, anchor, body, language);
       onDone(thread.id);
     } catch (failure) {
       setError(failure);
@@ -58,6 +68,20 @@ export function Composer({ draftId, anchor, onDone }: Props) {
           if (e.key === 'Escape') onDone(undefined);
         }}
       />
+      <label className="check composer-language">
+        {t('threads.writtenIn')}{' '}
+        <select
+          className="select select-small"
+          value={language}
+          onChange={(e) => setLanguage(e.target.value)}
+        >
+          {WRITTEN_IN.map((code) => (
+            <option key={code} value={code}>
+              {t(`languages.${code}`)}
+            </option>
+          ))}
+        </select>
+      </label>
       <div className="button-row">
         <button type="submit" className="button button-small" disabled={busy || !body.trim()}>
           {t('threads.post')}

@@ -4,8 +4,8 @@ import { api } from '../api/http.ts';
 
 const base = (draftId: string) => `/api/drafts/${encodeURIComponent(draftId)}`;
 
-export const createThread = (draftId: string, anchor: Anchor, body: string) =>
-  api<ThreadView>('POST', `${base(draftId)}/threads`, { anchor, body });
+export const createThread = (draftId: string, anchor: Anchor, body: string, language?: string) =>
+  api<ThreadView>('POST', `${base(draftId)}/threads`, { anchor, body, ...(language ? { language } : {}) });
 export const replyTo = (draftId: string, threadId: string, body: string) =>
   api<ThreadView>('POST', `${base(draftId)}/threads/${threadId}/replies`, { body });
 export const editComment = (draftId: string, commentId: string, body: string) =>
