@@ -546,6 +546,25 @@ describe('who may do what on threads', () => {
 });
 
 describe('what threads accept', () => {
+  it('names a field that was left out as required, not as a type error', async () => {
+    const { alice } = await cast();
+    const id = await draft();
+    const anchor = await sentenceAnchor(id, alice);
+    const { quote, ...withoutQuote } = anchor;
+    const answer = await call(threadsPath(id), {
+      method: 'POST',
+      as: alice,
+      body: { anchor: { ...withoutQuote, quote: { exact: quote.exact } } },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json.error.details).toEqual(
+      expect.arrayContaining([
+        { path: 'body', message: 'required (string)' },
+        { path: 'anchor.quote.prefix', message: 'required (string)' },
+      ]),
+    );
+  });
+
   it('refuses an empty body or one over 10,000 characters with 400 validation_failed', async () => {
     const { alice } = await cast();
     const id = await draft();

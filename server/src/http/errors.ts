@@ -40,11 +40,22 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
     throw new ValidationError(
       result.error.issues.map((issue) => ({
         path: issue.path.join('.') || '(body)',
-        message: issue.message,
+        message: humane(issue, body),
       })),
     );
   }
   return result.data;
+}
+
+/** Zod's message, except for a field left out, which reads as such ("required", not a type error). */
+function humane(issue: z.core.$ZodIssue, body: unknown): string {
+  if (issue.code !== 'invalid_type') return issue.message;
+  let value: unknown = body;
+  for (const key of issue.path) {
+    value =
+      value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  }
+  return value === undefined ? `required (${issue.expected})` : issue.message;
 }
 
 export function sendError(res: Response, error: ServiceError): void {
