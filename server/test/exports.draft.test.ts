@@ -5,9 +5,9 @@ import * as Y from 'yjs';
 import { COMMENT_MARK, SUGGESTION_MARK } from '../../shared/anchoring/locate.ts';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { markdownToYjsState, parseDraftFile } from '../src/drafts/markdown.ts';
+import { draftDocx } from '../src/exports/draftDocx.ts';
 import {
   type DraftExportMeta,
-  draftDocx,
   draftHtml,
   draftMarkdown,
   withoutAnchorMarks,

@@ -12,8 +12,8 @@ import {
   type ResponseRow,
   responseRows,
   responsesCsv,
-  responsesDocx,
 } from '../src/exports/responses.ts';
+import { responsesDocx } from '../src/exports/responsesDocx.ts';
 
 /*
  * The "you said, we did" table (CSV and DOCX) and the Web Annotation export, from threads and

@@ -16,8 +16,10 @@ import type { SuggestionService } from '../suggestions/suggestionService.ts';
 import { snapshot } from '../threads/passages.ts';
 import type { ThreadService } from '../threads/threadService.ts';
 import { annotationsJsonLd } from './annotations.ts';
-import { draftDocx, draftHtml, draftMarkdown } from './draftExports.ts';
-import { type ResponseAuthor, responseRows, responsesCsv, responsesDocx } from './responses.ts';
+import { draftDocx } from './draftDocx.ts';
+import { draftHtml, draftMarkdown } from './draftExports.ts';
+import { type ResponseAuthor, responseRows, responsesCsv } from './responses.ts';
+import { responsesDocx } from './responsesDocx.ts';
 
 const TYPES: Record<string, string> = {
   md: 'text/markdown; charset=utf-8',
