@@ -1,6 +1,6 @@
-import type { NodeType, Node as PMNode } from '@tiptap/pm/model';
+import type { Node as PMNode } from '@tiptap/pm/model';
 import { EditorState, type Transaction } from '@tiptap/pm/state';
-import { canJoin, canSplit, findWrapping, liftTarget } from '@tiptap/pm/transform';
+import { findWrapping } from '@tiptap/pm/transform';
 import { updateYFragment } from '@tiptap/y-tiptap';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -14,14 +14,15 @@ import {
 } from '../../shared/anchoring/positions.ts';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { markdownToYjsState } from '../src/drafts/markdown.ts';
-import {
-  contentSchema,
-  locatePassage,
-  markPassage,
-  resolveAnchor,
-  snapshot,
-} from '../src/threads/passages.ts';
+import { locatePassage, markPassage, resolveAnchor, snapshot } from '../src/threads/passages.ts';
 import { editAsBinding, rangeOf } from './support/anchors.ts';
+import {
+  nodeType,
+  prng,
+  type Edit as SharedEdit,
+  structuralEdits,
+  textPositions,
+} from './support/seededEdits.ts';
 
 /*
  * Seeded random tests of issue 4's promise: a comment stays on its words while others edit.
@@ -67,24 +68,6 @@ const FIXTURE = [
   '',
 ].join('\n');
 
-/** mulberry32: a tiny seeded PRNG, so a seed always makes the same edits. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    int,
-    chance: (p: number) => next() < p,
-    pick: <T>(items: readonly T[]) => items[int(items.length)],
-  };
-}
-
 interface Thread {
   id: string;
   words: string;
@@ -127,17 +110,6 @@ function characters(doc: PMNode): { ch: string; pos: number }[] {
   return out;
 }
 
-/** Every position where text can go. */
-function textPositions(doc: PMNode): number[] {
-  const out: number[] = [];
-  doc.descendants((node, pos) => {
-    if (!node.isTextblock) return true;
-    for (let i = 0; i <= node.content.size; i++) out.push(pos + 1 + i);
-    return false;
-  });
-  return out;
-}
-
 function membersAt(doc: PMNode, thread: Thread): number[] {
   return characters(doc)
     .filter((c) => thread.members.has(c.ch))
@@ -156,21 +128,17 @@ function strictlyInside(doc: PMNode, thread: Thread, pos: number): boolean {
   return !!before && !!after && thread.members.has(before) && thread.members.has(after);
 }
 
-function nodeType(name: string): NodeType {
-  const type = contentSchema.nodes[name];
-  if (!type) throw new Error(`no ${name} in the schema`);
-  return type;
-}
-
 // --- Edits, each a ProseMirror transaction; they return what they did, or undefined -----------
 
-type Edit = (run: Run, tr: Transaction) => string | undefined;
+type Edit = SharedEdit<Run>;
 
 /** Usually somewhere in the first passage (as this replica sees it), otherwise anywhere. */
 function aim(run: Run, doc: PMNode): number | undefined {
   const members = membersAt(doc, run.threads[0] as Thread);
   return run.rand.pick(members.length > 0 && run.rand.chance(0.75) ? members : textPositions(doc));
 }
+
+const { split, join, blockType, wrap } = structuralEdits<Run>(aim, 0.25);
 
 const type: Edit = (run, tr) => {
   const doc = tr.doc;
@@ -221,61 +189,6 @@ const deleteAll: Edit = (run, tr) => {
   const to = Math.min(tr.doc.content.size, last + 1 + run.rand.int(3));
   tr.delete(from, to);
   return `delete the passage ${from}-${to}`;
-};
-
-const split: Edit = (run, tr) => {
-  const pos = aim(run, tr.doc);
-  const depth = run.rand.chance(0.3) ? 2 : 1; // 2 splits a list item
-  if (pos === undefined || !canSplit(tr.doc, pos, depth)) return undefined;
-  tr.split(pos, depth);
-  return `split at ${pos}`;
-};
-
-const join: Edit = (run, tr) => {
-  const pos = aim(run, tr.doc);
-  if (pos === undefined) return undefined;
-  const $pos = tr.doc.resolve(pos);
-  const start = $pos.before($pos.depth);
-  if (canJoin(tr.doc, start)) {
-    tr.join(start);
-    return `join at ${start}`;
-  }
-  const range = $pos.blockRange();
-  const target = range && liftTarget(range);
-  if (range && typeof target === 'number' && run.rand.chance(0.5)) {
-    tr.lift(range, target);
-    return `lift at ${pos}`;
-  }
-  // Backspace at the start of a block after a list or quote: delete the boundary, ProseMirror fits.
-  const end = textPositions(tr.doc)
-    .filter((p) => p < start)
-    .pop();
-  if (end === undefined) return undefined;
-  tr.delete(end, start + 1);
-  return `join across ${end}-${start + 1}`;
-};
-
-const blockType: Edit = (run, tr) => {
-  const pos = aim(run, tr.doc);
-  if (pos === undefined) return undefined;
-  if (run.rand.chance(0.25)) {
-    tr.setBlockType(pos, pos, nodeType('paragraph'));
-    return `paragraph at ${pos}`;
-  }
-  tr.setBlockType(pos, pos, nodeType('heading'), { level: 1 + run.rand.int(3) });
-  return `heading at ${pos}`;
-};
-
-const wrap: Edit = (run, tr) => {
-  const pos = aim(run, tr.doc);
-  const range = pos === undefined ? null : tr.doc.resolve(pos).blockRange();
-  const wrapper = nodeType(
-    run.rand.pick(['blockquote', 'bulletList', 'orderedList'] as const) ?? 'blockquote',
-  );
-  const wrapping = range && findWrapping(range, wrapper);
-  if (!range || !wrapping) return undefined;
-  tr.wrap(range, wrapping);
-  return `wrap ${pos} in ${wrapper.name}`;
 };
 
 /** Moves a top-level block: delete it, insert its copy at another top-level boundary. */

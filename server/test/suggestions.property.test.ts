@@ -1,6 +1,5 @@
-import type { NodeType, Node as PMNode } from '@tiptap/pm/model';
-import { EditorState, type Transaction } from '@tiptap/pm/state';
-import { canJoin, canSplit, findWrapping, liftTarget } from '@tiptap/pm/transform';
+import type { Node as PMNode } from '@tiptap/pm/model';
+import { EditorState } from '@tiptap/pm/state';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
@@ -26,6 +25,7 @@ import { SuggestionService } from '../src/suggestions/suggestionService.ts';
 import { PostingLimiter } from '../src/threads/participation.ts';
 import { contentSchema, markPassage, snapshot } from '../src/threads/passages.ts';
 import { editAsBinding, rangeOf } from './support/anchors.ts';
+import { prng, type Edit as SharedEdit, structuralEdits, textPositions } from './support/seededEdits.ts';
 
 /*
  * Seeded random tests of issue 5's promise: accepting a suggested edit changes the live draft for
@@ -88,24 +88,6 @@ const FIXTURE = [
 const COMMENTED = 'this plan and close';
 const WORDS = ['new', 'wording', 'for', 'the', 'path', 'wider', 'lights', 'and', 'a'];
 
-/** mulberry32: a tiny seeded PRNG, so a seed always makes the same edits. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    int,
-    chance: (p: number) => next() < p,
-    pick: <T>(items: readonly T[]) => items[int(items.length)],
-  };
-}
-
 interface Replica {
   ydoc: Y.Doc;
   fragment: Y.XmlFragment;
@@ -158,11 +140,6 @@ function textblocks(doc: PMNode): { from: number; to: number }[] {
   return out;
 }
 
-/** Every position where text can go. */
-function textPositions(doc: PMNode): number[] {
-  return textblocks(doc).flatMap(({ from, to }) => Array.from({ length: to - from + 1 }, (_, i) => from + i));
-}
-
 /** The positions inside some open suggestion's marked words, where edits are aimed most. */
 function suggestedPositions(doc: PMNode): number[] {
   const out: number[] = [];
@@ -203,21 +180,17 @@ function withoutDecidedMarks(doc: PMNode, open: Set<string>): string {
   return JSON.stringify(tr.doc.toJSON());
 }
 
-function nodeType(name: string): NodeType {
-  const type = contentSchema.nodes[name];
-  if (!type) throw new Error(`no ${name} in the schema`);
-  return type;
-}
-
 // --- Edits, each a ProseMirror transaction; they return what they did, or undefined -----------
 
-type Edit = (run: Run, tr: Transaction) => string | undefined;
+type Edit = SharedEdit<Run>;
 
 /** Usually somewhere in a suggested passage (as this replica sees it), otherwise anywhere. */
 function aim(run: Run, doc: PMNode): number | undefined {
   const suggested = suggestedPositions(doc).filter((p) => p <= doc.content.size);
   return run.rand.pick(suggested.length > 0 && run.rand.chance(0.6) ? suggested : textPositions(doc));
 }
+
+const { split, join, blockType, wrap } = structuralEdits<Run>(aim, 0.3);
 
 const type: Edit = (run, tr) => {
   const pos = aim(run, tr.doc);
@@ -235,62 +208,6 @@ const remove: Edit = (run, tr) => {
   if (to === undefined) return undefined;
   tr.delete(from, to);
   return `delete ${from}-${to}`;
-};
-
-const split: Edit = (run, tr) => {
-  const pos = aim(run, tr.doc);
-  const depth = run.rand.chance(0.3) ? 2 : 1; // 2 splits a list item
-  if (pos === undefined || !canSplit(tr.doc, pos, depth)) return undefined;
-  tr.split(pos, depth);
-  return `split at ${pos}`;
-};
-
-const join: Edit = (run, tr) => {
-  const pos = aim(run, tr.doc);
-  if (pos === undefined) return undefined;
-  const $pos = tr.doc.resolve(pos);
-  const start = $pos.before($pos.depth);
-  if (canJoin(tr.doc, start)) {
-    tr.join(start);
-    return `join at ${start}`;
-  }
-  const range = $pos.blockRange();
-  const target = range && liftTarget(range);
-  if (range && typeof target === 'number' && run.rand.chance(0.5)) {
-    tr.lift(range, target);
-    return `lift at ${pos}`;
-  }
-  // Backspace at the start of a block after a list or quote: delete the boundary, ProseMirror fits.
-  const end = textPositions(tr.doc)
-    .filter((p) => p < start)
-    .pop();
-  if (end === undefined) return undefined;
-  tr.delete(end, start + 1);
-  return `join across ${end}-${start + 1}`;
-};
-
-const blockType: Edit = (run, tr) => {
-  const pos = aim(run, tr.doc);
-  if (pos === undefined) return undefined;
-  if (run.rand.chance(0.3)) {
-    tr.setBlockType(pos, pos, nodeType('paragraph'));
-    return `paragraph at ${pos}`;
-  }
-  const level = 1 + run.rand.int(3);
-  tr.setBlockType(pos, pos, nodeType('heading'), { level });
-  return `heading ${level} at ${pos}`;
-};
-
-const wrap: Edit = (run, tr) => {
-  const pos = aim(run, tr.doc);
-  const range = pos === undefined ? null : tr.doc.resolve(pos).blockRange();
-  const wrapper = nodeType(
-    run.rand.pick(['blockquote', 'bulletList', 'orderedList'] as const) ?? 'blockquote',
-  );
-  const wrapping = range && findWrapping(range, wrapper);
-  if (!range || !wrapping) return undefined;
-  tr.wrap(range, wrapping);
-  return `wrap ${pos} in ${wrapper.name}`;
 };
 
 const EDITS: [Edit, number][] = [
