@@ -151,6 +151,8 @@ test('a stakeholder, whose text is read-only, uses the keyboard shortcuts to com
   await page.keyboard.press('Control+Alt+M');
   const comment = page.getByRole('textbox', { name: 'New comment on the selected passage' });
   await expect(comment).toBeFocused();
+  // The toolbar over the selection steps aside while the comment is written.
+  await expect(page.getByRole('button', { name: /^Suggest an edit/ })).toBeHidden();
   // She writes in French on the English draft, and says so.
   await comment.fill('Que veut dire « accountable » ici ?');
   await page.getByLabel('Written in').selectOption('fr');

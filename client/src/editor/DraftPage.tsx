@@ -189,9 +189,13 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
       </nav>
       <main id="content" className="document" aria-busy={!synced}>
         <ThreadHighlights placed={placed} active={active} />
-        {/* Not while a comment or suggestion is being written: it would cover the text. */}
-        {editor && canComment && !composing && !suggesting && (
-          <CommentButton editor={editor} onComment={startComment} onSuggest={() => startSuggestion()} />
+        {editor && canComment && (
+          <CommentButton
+            editor={editor}
+            onComment={startComment}
+            onSuggest={() => startSuggestion()}
+            hidden={Boolean(composing || suggesting)}
+          />
         )}
         <div className="document-status">
           <WindowStatus draft={draft} />

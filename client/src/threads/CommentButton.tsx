@@ -1,5 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import { BubbleMenu } from '@tiptap/react/menus';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
@@ -10,18 +11,29 @@ export function CommentButton({
   editor,
   onComment,
   onSuggest,
+  hidden,
 }: {
   editor: Editor;
   onComment: () => void;
   onSuggest: () => void;
+  /** While a comment or suggestion is being written, the toolbar would only cover the text. */
+  hidden: boolean;
 }) {
   const { t } = useTranslation();
+  // The menu stays mounted (remounting it could miss a selection made meanwhile); it is told to
+  // look again when `hidden` changes.
+  const hide = useRef(hidden);
+  hide.current = hidden;
+  useEffect(() => {
+    if (!editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta('addToHistory', false));
+  }, [editor, hidden]);
   return (
     <BubbleMenu
       className="bubble-menu"
       editor={editor}
       pluginKey="comment-button"
       shouldShow={({ state }) =>
+        !hide.current &&
         !state.selection.empty &&
         state.doc.textBetween(state.selection.from, state.selection.to).trim() !== ''
       }
