@@ -7,8 +7,54 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 import { spawnServer, tempDir } from '../../server/test/support/serverProcess.ts';
 import config from '../playwright.config.ts';
-import { suggestOn } from '../support/suggestions.ts';
 import { commentOn } from '../support/threads.ts';
+
+/** Selects `words` with the mouse, as a person would: pressed at their start, released at their end. */
+async function dragOver(page: Page, words: string) {
+  // Scrolled there first (the page may scroll smoothly), measured once it has settled.
+  await page.evaluate((target) => {
+    for (const p of document.querySelectorAll('.editor .prose p')) {
+      if (p.textContent?.includes(target)) p.scrollIntoView({ block: 'center' });
+    }
+  }, words);
+  await page.waitForTimeout(600);
+  const box = await page.evaluate((target) => {
+    const root = document.querySelector('.editor .prose');
+    const walker = root && document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker?.nextNode(); node; node = walker?.nextNode()) {
+      const at = node.textContent?.indexOf(target) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + target.length);
+      const rects = range.getClientRects();
+      const first = rects[0];
+      const last = rects[rects.length - 1];
+      if (!first || !last) return undefined;
+      return {
+        x1: first.left + 1,
+        y1: first.top + first.height / 2,
+        x2: last.right - 1,
+        y2: last.top + last.height / 2,
+      };
+    }
+    return undefined;
+  }, words);
+  if (!box) throw new Error(`"${words}" is not in the draft`);
+  await page.mouse.move(box.x1, box.y1);
+  await page.mouse.down();
+  await page.mouse.move(box.x2, box.y2, { steps: 8 });
+  await page.mouse.up();
+}
+
+/** Suggests through the toolbar over a selection made with the mouse. */
+async function suggestOn(page: Page, words: string, replacement: string, why: string) {
+  await dragOver(page, words);
+  await page.getByRole('button', { name: /^Suggest an edit/ }).click();
+  await page.getByRole('textbox', { name: 'Your wording' }).fill(replacement);
+  await page.getByRole('textbox', { name: 'Why (optional)' }).fill(why);
+  await page.getByRole('button', { name: 'Post suggestion' }).click();
+}
 
 const root = path.resolve(import.meta.dirname, '../..');
 // SCREENSHOTS_DIR writes elsewhere (to look without touching the committed ones).
@@ -115,6 +161,7 @@ try {
       }
       await tom.goto(`/d/${draftId}`);
       await tom.locator('.prose p').nth(1).click();
+      await amina.evaluate(() => window.scrollTo(0, 0));
       await amina.locator('.collaboration-carets__label').first().waitFor();
       await shoot(amina, `draft-${size}-${language}.png`);
       // The task force's view of the suggestions, with their decisions to take.

@@ -91,7 +91,13 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
   const doc = useEditorDoc(editor);
   const editable = draft.permissions.edit && !readOnly;
   const { threads, suggestions } = useThreads(draft.id, identity, synced);
-  const placed = useMemo(() => (doc ? placeThreads(doc, threads) : []), [doc, threads]);
+  // Placed against the editor's text as it is now: a new thread's mark may have arrived after the
+  // last settled read, and it must not show as "found again" in the meantime.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `doc` says when the text has settled.
+  const placed = useMemo(
+    () => (doc && editor ? placeThreads(editor.state.doc, threads) : []),
+    [doc, editor, threads],
+  );
   const placedSuggestions = useMemo(
     () => (doc && editor ? placeSuggestions(editor.state, suggestions) : []),
     [doc, editor, suggestions],

@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import { BubbleMenu } from '@tiptap/react/menus';
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
@@ -27,17 +27,17 @@ export function CommentButton({
   useEffect(() => {
     if (!editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta('addToHistory', false));
   }, [editor, hidden]);
+  // One function for the menu's lifetime: a new one at each render would make the menu plugin
+  // update its options (and move its element) at every render of the page.
+  const shouldShow = useCallback(
+    ({ state }: { state: Editor['state'] }) =>
+      !hide.current &&
+      !state.selection.empty &&
+      state.doc.textBetween(state.selection.from, state.selection.to).trim() !== '',
+    [],
+  );
   return (
-    <BubbleMenu
-      className="bubble-menu"
-      editor={editor}
-      pluginKey="comment-button"
-      shouldShow={({ state }) =>
-        !hide.current &&
-        !state.selection.empty &&
-        state.doc.textBetween(state.selection.from, state.selection.to).trim() !== ''
-      }
-    >
+    <BubbleMenu className="bubble-menu" editor={editor} pluginKey="comment-button" shouldShow={shouldShow}>
       <button
         type="button"
         className="bubble-button"
