@@ -93,7 +93,7 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
   const { threads, suggestions } = useThreads(draft.id, identity, synced);
   // Placed against the editor's text as it is now: a new thread's mark may have arrived after the
   // last settled read, and it must not show as "found again" in the meantime.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `doc` says when the text has settled.
+  // (`doc` is a dependency although unread: it says when the text has settled.)
   const placed = useMemo(
     () => (doc && editor ? placeThreads(editor.state.doc, threads) : []),
     [doc, editor, threads],

@@ -24,6 +24,7 @@ export function CommentButton({
   // look again when `hidden` changes.
   const hide = useRef(hidden);
   hide.current = hidden;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `hidden` is the reason to look again.
   useEffect(() => {
     if (!editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta('addToHistory', false));
   }, [editor, hidden]);
