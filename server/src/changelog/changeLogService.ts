@@ -45,13 +45,15 @@ export class ChangeLogService {
   }
 
   /**
-   * Records without making the caller wait or fail: for logging a change that has already
-   * happened (and been answered), where a failed log write must not undo it.
+   * Records a change that has already happened (and may have been answered): a failure to log is
+   * reported, never thrown, so it cannot undo or fail what was done.
    */
-  recordLater(draftId: string, entry: NewEntry): void {
-    this.record(draftId, entry).catch((error: unknown) =>
-      this.logger.error({ err: error, draftId, type: entry.type }, 'could not write the change log'),
-    );
+  async recordSafely(draftId: string, entry: NewEntry): Promise<void> {
+    try {
+      await this.record(draftId, entry);
+    } catch (error) {
+      this.logger.error({ err: error, draftId, type: entry.type }, 'could not write the change log');
+    }
   }
 
   list(draftId: string): Promise<ChangeLogEntry[]> {

@@ -116,7 +116,7 @@ export class EditRecorder implements EditObserver {
       return;
     }
     if (changes.length === 0) return;
-    this.changelog.recordLater(room.draftId, {
+    void this.changelog.recordSafely(room.draftId, {
       type: 'edit',
       userId,
       section: changes[0]?.section ?? null,

@@ -15,13 +15,14 @@ import {
 } from '../../../shared/suggestions.ts';
 import { threadsRoomName } from '../../../shared/threads.ts';
 import { newId } from '../accounts/tokens.ts';
-import type { ChangeLogService, NewEntry } from '../changelog/changeLogService.ts';
+import type { ChangeLogService } from '../changelog/changeLogService.ts';
 import type { RoomRegistry } from '../collab/roomRegistry.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord, Storage, SuggestionPatch, SuggestionRecord } from '../storage/storage.ts';
 import { languageOf, PostingLimiter, requireAllowed } from '../threads/participation.ts';
 import {
+  checkedPassage,
   contentSchema,
   markPassage,
   resolveRange,
@@ -142,7 +143,7 @@ export class SuggestionService {
         this.deps.logger.warn({ suggestionId: suggestion.id }, 'passage changed before it could be marked');
       }
     });
-    await this.log(draftId, {
+    await this.deps.changelog?.recordSafely(draftId, {
       type: 'suggestion.made',
       userId: actor.userId,
       section: suggestion.section,
@@ -223,7 +224,7 @@ export class SuggestionService {
       await this.decide(id, 'accepted', actor, input.rationale, {
         applied: { anchor: inserted, replaced, replacedText },
       });
-      await this.log(draftId, {
+      await this.deps.changelog?.recordSafely(draftId, {
         type: 'suggestion.accepted',
         userId: actor.userId,
         section: suggestion.section,
@@ -243,7 +244,7 @@ export class SuggestionService {
       assertOpen(suggestion);
       await this.decide(id, 'rejected', actor, input.rationale);
       await this.unmark(draftId, id);
-      await this.log(draftId, {
+      await this.deps.changelog?.recordSafely(draftId, {
         type: 'suggestion.rejected',
         userId: actor.userId,
         section: suggestion.section,
@@ -262,7 +263,7 @@ export class SuggestionService {
       assertOpen(suggestion);
       await this.decide(id, 'withdrawn', actor, undefined);
       await this.unmark(draftId, id);
-      await this.log(draftId, {
+      await this.deps.changelog?.recordSafely(draftId, {
         type: 'suggestion.withdrawn',
         userId: actor.userId,
         section: suggestion.section,
@@ -325,7 +326,7 @@ export class SuggestionService {
         revertedAt: this.now().toISOString(),
         revertRationale: input.rationale || null,
       });
-      await this.log(draftId, {
+      await this.deps.changelog?.recordSafely(draftId, {
         type: 'suggestion.reverted',
         userId: actor.userId,
         section: suggestion.section,
@@ -351,15 +352,6 @@ export class SuggestionService {
       doc.transact(() => doc.getMap<SuggestionView>(SUGGESTIONS_MAP).set(id, view), SUGGESTION_ANCHORING);
     }
     return view;
-  }
-
-  /** Records in the change log; a failure there is logged, never undoes what was done. */
-  private async log(draftId: string, entry: NewEntry): Promise<void> {
-    try {
-      await this.deps.changelog?.record(draftId, entry);
-    } catch (error) {
-      this.deps.logger.error({ err: error, draftId, type: entry.type }, 'could not write the change log');
-    }
   }
 
   private async decide(
@@ -418,31 +410,6 @@ function assertOpen(suggestion: SuggestionRecord): void {
   if (suggestion.status !== 'open') {
     throw new ServiceError(ErrorCode.AlreadyDecided, `This suggestion was already ${suggestion.status}.`);
   }
-}
-
-/** The passage (or point) a new suggestion names, checked against the live text. */
-function checkedPassage(ydoc: Y.Doc, fragment: Y.XmlFragment, anchor: SuggestionAnchor): Range {
-  const passage = resolveRange(ydoc, fragment, anchor);
-  const insertion = anchor.quote.exact === '';
-  if (!passage || (insertion ? passage.from !== passage.to : passage.from >= passage.to)) {
-    throw new ServiceError(
-      ErrorCode.AnchorInvalid,
-      'The selected passage is no longer in the draft (it was just edited). Select it again.',
-    );
-  }
-  if (passage.text !== anchor.quote.exact) {
-    throw new ServiceError(
-      ErrorCode.AnchorInvalid,
-      'The selected text does not match the draft (it was just edited). Select it again.',
-    );
-  }
-  if (insertion && !snapshot(fragment).doc.resolve(passage.from).parent.isTextblock) {
-    throw new ServiceError(
-      ErrorCode.AnchorInvalid,
-      'Place the caret inside the text to suggest an insertion.',
-    );
-  }
-  return passage;
 }
 
 /** Where accepted words are now: by their positions, else by their quote; undefined if gone. */

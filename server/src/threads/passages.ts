@@ -12,6 +12,8 @@ import {
 } from '../../../shared/anchoring/locate.ts';
 import { decodePosition } from '../../../shared/anchoring/positions.ts';
 import { contentExtensions } from '../../../shared/editorExtensions.ts';
+import { ErrorCode } from '../../../shared/errors.ts';
+import { ServiceError } from '../serviceError.ts';
 
 /** The editor's schema, as the server sees the document. */
 export const contentSchema: Schema = getSchema(contentExtensions());
@@ -50,6 +52,39 @@ export function resolveRange(
   const to = relativePositionToAbsolutePosition(ydoc, fragment, end, mapping);
   if (from === null || to === null || from > to || to > doc.content.size) return undefined;
   return { from, to, text: doc.textBetween(from, to, '\n') };
+}
+
+/**
+ * The passage a new thread or suggestion names, checked against the live text: both ends must
+ * resolve and the words between them must be the quote. An empty quote names a point (a suggested
+ * insertion), which must be inside a paragraph or heading. A ServiceError a person can act on otherwise.
+ */
+export function checkedPassage(
+  ydoc: Y.Doc,
+  fragment: Y.XmlFragment,
+  anchor: Pick<Anchor, 'start' | 'end'> & { quote: { exact: string } },
+): Passage {
+  const passage = resolveRange(ydoc, fragment, anchor);
+  const insertion = anchor.quote.exact === '';
+  if (!passage || (insertion ? passage.from !== passage.to : passage.from >= passage.to)) {
+    throw new ServiceError(
+      ErrorCode.AnchorInvalid,
+      'The selected passage is no longer in the draft (it was just edited). Select it again.',
+    );
+  }
+  if (passage.text !== anchor.quote.exact) {
+    throw new ServiceError(
+      ErrorCode.AnchorInvalid,
+      'The selected text does not match the draft (it was just edited). Select it again.',
+    );
+  }
+  if (insertion && !snapshot(fragment).doc.resolve(passage.from).parent.isTextblock) {
+    throw new ServiceError(
+      ErrorCode.AnchorInvalid,
+      'Place the caret inside the text to suggest an insertion.',
+    );
+  }
+  return passage;
 }
 
 /**

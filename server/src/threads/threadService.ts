@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type * as Y from 'yjs';
 import type { Anchor } from '../../../shared/anchoring/anchor.ts';
 import { locateAll } from '../../../shared/anchoring/locate.ts';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
@@ -13,14 +12,14 @@ import {
   threadsRoomName,
 } from '../../../shared/threads.ts';
 import { newId } from '../accounts/tokens.ts';
-import type { ChangeLogService, NewEntry } from '../changelog/changeLogService.ts';
+import type { ChangeLogService } from '../changelog/changeLogService.ts';
 import type { RoomRegistry } from '../collab/roomRegistry.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord, Storage, ThreadRecord } from '../storage/storage.ts';
 import { languageOf, PostingLimiter, requireAllowed } from './participation.ts';
-import { markPassage, resolveAnchor, sectionAt, snapshot } from './passages.ts';
-import { threadViews, toView, versionNames } from './threadViews.ts';
+import { checkedPassage, markPassage, resolveAnchor, sectionAt, snapshot } from './passages.ts';
+import { person, threadViews, toView, versionNames } from './threadViews.ts';
 
 /**
  * Transaction origin of what the server writes into the text for threads (their marks), so that
@@ -130,7 +129,7 @@ export class ThreadService {
       if (current) markPassage(ydoc, fragment, thread.id, current, THREAD_ANCHORING);
       else this.deps.logger.warn({ threadId: thread.id }, 'passage changed before it could be marked');
     });
-    await this.log(draftId, {
+    await this.deps.changelog?.recordSafely(draftId, {
       type: 'thread.opened',
       userId: actor.userId,
       section: thread.section,
@@ -184,7 +183,7 @@ export class ThreadService {
       resolvedAt: this.now().toISOString(),
       resolutionNote: note?.trim() || null,
     });
-    await this.log(draftId, {
+    await this.deps.changelog?.recordSafely(draftId, {
       type: 'thread.resolved',
       userId: actor.userId,
       section: (await this.deps.storage.getThread(threadId))?.section ?? null,
@@ -203,7 +202,7 @@ export class ThreadService {
       resolvedAt: null,
       resolutionNote: null,
     });
-    await this.log(draftId, {
+    await this.deps.changelog?.recordSafely(draftId, {
       type: 'thread.reopened',
       userId: actor.userId,
       section: (await this.deps.storage.getThread(threadId))?.section ?? null,
@@ -213,14 +212,6 @@ export class ThreadService {
   }
 
   /** Writes the thread's current view into the live threads document, if anyone has it open. */
-  /** Records in the change log; a failure there is logged, never undoes what was done. */
-  private async log(draftId: string, entry: NewEntry): Promise<void> {
-    try {
-      await this.deps.changelog?.record(draftId, entry);
-    } catch (error) {
-      this.deps.logger.error({ err: error, draftId, type: entry.type }, 'could not write the change log');
-    }
-  }
 
   private async publishParent(draftId: string, parentId: string): Promise<unknown> {
     if (!(await this.deps.storage.getThread(parentId)) && this.deps.publishOther) {
@@ -235,17 +226,7 @@ export class ThreadService {
     const comments = (await this.deps.storage.listComments(draftId)).filter((c) => c.threadId === threadId);
     const users = new Map((await this.deps.storage.listUsers()).map((u) => [u.id, u]));
     const versionOf = await versionNames(this.deps.storage, draftId);
-    const view = toView(
-      thread,
-      comments,
-      (id) => {
-        const user = users.get(id);
-        return user
-          ? { id: user.id, name: user.name, role: user.role, organisation: user.organisation }
-          : { id: '', name: '', role: 'visitor', organisation: null };
-      },
-      versionOf,
-    );
+    const view = toView(thread, comments, (id) => person(users.get(id)), versionOf);
     const room = this.deps.registry.loaded(threadsRoomName(draftId));
     if (room) {
       const doc = room.liveDoc;
@@ -271,24 +252,6 @@ export class ThreadService {
     }
     return { draft, comment };
   }
-}
-
-/** The passage an anchor names, checked against the live text; a ServiceError otherwise. */
-function checkedPassage(ydoc: Y.Doc, fragment: Y.XmlFragment, anchor: Anchor) {
-  const passage = resolveAnchor(ydoc, fragment, anchor);
-  if (!passage) {
-    throw new ServiceError(
-      ErrorCode.AnchorInvalid,
-      'The selected passage is no longer in the draft (it was just edited). Select it again.',
-    );
-  }
-  if (passage.text !== anchor.quote.exact) {
-    throw new ServiceError(
-      ErrorCode.AnchorInvalid,
-      'The selected text does not match the draft (it was just edited). Select it again.',
-    );
-  }
-  return passage;
 }
 
 /** The draft's latest published version, which new contributions are made on. */
