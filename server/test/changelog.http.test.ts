@@ -13,6 +13,7 @@ import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import { draftRecord } from './storageContract.ts';
 import { anchorIn, editAsBinding, rangeOf } from './support/anchors.ts';
+import { type Call, callApi, DAY_MS } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
 import { adminOf, type Identity, plainPasswords, signUpAs } from './support/identities.ts';
 import { eventually } from './support/retry.ts';
@@ -20,7 +21,6 @@ import { eventually } from './support/retry.ts';
 // A server whose edit bursts end after 150 ms without an edit (two minutes in production).
 
 const logger = pino({ level: 'silent' });
-const DAY_MS = 24 * 3600 * 1000;
 const TEXT = `# Listening\n\nWe read everything. Every contribution gets a published answer. Then we decide.\n\n# Deciding\n\nThe task force decides in public.\n`;
 
 let server: MarginsServer;
@@ -66,22 +66,6 @@ async function draft(): Promise<string> {
     markdownToYjsState(TEXT),
   );
   return id;
-}
-
-async function call(
-  pathname: string,
-  { method = 'GET', body, as }: { method?: string; body?: unknown; as?: Identity } = {},
-) {
-  const headers: Record<string, string> = {};
-  if (as) headers.cookie = as.cookie;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${pathname}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
 }
 
 /** The draft's change log; without the consultation's opening (every draft here is open) unless `all`. */
@@ -376,3 +360,7 @@ describe('exports', () => {
     expect(allowed.status).toBe(200);
   });
 });
+
+function call(pathname: string, options: Call = {}) {
+  return callApi(base, pathname, options);
+}

@@ -23,6 +23,7 @@ import type { SuggestionPatch, SuggestionRecord } from '../src/storage/storage.t
 import { contentSchema } from '../src/threads/passages.ts';
 import { draftRecord } from './storageContract.ts';
 import { anchorIn, editAsBinding, pointAnchorAfter, rangeOf, textMarkedAs } from './support/anchors.ts';
+import { type Call, callApi, synced, windowFrom } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
 import { adminOf, type Identity, plainPasswords, signUpAs } from './support/identities.ts';
 import { eventually } from './support/retry.ts';
@@ -32,7 +33,6 @@ import { eventually } from './support/retry.ts';
 // stakeholders, Tom and Tess are the task force, the chair is the admin.
 
 const logger = pino({ level: 'silent' });
-const DAY_MS = 24 * 3600 * 1000;
 /** "Within a second" of the issue: live assertions retry for at most this long. */
 const LIVE_MS = 1000;
 const NO_CLIENT = path.join(import.meta.dirname, 'no-client-here');
@@ -76,14 +76,6 @@ let chair: Identity;
 
 const clients: StockClient[] = [];
 
-function windowFrom(startDays: number, endDays: number): ConsultationWindow {
-  const now = Date.now();
-  return {
-    opensAt: new Date(now + startDays * DAY_MS).toISOString(),
-    closesAt: new Date(now + endDays * DAY_MS).toISOString(),
-  };
-}
-
 let nextDraft = 1;
 /** A new public draft, open for contributions, holding DRAFT_TEXT. */
 async function draft() {
@@ -105,12 +97,6 @@ function client(room: string, as?: Identity): StockClient {
   const created = stockClient(port, room, { cookie: as?.cookie });
   clients.push(created);
   return created;
-}
-
-async function synced(...each: StockClient[]): Promise<void> {
-  await eventually(() => {
-    for (const c of each) expect(c.provider.synced).toBe(true);
-  });
 }
 
 /** A client of the draft's text, synced. */
@@ -168,25 +154,6 @@ function marksOn(c: StockClient, words: string): string[][] {
 
 function suggestionsOf(c: StockClient): Y.Map<SuggestionView> {
   return c.doc.getMap<SuggestionView>(SUGGESTIONS_MAP);
-}
-
-interface Call {
-  method?: string;
-  body?: unknown;
-  as?: Identity;
-}
-
-async function call(pathname: string, { method = 'GET', body, as }: Call = {}) {
-  const headers: Record<string, string> = {};
-  if (as) headers.cookie = as.cookie;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${pathname}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
 }
 
 const suggestionsPath = (draftId: string) => `/api/drafts/${draftId}/suggestions`;
@@ -1100,3 +1067,7 @@ describe('what suggestions accept', () => {
     expect(await list(other)).toMatchObject([{ id: elsewhere.id, status: 'open', comments: [] }]);
   });
 });
+
+function call(pathname: string, options: Call = {}) {
+  return callApi(base, pathname, options);
+}

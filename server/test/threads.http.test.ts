@@ -22,6 +22,7 @@ import { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import type { Storage } from '../src/storage/storage.ts';
 import { draftRecord } from './storageContract.ts';
 import { anchorIn, editAsBinding, markedText, rangeOf } from './support/anchors.ts';
+import { type Call, callApi, synced, windowFrom } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
 import { adminOf, type Identity, plainPasswords, signUpAs } from './support/identities.ts';
 import { eventually } from './support/retry.ts';
@@ -32,7 +33,6 @@ import { tempDir } from './support/serverProcess.ts';
 // stakeholders, Tom is the task force, the chair is the admin.
 
 const logger = pino({ level: 'silent' });
-const DAY_MS = 24 * 3600 * 1000;
 /** "Within a second" of the issue: live assertions retry for at most this long. */
 const LIVE_MS = 1000;
 const NO_CLIENT = path.join(import.meta.dirname, 'no-client-here');
@@ -48,14 +48,6 @@ let chair: Identity;
 
 const clients: StockClient[] = [];
 const cleanups: (() => Promise<void>)[] = [];
-
-function windowFrom(startDays: number, endDays: number): ConsultationWindow {
-  const now = Date.now();
-  return {
-    opensAt: new Date(now + startDays * DAY_MS).toISOString(),
-    closesAt: new Date(now + endDays * DAY_MS).toISOString(),
-  };
-}
 
 let nextDraft = 1;
 /** A new public draft, open for comments, holding DRAFT_TEXT. */
@@ -82,12 +74,6 @@ function client(room: string, as?: Identity, onPort = port): StockClient {
   return created;
 }
 
-async function synced(...each: StockClient[]): Promise<void> {
-  await eventually(() => {
-    for (const c of each) expect(c.provider.synced).toBe(true);
-  });
-}
-
 /** The anchor of SENTENCE as a browser synced with the server would build it. */
 async function sentenceAnchor(draftId: string, as: Identity, words = SENTENCE): Promise<Anchor> {
   const reader = client(draftId, as);
@@ -97,26 +83,6 @@ async function sentenceAnchor(draftId: string, as: Identity, words = SENTENCE): 
 
 function threadsOf(c: StockClient): Y.Map<ThreadView> {
   return c.doc.getMap<ThreadView>(THREADS_MAP);
-}
-
-interface Call {
-  method?: string;
-  body?: unknown;
-  as?: Identity;
-  at?: string;
-}
-
-async function call(pathname: string, { method = 'GET', body, as, at = base }: Call = {}) {
-  const headers: Record<string, string> = {};
-  if (as) headers.cookie = as.cookie;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${at}${pathname}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
 }
 
 const threadsPath = (draftId: string) => `/api/drafts/${draftId}/threads`;
@@ -761,3 +727,8 @@ describe('what threads accept', () => {
     expect((await list(id))[0]?.comments).toHaveLength(31);
   });
 });
+
+/** `callApi` on this file's server, or on another one (`at`). */
+function call(pathname: string, { at = base, ...options }: Call & { at?: string } = {}) {
+  return callApi(at, pathname, options);
+}
