@@ -5,7 +5,14 @@ import { JSONFile } from 'lowdb/node';
 import { defaultWindow } from '../../../shared/consultation.ts';
 import { DRAFT_ID_PATTERN } from '../../../shared/drafts.ts';
 import { emptyTables, RecordTables, type Tables } from './recordTables.ts';
-import { DraftExistsError, type DraftRecord, type Storage, UnknownDraftError } from './storage.ts';
+import {
+  type DocumentJournal,
+  DraftExistsError,
+  type DraftRecord,
+  emptyJournal,
+  type Storage,
+  UnknownDraftError,
+} from './storage.ts';
 
 interface IndexData extends Tables {
   formatVersion: 1;
@@ -16,6 +23,8 @@ interface DocumentData {
   /** The Yjs state as one compacted update, base64-encoded (JSON has no bytes). */
   state: string;
   savedAt: string;
+  /** Edit bursts and server changes not yet in the records (files written before it lack it). */
+  journal?: DocumentJournal;
 }
 
 /**
@@ -75,10 +84,16 @@ export class LowdbStorage extends RecordTables implements Storage {
     return file.data ? new Uint8Array(Buffer.from(file.data.state, 'base64')) : undefined;
   }
 
-  async saveDocument(id: string, state: Uint8Array): Promise<void> {
+  async loadJournal(id: string): Promise<DocumentJournal> {
+    if (!DRAFT_ID_PATTERN.test(id)) return emptyJournal();
+    const file = await this.documentFile(id);
+    return structuredClone(file.data?.journal ?? emptyJournal());
+  }
+
+  async saveDocument(id: string, state: Uint8Array, journal?: DocumentJournal): Promise<void> {
     const draft = this.index.data.drafts.find((d) => d.id === id);
     if (!draft) throw new UnknownDraftError(id);
-    const savedAt = await this.writeDocument(id, state);
+    const savedAt = await this.writeDocument(id, state, journal);
     draft.updatedAt = savedAt;
     await this.index.write();
   }
@@ -87,10 +102,15 @@ export class LowdbStorage extends RecordTables implements Storage {
     this.documents.clear();
   }
 
-  private async writeDocument(id: string, state: Uint8Array): Promise<string> {
+  private async writeDocument(id: string, state: Uint8Array, journal?: DocumentJournal): Promise<string> {
     const file = await this.documentFile(id);
     const savedAt = new Date().toISOString();
-    file.data = { draftId: id, state: Buffer.from(state).toString('base64'), savedAt };
+    file.data = {
+      draftId: id,
+      state: Buffer.from(state).toString('base64'),
+      savedAt,
+      journal: structuredClone(journal ?? emptyJournal()),
+    };
     await file.write();
     return savedAt;
   }

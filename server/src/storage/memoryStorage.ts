@@ -1,9 +1,17 @@
 import { emptyTables, RecordTables } from './recordTables.ts';
-import { DraftExistsError, type DraftRecord, type Storage, UnknownDraftError } from './storage.ts';
+import {
+  type DocumentJournal,
+  DraftExistsError,
+  type DraftRecord,
+  emptyJournal,
+  type Storage,
+  UnknownDraftError,
+} from './storage.ts';
 
 /** Storage kept in process memory: for tests, and as the reference the contract suite checks. */
 export class MemoryStorage extends RecordTables implements Storage {
   private readonly documents = new Map<string, Uint8Array>();
+  private readonly journals = new Map<string, DocumentJournal>();
 
   constructor() {
     super(emptyTables(), async () => {});
@@ -19,10 +27,15 @@ export class MemoryStorage extends RecordTables implements Storage {
     return this.documents.get(id)?.slice();
   }
 
-  async saveDocument(id: string, state: Uint8Array): Promise<void> {
+  async loadJournal(id: string): Promise<DocumentJournal> {
+    return structuredClone(this.journals.get(id) ?? emptyJournal());
+  }
+
+  async saveDocument(id: string, state: Uint8Array, journal?: DocumentJournal): Promise<void> {
     const draft = this.tables.drafts.find((d) => d.id === id);
     if (!draft) throw new UnknownDraftError(id);
     this.documents.set(id, state.slice());
+    this.journals.set(id, structuredClone(journal ?? emptyJournal()));
     draft.updatedAt = new Date().toISOString();
   }
 

@@ -1,5 +1,5 @@
 import type { Anchor } from '../../../shared/anchoring/anchor.ts';
-import type { ChangeLogEntry } from '../../../shared/changelog.ts';
+import type { ChangeLogEntry, TextChange } from '../../../shared/changelog.ts';
 import type { DraftSettings, DraftSummary } from '../../../shared/drafts.ts';
 import type { AccountRole, Sector } from '../../../shared/roles.ts';
 import type { SuggestionAnchor, SuggestionStatus } from '../../../shared/suggestions.ts';
@@ -124,6 +124,53 @@ export interface CommentRecord {
 }
 
 /**
+ * One person's burst of direct edits that is not in the change log yet. It is stored with the
+ * document state it describes, in the same write, so that after a crash the stored text and the
+ * bursts that wrote it are always of the same moment (see `changelog/editRecorder.ts`).
+ */
+export interface StoredBurst {
+  id: string;
+  userId: string;
+  startedAt: string;
+  lastAt: string;
+  /** Yjs client id → its clock when the burst began: what the person inserted since. */
+  clients: Record<string, number>;
+  /** What the person deleted in the burst: a Yjs delete set, encoded (`Y.encodeSnapshot`), base64. */
+  deletes: string;
+}
+
+/**
+ * A change the server made to the text (an accepted or reverted suggestion) whose records may not
+ * be written yet. It is stored with the text, so that either both survive a crash or, at the next
+ * start, the records are completed from it.
+ */
+export interface StoredIntent {
+  id: string;
+  kind: 'suggestion.accepted' | 'suggestion.reverted';
+  suggestionId: string;
+  patch: SuggestionPatch;
+  log: {
+    userId: string | null;
+    at: string;
+    section: string | null;
+    changes: TextChange[];
+    rationale: string | null;
+  };
+}
+
+/** What is stored beside a document's state, in the same atomic write. */
+export interface DocumentJournal {
+  /** Yjs client id → the user who writes under it, so edits are attributed by their item ids. */
+  authors: Record<string, string>;
+  bursts: StoredBurst[];
+  intents: StoredIntent[];
+}
+
+export function emptyJournal(): DocumentJournal {
+  return { authors: {}, bursts: [], intents: [] };
+}
+
+/**
  * Everything the server keeps on disk goes through this interface, so that a PostgreSQL
  * implementation can replace lowdb without touching the rest. Every implementation must pass
  * `server/test/storageContract.ts`.
@@ -137,8 +184,13 @@ export interface Storage {
   updateDraft(id: string, settings: DraftSettings): Promise<DraftRecord>;
   /** The draft's stored Yjs state (a full update), or undefined if none was ever saved. */
   loadDocument(id: string): Promise<Uint8Array | undefined>;
-  /** Replaces the draft's stored Yjs state; resolves only once the bytes are durably written. */
-  saveDocument(id: string, state: Uint8Array): Promise<void>;
+  /** The journal stored with the draft's state (empty when none was ever saved). */
+  loadJournal(id: string): Promise<DocumentJournal>;
+  /**
+   * Replaces the draft's stored Yjs state and its journal (an empty one when left out) in one
+   * atomic write; resolves only once both are durably written.
+   */
+  saveDocument(id: string, state: Uint8Array, journal?: DocumentJournal): Promise<void>;
 
   /** Refuses an email already in use (`EmailTakenError`). */
   createUser(user: UserRecord): Promise<void>;
