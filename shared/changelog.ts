@@ -55,6 +55,18 @@ export interface UnsealedEntry {
   detail: string | null;
   /** `hash` of the previous entry, or GENESIS_HASH for the first. */
   prevHash: string;
+  /**
+   * For an edit: the burst it records, with when its first and last edits were made (`at` is the
+   * last). Entries written before bursts were timed lack it.
+   */
+  burst?: EditBurst;
+}
+
+/** One person's run of direct edits, as an edit entry records it. */
+export interface EditBurst {
+  id: string;
+  startedAt: string;
+  endedAt: string;
 }
 
 /**

@@ -37,6 +37,8 @@ export const CloseCode = {
   Forbidden: 4403,
   /** The path named a draft that does not exist, or one this person may not read. */
   DraftNotFound: 4404,
+  /** An update wrote under a Yjs client id that another connection writes under (or too many ids). */
+  ForeignClient: 4409,
   /** The server could not load the draft; try again later. */
   ServerError: 4500,
   /** The client fell so far behind that the server stopped buffering for it; reconnect to resync. */
@@ -58,6 +60,8 @@ export const Limits = {
   maxAwarenessBytes: 16 * 1024,
   /** Awareness client ids one socket may speak for (a tab normally has exactly one). */
   maxAwarenessClientsPerSocket: 4,
+  /** Yjs client ids one socket may write under (a tab has one; Yjs picks a new one on a clash). */
+  maxDocClientsPerSocket: 4,
   /** Sustained message rate per socket, and the burst allowed above it. */
   messagesPerSecond: 100,
   messageBurst: 400,

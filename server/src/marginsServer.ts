@@ -141,7 +141,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
       await sockets.close();
       watcher.stop();
       // Edit bursts still open are logged now rather than lost.
-      recorder.flushAll();
+      await recorder.settleAll();
       await changelog.settle();
       await registry.flushAll();
       await httpClosed;

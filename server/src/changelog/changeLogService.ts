@@ -78,6 +78,7 @@ export class ChangeLogService {
       suggestionId: entry.suggestionId ?? null,
       versionId: entry.versionId ?? null,
       detail: entry.detail ?? null,
+      ...(entry.burst && { burst: entry.burst }),
     });
     await this.storage.appendLogEntry(sealed);
     return sealed;

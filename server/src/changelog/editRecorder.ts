@@ -1,220 +1,244 @@
-import type { Node as PMNode } from '@tiptap/pm/model';
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import type { TextChange } from '../../../shared/changelog.ts';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
-import type { Peer } from '../collab/peer.ts';
+import { newId } from '../accounts/tokens.ts';
+import { isPeerOrigin, type Peer } from '../collab/peer.ts';
 import type { EditObserver, Room } from '../collab/room.ts';
-import { snapshot } from '../threads/passages.ts';
+import type { DocumentJournal, StoredBurst } from '../storage/storage.ts';
+import { contentSchema } from '../threads/passages.ts';
 import type { ChangeLogService } from './changeLogService.ts';
+import { burstChanges, type DeleteSet } from './editAttribution.ts';
 
 /** A burst of one person's edits ends after this long without another. */
 export const BURST_QUIET_MS = 2 * 60_000;
 
-type Mapping = ReturnType<typeof snapshot>['mapping'];
-/** The Yjs types the editor's content is made of. */
-type XmlType = Y.XmlElement | Y.XmlFragment | Y.XmlText;
-
 interface Burst {
+  id: string;
   userId: string;
   startedAt: Date;
-  /** The document when the burst began, and which Yjs type each of its nodes came from. */
-  before: { doc: PMNode; mapping: Mapping };
-  /** Text blocks (paragraphs, headings…) whose text this person changed. */
-  blocks: Set<Y.XmlElement>;
-  /** Containers (the document, lists, quotes) whose children this person added or removed. */
-  containers: Set<Y.XmlElement | Y.XmlFragment>;
-  timer: NodeJS.Timeout;
+  lastAt: Date;
+  /** Client id → its clock when the burst began. */
+  clients: Map<number, number>;
+  deletes: DeleteSet;
+  timer?: NodeJS.Timeout;
 }
 
-interface RoomState {
-  bursts: Map<string, Burst>;
-  listener: (transaction: Y.Transaction) => void;
+/** One draft's edits in progress. */
+class DraftEdits {
+  /** Client id → the person who writes under it (kept in the journal, so it outlives a restart). */
+  readonly authors = new Map<number, string>();
+  /** Open bursts, by person. */
+  readonly open = new Map<string, Burst>();
+  /** Bursts whose entry is being written: still journaled until it is stored. */
+  readonly ending = new Set<Burst>();
+  /** Bursts found in the journal at load: the server stopped (or crashed) before logging them. */
+  recovered: Burst[] = [];
+  /** Deletions whose content is kept from garbage collection while a burst may need it. */
+  retained: DeleteSet[] = [];
+  readonly writes = new Set<Promise<void>>();
+
+  get retaining(): boolean {
+    return this.open.size > 0 || this.ending.size > 0 || this.recovered.length > 0;
+  }
 }
+
+const isTextBlock = (nodeName: string) => contentSchema.nodes[nodeName]?.isTextblock ?? false;
 
 /**
- * Turns direct edits by the task force into change-log entries: one per person per burst (a burst
- * ends after two minutes without an edit from them), with the section and the before/after text
- * of each paragraph they changed. Only updates from people count: what the server writes into
- * the text (thread and suggestion marks, accepted suggestions) has its own origin and entries.
+ * Turns people's direct edits into change-log entries: one per person per burst (a burst ends
+ * after two minutes without an edit from them), listing each paragraph they changed before and
+ * after. Edits are attributed by Yjs item ids — what was written under a person's client ids, and
+ * what their own updates deleted — so every character inserted or removed is in some entry, and
+ * two people editing the same paragraph each get their own words (see `editAttribution.ts`).
+ *
+ * Open bursts are kept in the document's journal, saved with its state, so a burst still open
+ * when the server is killed is logged at the next start with its own times.
  */
 export class EditRecorder implements EditObserver {
-  private readonly rooms = new Map<Room, RoomState>();
+  private readonly drafts = new Map<Room, DraftEdits>();
 
   constructor(
     private readonly changelog: ChangeLogService,
     private readonly logger: Logger,
     private readonly quietMs = BURST_QUIET_MS,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
-  beforeUpdate(room: Room, peer: Peer): void {
+  opened(room: Room, journal: DocumentJournal): void {
+    const edits = new DraftEdits();
+    for (const [client, userId] of Object.entries(journal.authors)) edits.authors.set(Number(client), userId);
+    edits.recovered = journal.bursts.map(fromStored);
+    this.drafts.set(room, edits);
+    // Deleted words stay readable while a burst may still have to show them (Yjs would otherwise
+    // drop their content at the end of the transaction that deleted them).
+    room.doc.gcFilter = () => !edits.retaining;
+    room.doc.on('afterTransaction', (transaction: Y.Transaction) => this.observe(room, edits, transaction));
+  }
+
+  beforeUpdate(room: Room, peer: Peer, writtenClients: readonly number[]): void {
+    const edits = this.drafts.get(room);
     const userId = peer.userId;
-    if (!userId) return;
-    const state = this.stateOf(room);
-    const burst = state.bursts.get(userId);
-    if (burst) {
-      burst.timer.refresh();
-      return;
+    if (!edits || !userId) return;
+    // Opened before the update is applied, so that what it deletes is retained.
+    this.burstOf(room, edits, userId);
+    for (const client of writtenClients) {
+      const author = edits.authors.get(client);
+      if (author === undefined) {
+        edits.authors.set(client, userId);
+      } else if (author !== userId) {
+        // Someone re-sending another person's edits the server lost in a crash: still theirs.
+        this.burstOf(room, edits, author);
+      }
     }
-    const fragment = room.doc.getXmlFragment(CONTENT_FIELD);
-    const { doc, mapping } = snapshot(fragment);
-    const timer = setTimeout(() => this.end(room, userId), this.quietMs);
-    timer.unref();
-    state.bursts.set(userId, {
+  }
+
+  journal(room: Room): Pick<DocumentJournal, 'authors' | 'bursts'> {
+    const edits = this.drafts.get(room);
+    if (!edits) return { authors: {}, bursts: [] };
+    const bursts = [...edits.recovered, ...edits.ending, ...edits.open.values()];
+    return { authors: Object.fromEntries(edits.authors), bursts: bursts.map(toStored) };
+  }
+
+  /** Logs the bursts a crash or stop left in the journal (skipping any already logged). */
+  async recover(room: Room): Promise<void> {
+    const edits = this.drafts.get(room);
+    if (!edits || edits.recovered.length === 0) return;
+    const logged = new Set(
+      (await this.changelog.list(room.draftId)).flatMap((entry) => (entry.burst ? [entry.burst.id] : [])),
+    );
+    const recovered = edits.recovered;
+    for (const burst of recovered) {
+      if (!logged.has(burst.id)) await this.write(room, burst);
+    }
+    edits.recovered = [];
+    this.release(room, edits);
+  }
+
+  /** Ends the draft's open bursts now and resolves once their entries are stored. */
+  async settle(room: Room): Promise<void> {
+    const edits = this.drafts.get(room);
+    if (!edits) return;
+    for (const burst of [...edits.open.values()]) this.end(room, edits, burst);
+    await Promise.all([...edits.writes]);
+  }
+
+  closed(room: Room): void {
+    const edits = this.drafts.get(room);
+    for (const burst of edits?.open.values() ?? []) clearTimeout(burst.timer);
+    this.drafts.delete(room);
+  }
+
+  /** Ends every open burst now and waits for their entries (the server is stopping). */
+  async settleAll(): Promise<void> {
+    await Promise.all([...this.drafts.keys()].map((room) => this.settle(room)));
+  }
+
+  private observe(room: Room, edits: DraftEdits, transaction: Y.Transaction): void {
+    if (edits.retaining && transaction.deleteSet.clients.size > 0) edits.retained.push(transaction.deleteSet);
+    // Only people's updates are edits: the server's own writes (marks, accepted suggestions,
+    // loading the stored state) have their own origins and entries.
+    const origin = transaction.origin;
+    if (!isPeerOrigin(origin) || !origin.userId) return;
+    for (const [client, after] of transaction.afterState) {
+      const before = transaction.beforeState.get(client) ?? 0;
+      const author = after > before ? edits.authors.get(client) : undefined;
+      if (author === undefined) continue;
+      const burst = this.burstOf(room, edits, author);
+      if (!burst.clients.has(client)) burst.clients.set(client, before);
+    }
+    if (transaction.deleteSet.clients.size > 0) {
+      const burst = this.burstOf(room, edits, origin.userId);
+      burst.deletes = Y.mergeDeleteSets([burst.deletes, transaction.deleteSet]);
+    }
+  }
+
+  private burstOf(room: Room, edits: DraftEdits, userId: string): Burst {
+    const now = this.now();
+    const existing = edits.open.get(userId);
+    if (existing) {
+      existing.lastAt = now;
+      existing.timer?.refresh();
+      return existing;
+    }
+    const burst: Burst = {
+      id: newId(),
       userId,
-      startedAt: new Date(),
-      before: { doc, mapping },
-      blocks: new Set(),
-      containers: new Set(),
-      timer,
-    });
+      startedAt: now,
+      lastAt: now,
+      clients: new Map(),
+      deletes: Y.createDeleteSet(),
+    };
+    burst.timer = setTimeout(() => this.end(room, edits, burst), this.quietMs);
+    burst.timer.unref();
+    edits.open.set(userId, burst);
+    return burst;
   }
 
-  closing(room: Room): void {
-    this.endAll(room);
-    const state = this.rooms.get(room);
-    if (state) room.doc.off('afterTransaction', state.listener);
-    this.rooms.delete(room);
-  }
-
-  /** Ends every open burst now (the server is stopping). */
-  flushAll(): void {
-    for (const room of this.rooms.keys()) this.endAll(room);
-  }
-
-  private endAll(room: Room): void {
-    for (const userId of [...(this.rooms.get(room)?.bursts.keys() ?? [])]) this.end(room, userId);
-  }
-
-  private stateOf(room: Room): RoomState {
-    let state = this.rooms.get(room);
-    if (!state) {
-      const bursts = new Map<string, Burst>();
-      const listener = (transaction: Y.Transaction) => {
-        const userId = (transaction.origin as Peer | null)?.userId;
-        const burst = userId ? bursts.get(userId) : undefined;
-        if (burst) collect(burst, transaction);
-      };
-      room.doc.on('afterTransaction', listener);
-      state = { bursts, listener };
-      this.rooms.set(room, state);
-    }
-    return state;
-  }
-
-  private end(room: Room, userId: string): void {
-    const state = this.rooms.get(room);
-    const burst = state?.bursts.get(userId);
-    if (!state || !burst) return;
+  private end(room: Room, edits: DraftEdits, burst: Burst): void {
     clearTimeout(burst.timer);
-    state.bursts.delete(userId);
-    let changes: TextChange[];
-    try {
-      changes = changedBlocks(burst, snapshot(room.doc.getXmlFragment(CONTENT_FIELD)));
-    } catch (error) {
-      this.logger.error({ err: error, draftId: room.draftId }, 'could not compare an edit burst');
-      return;
-    }
+    if (edits.open.get(burst.userId) !== burst) return;
+    edits.open.delete(burst.userId);
+    edits.ending.add(burst);
+    const write = this.write(room, burst).then(
+      () => {
+        edits.ending.delete(burst);
+        this.release(room, edits);
+      },
+      (error: unknown) => {
+        // Left in the journal: the next start logs it.
+        this.logger.error(
+          { err: error, draftId: room.draftId },
+          'could not log an edit burst; kept for the next start',
+        );
+      },
+    );
+    edits.writes.add(write);
+    void write.finally(() => edits.writes.delete(write));
+  }
+
+  /** Writes the burst's entry, if it changed any text; rejects if the log could not be written. */
+  private async write(room: Room, burst: Burst): Promise<void> {
+    const fragment = room.liveDoc.getXmlFragment(CONTENT_FIELD);
+    const changes = burstChanges(fragment, burst, isTextBlock);
     if (changes.length === 0) return;
-    void this.changelog.recordSafely(room.draftId, {
+    await this.changelog.record(room.draftId, {
       type: 'edit',
-      userId,
+      userId: burst.userId,
+      at: burst.lastAt,
       section: changes[0]?.section ?? null,
       changes,
+      burst: { id: burst.id, startedAt: burst.startedAt.toISOString(), endedAt: burst.lastAt.toISOString() },
     });
   }
-}
 
-/** Notes which blocks and containers a transaction of the burst's person changed. */
-function collect(burst: Burst, transaction: Y.Transaction): void {
-  for (const type of transaction.changed.keys()) {
-    if (type instanceof Y.XmlText) {
-      if (type.parent instanceof Y.XmlElement) burst.blocks.add(type.parent);
-    } else if (type instanceof Y.XmlElement || type instanceof Y.XmlFragment) {
-      // Attribute changes (a heading's level) and new or removed children both land here.
-      if (type instanceof Y.XmlElement && isTextBlock(type)) burst.blocks.add(type);
-      else burst.containers.add(type);
+  /** Once no burst needs deleted words any more, lets Yjs drop their content, and saves. */
+  private release(room: Room, edits: DraftEdits): void {
+    if (!edits.retaining && edits.retained.length > 0 && !room.doc.isDestroyed) {
+      for (const deletions of edits.retained) Y.tryGc(deletions, room.doc.store, () => true);
+      edits.retained = [];
     }
+    room.journalChanged();
   }
 }
 
-/** A block element whose children are text (paragraph, heading, code block). */
-function isTextBlock(element: Y.XmlElement): boolean {
-  return element.toArray().every((child) => child instanceof Y.XmlText);
-}
-
-/** The paragraphs the burst changed, in document order, with their text before and after. */
-function changedBlocks(burst: Burst, after: { doc: PMNode; mapping: Mapping }): TextChange[] {
-  const afterSections = sectionsOf(after.doc);
-  const beforeSections = sectionsOf(burst.before.doc);
-  const nodeIn = (mapping: Mapping, type: XmlType) => {
-    const node = mapping.get(type as never);
-    return node && !Array.isArray(node) ? (node as PMNode) : undefined;
+function toStored(burst: Burst): StoredBurst {
+  return {
+    id: burst.id,
+    userId: burst.userId,
+    startedAt: burst.startedAt.toISOString(),
+    lastAt: burst.lastAt.toISOString(),
+    clients: Object.fromEntries(burst.clients),
+    deletes: Buffer.from(Y.encodeSnapshot(Y.createSnapshot(burst.deletes, new Map()))).toString('base64'),
   };
-  const changes: (TextChange & { order: number })[] = [];
-  const seen = new Set<Y.XmlElement>();
-  const consider = (element: Y.XmlElement) => {
-    if (seen.has(element)) return;
-    seen.add(element);
-    const was = nodeIn(burst.before.mapping, element);
-    const alive = !(element._item?.deleted ?? false) && isAttached(element);
-    const now = alive ? nodeIn(after.mapping, element) : undefined;
-    const before = was?.textContent ?? '';
-    const text = now?.textContent ?? '';
-    if (before === text && (was === undefined) === (now === undefined)) {
-      // Same words: a change of block type still counts (a paragraph made a heading).
-      if (!was || !now || was.type === now.type) return;
-    }
-    if (!was && !text) return; // an empty paragraph added and left empty
-    const placed = now ? afterSections.get(now) : undefined;
-    changes.push({
-      section: placed?.section ?? (was ? (beforeSections.get(was)?.section ?? null) : null),
-      before,
-      after: text,
-      order: placed?.order ?? Number.MAX_SAFE_INTEGER,
-    });
+}
+
+function fromStored(stored: StoredBurst): Burst {
+  return {
+    id: stored.id,
+    userId: stored.userId,
+    startedAt: new Date(stored.startedAt),
+    lastAt: new Date(stored.lastAt),
+    clients: new Map(Object.entries(stored.clients).map(([client, clock]) => [Number(client), clock])),
+    deletes: Y.decodeSnapshot(Buffer.from(stored.deletes, 'base64')).ds,
   };
-  for (const block of burst.blocks) consider(block);
-  if (burst.containers.size > 0) {
-    // Blocks removed as a whole never change themselves: find the ones that were under a
-    // container this person changed and are gone now.
-    for (const [type, node] of burst.before.mapping) {
-      if (!(type instanceof Y.XmlElement) || Array.isArray(node) || !(node as PMNode).isTextblock) continue;
-      const gone = (type._item?.deleted ?? false) || !isAttached(type);
-      if (gone && hasAncestorIn(type, burst.containers)) consider(type);
-    }
-  }
-  return changes.sort((a, b) => a.order - b.order).map(({ order: _order, ...change }) => change);
-}
-
-function isAttached(type: XmlType): boolean {
-  let current: XmlType | null = type;
-  while (current?._item) {
-    if (current._item.deleted) return false;
-    current = current._item.parent as XmlType | null;
-  }
-  return current !== null;
-}
-
-function hasAncestorIn(type: XmlType, containers: Set<Y.XmlElement | Y.XmlFragment>): boolean {
-  let current = type._item?.parent as XmlType | null | undefined;
-  while (current) {
-    if (current instanceof Y.XmlText) return false;
-    if (containers.has(current)) return true;
-    current = current._item?.parent as XmlType | null | undefined;
-  }
-  return false;
-}
-
-/** For each text block of `doc`: the heading it is under (itself, for a heading) and its order. */
-function sectionsOf(doc: PMNode): Map<PMNode, { section: string | null; order: number }> {
-  const sections = new Map<PMNode, { section: string | null; order: number }>();
-  let section: string | null = null;
-  doc.descendants((node, pos) => {
-    if (!node.isTextblock) return true;
-    if (node.type.name === 'heading') section = node.textContent;
-    sections.set(node, { section, order: pos });
-    return false;
-  });
-  return sections;
 }

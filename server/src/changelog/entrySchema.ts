@@ -38,5 +38,13 @@ export const changeLogEntrySchema = z
     detail: z.string().nullable(),
     prevHash: sha256Hex,
     hash: sha256Hex,
+    burst: z
+      .object({
+        id: z.string().min(1),
+        startedAt: z.iso.datetime({ offset: true }),
+        endedAt: z.iso.datetime({ offset: true }),
+      })
+      .strict()
+      .optional(),
   })
   .strict() satisfies z.ZodType<ChangeLogEntry>;

@@ -38,6 +38,10 @@ export function unsealedEntry(entry: UnsealedEntry): UnsealedEntry {
     versionId: entry.versionId,
     detail: entry.detail,
     prevHash: entry.prevHash,
+    // Only edit entries have it; entries without it hash exactly as before it existed.
+    ...(entry.burst && {
+      burst: { id: entry.burst.id, startedAt: entry.burst.startedAt, endedAt: entry.burst.endedAt },
+    }),
   };
 }
 

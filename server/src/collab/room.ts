@@ -6,6 +6,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CloseCode, Limits, MessageType, SyncStep } from '../../../shared/protocol.ts';
+import { type DocumentJournal, emptyJournal, type StoredIntent } from '../storage/storage.ts';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awarenessUpdate.ts';
 import { DocumentSaver, type SaverTiming } from './documentSaver.ts';
 import { type Peer, ProtocolError } from './peer.ts';
@@ -17,8 +18,10 @@ export const READ_ONLY_REASON = 'read-only';
 const FROM_STORAGE = Symbol('from-storage');
 
 export interface RoomDeps {
-  /** Writes the document's full state. */
-  save: (state: Uint8Array) => Promise<void>;
+  /** Writes the document's full state with its journal, in one write. */
+  save: (state: Uint8Array, journal: DocumentJournal) => Promise<void>;
+  /** What was stored beside the state (open edit bursts, pending server changes). */
+  journal?: DocumentJournal;
   logger: Logger;
   saverTiming?: SaverTiming;
   /** Called when the last peer has left. */
@@ -28,15 +31,26 @@ export interface RoomDeps {
 }
 
 export interface EditObserver {
-  /** A writable peer's non-empty update is about to be applied to `room.doc`. */
-  beforeUpdate(room: Room, peer: Peer): void;
-  /** The room is about to be destroyed (unloaded, or the server stopping). */
-  closing(room: Room): void;
+  /** The room was created, before its stored state is applied; `journal` is what was stored with it. */
+  opened(room: Room, journal: DocumentJournal): void;
+  /**
+   * A writable peer's non-empty update is about to be applied to `room.doc`; `writtenClients` are
+   * the Yjs client ids under which it brings structs the room does not have yet.
+   */
+  beforeUpdate(room: Room, peer: Peer, writtenClients: readonly number[]): void;
+  /** The observer's part of the journal, saved with every save of the state. */
+  journal(room: Room): Pick<DocumentJournal, 'authors' | 'bursts'>;
+  /** Finishes what is open (edit bursts) and resolves once it is recorded: before a last save. */
+  settle(room: Room): Promise<void>;
+  /** The room is destroyed. */
+  closed(room: Room): void;
 }
 
 interface PeerState {
   /** Awareness client ids this peer speaks for. */
   awarenessClients: Set<number>;
+  /** Yjs client ids this peer writes under; nobody else may bring new structs under them. */
+  docClients: Set<number>;
   /** Whether the peer has been told it is read-only (once is enough). */
   toldReadOnly: boolean;
 }
@@ -50,6 +64,9 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly peers = new Map<Peer, PeerState>();
   private readonly awarenessOwners = new Map<number, Peer>();
+  private readonly docClientOwners = new Map<number, Peer>();
+  /** Server changes to the text whose records are not known to be stored yet (see `StoredIntent`). */
+  private readonly intents: StoredIntent[];
   private readonly saver: DocumentSaver;
   /** Stored state not yet applied to `doc` (applied lazily, see `replyToStep1`). */
   private unapplied: Uint8Array | undefined;
@@ -71,8 +88,12 @@ export class Room {
       this.unapplied = storedState;
       this.pristine = storedState;
     }
+    const journal = deps.journal ?? emptyJournal();
+    this.intents = [...journal.intents];
+    deps.observer?.opened(this, journal);
+    // State and journal are read in the same turn, so the stored pair is always of one moment.
     this.saver = new DocumentSaver(
-      () => deps.save(Y.encodeStateAsUpdate(this.doc)),
+      () => deps.save(Y.encodeStateAsUpdate(this.doc), this.currentJournal()),
       deps.logger.child({ draftId }),
       deps.saverTiming,
     );
@@ -109,8 +130,41 @@ export class Room {
     return this.saver.hasUnsavedChanges;
   }
 
+  /** Server changes found in the journal at load whose records may still have to be written. */
+  get pendingIntents(): readonly StoredIntent[] {
+    return this.intents;
+  }
+
+  /**
+   * Stores the text now, with `intent` (the records that describe the server's change to it) in
+   * the same write; resolves once both are on disk. Call `settleIntent` once the records are stored.
+   */
+  async commit(intent?: StoredIntent): Promise<void> {
+    if (intent) this.intents.push(intent);
+    this.saver.markDirty();
+    await this.saver.flush();
+  }
+
+  /** The records of `intentId` are stored: it leaves the journal at the next save. */
+  settleIntent(intentId: string): void {
+    const index = this.intents.findIndex((intent) => intent.id === intentId);
+    if (index >= 0) this.intents.splice(index, 1);
+    this.saver.markDirty();
+  }
+
+  /** The observer's part of the journal changed: save it soon. */
+  journalChanged(): void {
+    if (!this.doc.isDestroyed) this.saver.markDirty();
+  }
+
+  /** Finishes what the observer has open (edit bursts), then saves: before unloading or stopping. */
+  async settle(): Promise<void> {
+    await this.deps.observer?.settle(this);
+    await this.saver.flush();
+  }
+
   join(peer: Peer): void {
-    this.peers.set(peer, { awarenessClients: new Set(), toldReadOnly: false });
+    this.peers.set(peer, { awarenessClients: new Set(), docClients: new Set(), toldReadOnly: false });
     if (!peer.canWrite) this.tellReadOnly(peer);
     const present = [...this.awareness.getStates().keys()];
     if (present.length > 0) {
@@ -136,6 +190,7 @@ export class Room {
     this.peers.delete(peer);
     const gone = [...state.awarenessClients];
     for (const clientId of gone) this.awarenessOwners.delete(clientId);
+    for (const clientId of state.docClients) this.docClientOwners.delete(clientId);
     if (gone.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, gone, peer);
     if (!this.busy) this.deps.onEmpty(this);
   }
@@ -198,7 +253,7 @@ export class Room {
   }
 
   destroy(): void {
-    this.deps.observer?.closing(this);
+    this.deps.observer?.closed(this);
     this.saver.dispose();
     this.doc.off('update', this.onDocUpdate);
     this.awareness.destroy();
@@ -223,7 +278,8 @@ export class Room {
         // decoded document, so a room that is only read never decodes its stored state.
         if (isEmptyUpdate(update)) break;
         this.applyStoredState();
-        this.deps.observer?.beforeUpdate(this, peer);
+        const written = this.claimClients(peer, update);
+        this.deps.observer?.beforeUpdate(this, peer, written);
         Y.applyUpdate(this.doc, update, peer);
         break;
       }
@@ -251,6 +307,47 @@ export class Room {
     this.applyStoredState();
     syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
     peer.send(encoding.toUint8Array(encoder));
+  }
+
+  /**
+   * The client ids under which `update` brings structs we lack, claimed for `peer`. Structs are
+   * attributed by their client id, so an update that writes under a client id another connection
+   * writes under is refused: nobody can put words in someone else's name. (A client re-sending
+   * what the server lost in a crash only ever brings structs the owner has not re-sent yet, and
+   * the owner's own reconnect sends them all at once.)
+   */
+  private claimClients(peer: Peer, update: Uint8Array): number[] {
+    const state = this.peers.get(peer);
+    if (!state) return [];
+    const written: number[] = [];
+    for (const [client, clock] of Y.parseUpdateMeta(update).to) {
+      if (clock <= Y.getState(this.doc.store, client)) continue;
+      const owner = this.docClientOwners.get(client);
+      if (owner !== undefined && owner !== peer) {
+        throw new ProtocolError(
+          CloseCode.ForeignClient,
+          "update writes under another connection's client id",
+        );
+      }
+      if (client === this.doc.clientID) {
+        throw new ProtocolError(CloseCode.ForeignClient, "update writes under the server's client id");
+      }
+      written.push(client);
+    }
+    for (const client of written) {
+      if (state.docClients.has(client)) continue;
+      if (state.docClients.size >= Limits.maxDocClientsPerSocket) {
+        throw new ProtocolError(CloseCode.ForeignClient, 'update writes under too many client ids');
+      }
+      state.docClients.add(client);
+      this.docClientOwners.set(client, peer);
+    }
+    return written;
+  }
+
+  private currentJournal(): DocumentJournal {
+    const observed = this.deps.observer?.journal(this) ?? { authors: {}, bursts: [] };
+    return { ...observed, intents: structuredClone(this.intents) };
   }
 
   /** y-protocols' auth message "permission denied": the stock client's signal for read-only. */

@@ -76,13 +76,13 @@ export class RoomRegistry {
     return [...this.rooms.keys()];
   }
 
-  /** Saves every loaded room; rejects listing the drafts that could not be saved. */
+  /** Records what is open and saves every loaded room; rejects listing the drafts that could not be saved. */
   async flushAll(): Promise<void> {
     const failures: string[] = [];
     await Promise.all(
       [...this.rooms.entries()].map(async ([draftId, loading]) => {
         try {
-          await (await loading).flush();
+          await (await loading).settle();
         } catch {
           failures.push(draftId);
         }
@@ -93,8 +93,10 @@ export class RoomRegistry {
 
   private async load(draftId: string): Promise<Room> {
     const state = await this.storage.loadDocument(draftId);
+    const journal = await this.storage.loadJournal(draftId);
     return new Room(draftId, state, {
-      save: (bytes) => this.storage.saveDocument(draftId, bytes),
+      save: (bytes, journalNow) => this.storage.saveDocument(draftId, bytes, journalNow),
+      journal,
       logger: this.logger,
       saverTiming: this.saverTiming,
       onEmpty: (room) => void this.unloadIfIdle(room),
@@ -114,7 +116,8 @@ export class RoomRegistry {
 
   private async unloadIfIdle(room: Room): Promise<void> {
     try {
-      await room.flush();
+      // Open edit bursts are logged first, so that the last save holds no burst still to log.
+      await room.settle();
     } catch {
       // The saver keeps retrying; try unloading again later rather than drop unsaved edits.
       setTimeout(() => void this.unloadIfIdle(room), UNLOAD_RETRY_MS).unref();

@@ -23,6 +23,8 @@ export class MemoryClient implements Peer {
   closedWith: { code: number; reason: string } | undefined;
   /** Flip to false to make this client a read-only reader (then call room.accessChanged). */
   canWrite = true;
+  /** The signed-in person behind it, whose edits the change log attributes to them. */
+  userId: string | null = null;
   presence: PresenceIdentity;
   private connected = false;
 
