@@ -58,7 +58,24 @@ describe('spreadsheetSafe', () => {
   );
 
   it.each([
+    ['Bonjour;=1+1;fin', "Bonjour;'=1+1;fin"],
+    ['Hola,+34 600', "Hola,'+34 600"],
+    ['a\tb\t@SUM(A1)', "a\tb\t'@SUM(A1)"],
+    ['Deux points :\n- un\r\n- deux\r-3', "Deux points :\n'- un\r\n'- deux\r'-3"],
+    ['il a dit "=1+1"', 'il a dit "\'=1+1"'],
+    ['=a;=b', "'=a;'=b"],
+    ['x;\t=1', "x;'\t'=1"],
+  ])(
+    'defuses %j after a separator, a line break or a quote, where a reader may start a cell',
+    (cell, safe) => {
+      expect(spreadsheetSafe(cell)).toBe(safe);
+    },
+  );
+
+  it.each([
     ['Révision du § 2 — ¿por qué?'],
+    ['a; b, - c'],
+    ['Replace “dialogue” with “+diálogo”'],
     ['a=1+1'],
     [' =1'],
     ["'déjà"],
@@ -83,6 +100,11 @@ describe('toCsv', () => {
       ['', 'emoji 👩‍👧 ✨', 'trailing space '],
     ];
     expect(cells(toCsv(['un', 'dos', 'trois'], rows))).toEqual([['un', 'dos', 'trois'], ...rows]);
+  });
+
+  it('quotes a cell with a bare line break, a carriage return, a ; or a tab', () => {
+    const csv = toCsv(['a', 'b', 'c', 'd'], [['ligne 1\nligne 2', 'un\rdeux', 'oui; non', 'x\ty']]);
+    expect(csv).toBe('\uFEFFa,b,c,d\r\n"ligne 1\nligne 2","un\rdeux","oui; non","x\ty"\r\n');
   });
 
   it('writes numbers as they are and null as an empty cell', () => {
