@@ -17,13 +17,20 @@ export interface SectionReport {
   rejected: number;
 }
 
-/** `GET /api/drafts/:draftId/report`: what was heard, in numbers. */
+/**
+ * `GET /api/drafts/:draftId/report`: what was heard, in numbers. Every count is of stakeholders'
+ * input (comments, threads and suggestions by accounts whose role is stakeholder); the task
+ * force's and admins' comments are counted apart in `taskForceReplies`.
+ */
 export interface ConsultationReport {
   draftId: string;
   title: string;
   window: { opensAt: string; closesAt: string };
+  /** Stakeholders who commented or suggested an edit. */
   participants: number;
   contributions: { threads: number; comments: number; suggestions: number };
+  /** Comments (not deleted) by the task force and admins: their answers, never counted as input. */
+  taskForceReplies: number;
   /** Participants by sector and by country; contributions by language. */
   bySector: Count[];
   byCountry: Count[];

@@ -77,6 +77,15 @@ function Report({ draftId }: { draftId: string }) {
             </li>
           ))}
         </ul>
+        <p className="muted">{t('report.inputOnly')}</p>
+        <ul className="figures">
+          <li className="figure">
+            <span className="figure-value">{r.taskForceReplies}</span>{' '}
+            <span className="figure-label">
+              {t('report.figures.taskForceReplies', { count: r.taskForceReplies })}
+            </span>
+          </li>
+        </ul>
       </section>
 
       <section className="report-section" aria-labelledby="report-who">

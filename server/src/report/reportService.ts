@@ -11,20 +11,30 @@ export class ReportService {
     private readonly drafts: DraftService,
   ) {}
 
+  /** The draft's numbers, counting stakeholders' input only (see ConsultationReport). */
   async report(actor: Actor, draftId: string): Promise<ConsultationReport> {
     const draft = await this.drafts.readable(actor, draftId);
-    const [threads, comments, suggestions, users] = await Promise.all([
+    const [allThreads, comments, allSuggestions, users] = await Promise.all([
       this.storage.listThreads(draftId),
       this.storage.listComments(draftId),
       this.storage.listSuggestions(draftId),
       this.storage.listUsers(),
     ]);
     const byId = new Map(users.map((u) => [u.id, u]));
+    // "What we heard" is the stakeholders' input: the task force's and admins' comments answer it
+    // and are counted apart, and what they open or suggest is not input either. The role is the
+    // account's role now; an author with no account left is counted as a stakeholder, so that
+    // input is never dropped for want of a record.
+    const fromStakeholder = (userId: string) => (byId.get(userId)?.role ?? 'stakeholder') === 'stakeholder';
     const live = comments.filter((c) => !c.deletedAt);
-    const participants = new Set([...live.map((c) => c.authorId), ...suggestions.map((s) => s.createdBy)]);
+    const heard = live.filter((c) => fromStakeholder(c.authorId));
+    const taskForceReplies = live.length - heard.length;
+    const threads = allThreads.filter((t) => fromStakeholder(t.createdBy));
+    const suggestions = allSuggestions.filter((s) => fromStakeholder(s.createdBy));
+    const participants = new Set([...heard.map((c) => c.authorId), ...suggestions.map((s) => s.createdBy)]);
     const people = [...participants].map((id) => byId.get(id));
     const languages = [
-      ...live.map((c) => c.language),
+      ...heard.map((c) => c.language),
       ...suggestions.map((s) => byId.get(s.createdBy)?.language ?? draft.language),
     ];
 
@@ -81,9 +91,10 @@ export class ReportService {
       }
       return entry;
     };
-    const threadById = new Map(threads.map((t) => [t.id, t]));
-    const suggestionById = new Map(suggestions.map((s) => [s.id, s]));
-    for (const comment of live) {
+    // A stakeholder's reply in a thread the task force opened is still about that passage.
+    const threadById = new Map(allThreads.map((t) => [t.id, t]));
+    const suggestionById = new Map(allSuggestions.map((s) => [s.id, s]));
+    for (const comment of heard) {
       // A comment is in a thread, or in a suggestion's discussion: both are about its passage.
       const about = threadById.get(comment.threadId) ?? suggestionById.get(comment.threadId);
       if (about?.anchor.quote.exact) passage(about.section, about.anchor.quote.exact).comments++;
@@ -100,9 +111,10 @@ export class ReportService {
       participants: participants.size,
       contributions: {
         threads: threads.length,
-        comments: live.length,
+        comments: heard.length,
         suggestions: suggestions.length,
       },
+      taskForceReplies,
       bySector: counted(people.map((p) => p?.sector ?? '')),
       byCountry: counted(people.map((p) => p?.country ?? '')),
       byLanguage: counted(languages),
