@@ -5,6 +5,7 @@ import { importDraftsFromDir } from './drafts/importDrafts.ts';
 import { createMarginsServer } from './marginsServer.ts';
 import { lockDataDirOrExit } from './storage/dataDirLock.ts';
 import { LowdbStorage } from './storage/lowdbStorage.ts';
+import { DamagedStoreError } from './storage/storage.ts';
 
 // The composition root: reads the configuration and wires the real parts together.
 const config = configFromEnv(process.env);
@@ -15,7 +16,7 @@ const version = (
 
 const lock = lockDataDirOrExit(config.dataDir, (message) => `Margins cannot start: ${message}`);
 
-const storage = await LowdbStorage.open(config.dataDir);
+const storage = await openStoreOrExit();
 await importDraftsFromDir(storage, config.draftsDir, logger);
 const server = createMarginsServer({
   storage,
@@ -36,6 +37,18 @@ if (setupToken) {
     `No admin yet. Open this one-time link within 7 days to create the first admin account:\n  ${baseUrl}/invite/${setupToken}\n` +
       '(or start with MARGINS_ADMIN_EMAIL and MARGINS_ADMIN_PASSWORD set)',
   );
+}
+
+/** Opens the store; a damaged one stops the start with its one-line explanation (exit 2, like the lock). */
+async function openStoreOrExit(): Promise<LowdbStorage> {
+  try {
+    return await LowdbStorage.open(config.dataDir);
+  } catch (error) {
+    if (!(error instanceof DamagedStoreError)) throw error;
+    console.error(`Margins cannot start: ${error.message}`);
+    lock.release();
+    process.exit(2);
+  }
 }
 
 let stopping = false;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultWindow } from '../../shared/consultation.ts';
 import { draftSummarySchema } from '../../shared/drafts.ts';
 import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
-import type { Storage } from '../src/storage/storage.ts';
+import { DamagedStoreError, type Storage, StrayDocumentError } from '../src/storage/storage.ts';
 import {
   commentRecord,
   describeStorageContract,
@@ -75,34 +75,44 @@ describe('LowdbStorage on disk', () => {
     await again.close();
   });
 
-  it('ignores a document file left without its draft and lets that id be created', async () => {
+  it('refuses to create a draft over a document file left without its record, and keeps the file', async () => {
     const dir = freshDir();
     await mkdir(path.join(dir, 'documents'), { recursive: true });
+    const storage = await LowdbStorage.open(dir);
     // A crash between writing the document and writing the index leaves exactly this.
-    await writeFile(
-      path.join(dir, 'documents', 'orphan.json'),
-      JSON.stringify({ draftId: 'orphan', state: 'AAA=', savedAt: '2024-01-01T00:00:00.000Z' }),
+    const orphan = path.join(dir, 'documents', 'orphan.json');
+    const bytes = JSON.stringify({
+      draftId: 'orphan',
+      state: Buffer.from(yjsStateWithText('written before the crash')).toString('base64'),
+      savedAt: '2024-01-01T00:00:00.000Z',
+    });
+    await writeFile(orphan, bytes);
+
+    await expect(storage.createDraft(draftRecord('orphan'), yjsStateWithText('seed'))).rejects.toThrow(
+      StrayDocumentError,
+    );
+    await expect(storage.createDraft(draftRecord('orphan'), yjsStateWithText('seed'))).rejects.toThrow(
+      orphan,
     );
 
-    const storage = await LowdbStorage.open(dir);
     expect(await storage.listDrafts()).toEqual([]);
-    const state = yjsStateWithText('adopted');
-    await storage.createDraft(draftRecord('orphan'), state);
-    expect(await storage.loadDocument('orphan')).toEqual(state);
+    expect(await readFile(orphan, 'utf8')).toBe(bytes);
     await storage.close();
   });
 
-  it('answers undefined for a listed draft whose document file is missing', async () => {
+  it('refuses to open a store whose listed draft lost its document file, naming that file', async () => {
     const dir = freshDir();
     const storage = await LowdbStorage.open(dir);
     await storage.createDraft(draftRecord('lost-file'), yjsStateWithText('x'));
     await storage.close();
-    await rm(path.join(dir, 'documents', 'lost-file.json'));
+    const lost = path.join(dir, 'documents', 'lost-file.json');
+    await rm(lost);
+    const index = await readFile(path.join(dir, 'margins.json'), 'utf8');
 
-    const reopened = await LowdbStorage.open(dir);
-    expect(await reopened.getDraft('lost-file')).toBeDefined();
-    expect(await reopened.loadDocument('lost-file')).toBeUndefined();
-    await reopened.close();
+    await expect(LowdbStorage.open(dir)).rejects.toThrow(DamagedStoreError);
+    await expect(LowdbStorage.open(dir)).rejects.toThrow(`${lost} is damaged: it is missing`);
+    expect(existsSync(lost)).toBe(false);
+    expect(await readFile(path.join(dir, 'margins.json'), 'utf8')).toBe(index);
   });
 
   it('completes saves of one draft that run at the same time, keeping the last state', async () => {
@@ -235,6 +245,14 @@ describe('LowdbStorage upgrading files from before threads', () => {
     await writeFile(
       path.join(dir, 'margins.json'),
       JSON.stringify({ formatVersion: 1, drafts: [draft], users: [alice], sessions: [session], invites: [] }),
+    );
+    await writeFile(
+      path.join(dir, 'documents', 'consulted.json'),
+      JSON.stringify({
+        draftId: 'consulted',
+        state: Buffer.from(yjsStateWithText('x')).toString('base64'),
+        savedAt: draft.updatedAt,
+      }),
     );
 
     const storage = await LowdbStorage.open(dir);

@@ -226,14 +226,14 @@ describe('importDraft', () => {
     expect((await storage.getDraft('strategie-ouverte'))?.title).toBe('Stratégie de gouvernement ouvert');
   });
 
-  it('fills a stored draft whose document is empty', async () => {
+  it('never re-seeds a stored draft, even one whose document is empty', async () => {
     const storage = new MemoryStorage();
-    await storage.createDraft(draftRecord('empty-draft'), Y.encodeStateAsUpdate(new Y.Doc()));
+    const empty = Y.encodeStateAsUpdate(new Y.Doc());
+    await storage.createDraft(draftRecord('empty-draft'), empty);
 
-    expect(await importDraft(storage, 'empty-draft', frenchDraft)).toBe('filled');
+    expect(await importDraft(storage, 'empty-draft', frenchDraft)).toBe('kept');
 
-    const stored = await storage.loadDocument('empty-draft');
-    expect(editorDocument(stored ?? new Uint8Array()).textContent).toContain('Transparence des décisions');
+    expect(await storage.loadDocument('empty-draft')).toEqual(empty);
   });
 
   it('rejects an id that is not kebab-case, before touching storage', async () => {

@@ -3,31 +3,23 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { defaultWindow } from '../../../shared/consultation.ts';
 import { DRAFT_ID_PATTERN } from '../../../shared/drafts.ts';
-import type { Storage } from '../storage/storage.ts';
+import { type Storage, StrayDocumentError } from '../storage/storage.ts';
 import { markdownToYjsState, parseDraftFile } from './markdown.ts';
 
-export type ImportOutcome = 'created' | 'filled' | 'kept';
+export type ImportOutcome = 'created' | 'kept';
 
 /**
- * Imports one Markdown draft. A new id is created; an existing draft whose stored document is
- * empty is filled; an existing draft with content is kept as it is (never overwritten).
+ * Imports one Markdown draft, only as a new draft: an id that already has a record is kept as it
+ * is, whatever its document holds (never re-seeded), and an id that has a document file but no
+ * record is refused by the store (`StrayDocumentError`), never written over.
  */
 export async function importDraft(storage: Storage, draftId: string, source: string): Promise<ImportOutcome> {
   if (!DRAFT_ID_PATTERN.test(draftId)) {
     throw new Error(`"${draftId}" is not a valid draft id: use lowercase letters, digits and hyphens`);
   }
-  const existing = await storage.getDraft(draftId);
-  if (existing) {
-    const stored = await storage.loadDocument(draftId);
-    // An empty Yjs update is two bytes (no structs, no deletions).
-    if (stored && stored.length > 2) return 'kept';
-  }
+  if (await storage.getDraft(draftId)) return 'kept';
   const { title, language, visibility, window, body } = parseDraftFile(source);
   const state = markdownToYjsState(body);
-  if (existing) {
-    await storage.saveDocument(draftId, state);
-    return 'filled';
-  }
   const now = new Date();
   const stamp = now.toISOString();
   await storage.createDraft(
@@ -50,7 +42,10 @@ export function draftIdFromFileName(fileName: string): string {
   return path.basename(fileName, path.extname(fileName)).toLowerCase();
 }
 
-/** Imports every `*.md` in `dir` (see `importDraft`); a file that fails is logged and skipped. */
+/**
+ * Imports every `*.md` in `dir` (see `importDraft`); a file that fails is logged and skipped, and
+ * a draft whose document file exists without a record is skipped with a warning naming the file.
+ */
 export async function importDraftsFromDir(storage: Storage, dir: string, logger: Logger): Promise<void> {
   let files: string[];
   try {
@@ -65,7 +60,11 @@ export async function importDraftsFromDir(storage: Storage, dir: string, logger:
       const outcome = await importDraft(storage, draftId, await readFile(path.join(dir, file), 'utf8'));
       if (outcome !== 'kept') logger.info({ draftId, outcome }, `imported draft ${file}`);
     } catch (error) {
-      logger.error({ err: error, file }, `could not import draft ${file}`);
+      if (error instanceof StrayDocumentError) {
+        logger.warn({ draftId, file: error.file }, `did not import draft ${file}: ${error.message}`);
+      } else {
+        logger.error({ err: error, file }, `could not import draft ${file}`);
+      }
     }
   }
 }

@@ -1,135 +1,165 @@
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import { defaultWindow } from '../../../shared/consultation.ts';
 import { DRAFT_ID_PATTERN } from '../../../shared/drafts.ts';
-import { emptyTables, RecordTables, type Tables } from './recordTables.ts';
+import { unlinkIfPresent } from './atomicFile.ts';
+import { emptyTables, type Tables } from './commitQueue.ts';
+import { RecordTables } from './recordTables.ts';
 import {
   type DocumentJournal,
   DraftExistsError,
   type DraftRecord,
   emptyJournal,
   type Storage,
+  StrayDocumentError,
   UnknownDraftError,
 } from './storage.ts';
-
-interface IndexData extends Tables {
-  formatVersion: 1;
-}
-
-interface DocumentData {
-  draftId: string;
-  /** The Yjs state as one compacted update, base64-encoded (JSON has no bytes). */
-  state: string;
-  savedAt: string;
-  /** Edit bursts and server changes not yet in the records (files written before it lack it). */
-  journal?: DocumentJournal;
-}
+import { checkStore, documentFileOf, indexFileOf } from './storeCheck.ts';
+import { StoreFile } from './storeFile.ts';
+import { type DocumentData, documentProblem, type IndexData, indexProblem } from './storeSchemas.ts';
 
 /**
- * The embedded default store: lowdb JSON files under the data directory.
+ * The embedded default store: JSON files under the data directory.
  *
- * - `margins.json` holds the drafts' settings, people, sessions and invites;
- * - `documents/<draftId>.json` holds one draft's Yjs state, so saving a draft rewrites only its
- *   own file.
+ * - `margins.json` holds the drafts' settings, people, sessions, invites, threads, suggestions,
+ *   change log and versions;
+ * - `documents/<draftId>.json` holds one draft's Yjs state with its journal, so saving a draft
+ *   rewrites only its own file.
  *
- * lowdb (through steno) writes each file to a temporary file and renames it over the old one,
- * so a crash at any moment leaves either the old or the new version, never a torn file.
+ * Every file is written to a temporary file, fsynced, and renamed over the old one, which is kept
+ * as `<file>.bak` (`writeFileAtomic`): a crash or power cut at any moment leaves the old or the
+ * new version, never a torn file. `open` checks every file first (`checkStore`) and refuses a
+ * damaged store instead of starting empty.
  */
 export class LowdbStorage extends RecordTables implements Storage {
-  private constructor(
-    private readonly dir: string,
-    private readonly index: Low<IndexData>,
-  ) {
-    super(index.data, () => index.write());
-  }
-
-  /** One lowdb file per document, opened once: two writers on one path would race on its temp file. */
-  private readonly documents = new Map<string, Promise<Low<DocumentData | null>>>();
+  /** One writer per document file, so writes of one file run one at a time (they share a temp name). */
+  private readonly documents = new Map<string, StoreFile<DocumentData>>();
   /** Ids whose creation is under way, so that a concurrent create of the same id is refused. */
   private readonly creating = new Set<string>();
 
+  private constructor(
+    private readonly dir: string,
+    index: Low<IndexData>,
+    savedAt: Map<string, string>,
+  ) {
+    super(index.data, (tables) => writeIndex(index, tables));
+    for (const [id, at] of savedAt) this.documentSaved(id, at);
+  }
+
+  /** Opens the store at `dataDir` (creating a new one there if it holds none); throws `DamagedStoreError`. */
   static async open(dataDir: string): Promise<LowdbStorage> {
+    const checked = await checkStore(dataDir);
     await mkdir(path.join(dataDir, 'documents'), { recursive: true });
-    const index = new Low<IndexData>(new JSONFile(path.join(dataDir, 'margins.json')), {
+    const index = new Low<IndexData>(new StoreFile(indexFileOf(dataDir), indexProblem), {
       formatVersion: 1,
       ...emptyTables(),
     });
-    await index.read();
-    upgrade(index.data);
-    return new LowdbStorage(dataDir, index);
+    if (checked.index) {
+      index.data = checked.index;
+      upgrade(index.data);
+    } else {
+      // A new store gets its margins.json at once, so that a missing one always means a lost one.
+      await index.write();
+    }
+    return new LowdbStorage(dataDir, index, checked.savedAt);
   }
 
   async createDraft(draft: DraftRecord, initialState: Uint8Array): Promise<void> {
     // Checked and claimed synchronously: the id only reaches the index after the awaits below.
-    if (this.creating.has(draft.id) || this.index.data.drafts.some((d) => d.id === draft.id)) {
+    if (this.creating.has(draft.id) || this.tables.drafts.some((d) => d.id === draft.id)) {
       throw new DraftExistsError(draft.id);
     }
     this.creating.add(draft.id);
     try {
-      // The document is written first: a crash in between leaves an orphan file, never a listed
-      // draft without content.
-      await this.writeDocument(draft.id, initialState);
-      this.index.data.drafts.push({ ...draft });
-      await this.index.write();
+      const file = documentFileOf(this.dir, draft.id);
+      if (await exists(file)) throw new StrayDocumentError(draft.id, file);
+      // The document is written first: a crash in between leaves a stray file (refused, never
+      // written over), not a listed draft without content.
+      // Saved "at" the draft's own `updatedAt`, which its document's `savedAt` overrides once newer.
+      await this.writeDocument(draft.id, initialState, undefined, draft.updatedAt);
+      try {
+        await this.addDraft(draft);
+      } catch (error) {
+        // Answered as failed, so nothing of it may stay (the file is new: no `.bak` to restore).
+        await unlinkIfPresent(file);
+        throw error;
+      }
     } finally {
       this.creating.delete(draft.id);
     }
   }
 
   async loadDocument(id: string): Promise<Uint8Array | undefined> {
-    if (!DRAFT_ID_PATTERN.test(id)) return undefined;
-    const file = await this.documentFile(id);
-    return file.data ? new Uint8Array(Buffer.from(file.data.state, 'base64')) : undefined;
+    const data = await this.readDocument(id);
+    return data ? new Uint8Array(Buffer.from(data.state, 'base64')) : undefined;
   }
 
   async loadJournal(id: string): Promise<DocumentJournal> {
-    if (!DRAFT_ID_PATTERN.test(id)) return emptyJournal();
-    const file = await this.documentFile(id);
-    return structuredClone(file.data?.journal ?? emptyJournal());
+    return (await this.readDocument(id))?.journal ?? emptyJournal();
   }
 
   async saveDocument(id: string, state: Uint8Array, journal?: DocumentJournal): Promise<void> {
-    const draft = this.index.data.drafts.find((d) => d.id === id);
-    if (!draft) throw new UnknownDraftError(id);
-    const savedAt = await this.writeDocument(id, state, journal);
-    draft.updatedAt = savedAt;
-    await this.index.write();
+    if (!this.tables.drafts.some((d) => d.id === id)) throw new UnknownDraftError(id);
+    // Only the document file is written: its `savedAt` is the draft's `updatedAt` from now on.
+    this.documentSaved(id, await this.writeDocument(id, state, journal));
   }
 
   async close(): Promise<void> {
     this.documents.clear();
   }
 
-  private async writeDocument(id: string, state: Uint8Array, journal?: DocumentJournal): Promise<string> {
-    const file = await this.documentFile(id);
-    const savedAt = new Date().toISOString();
-    file.data = {
+  private async readDocument(id: string): Promise<DocumentData | null> {
+    // Ids are checked against DRAFT_ID_PATTERN before they reach a path, so no `..` or `/`.
+    if (!DRAFT_ID_PATTERN.test(id)) return null;
+    return this.documentFile(id).read();
+  }
+
+  private async writeDocument(
+    id: string,
+    state: Uint8Array,
+    journal?: DocumentJournal,
+    savedAt = new Date().toISOString(),
+  ): Promise<string> {
+    await this.documentFile(id).write({
       draftId: id,
       state: Buffer.from(state).toString('base64'),
       savedAt,
-      journal: structuredClone(journal ?? emptyJournal()),
-    };
-    await file.write();
+      journal: journal ?? emptyJournal(),
+    });
     return savedAt;
   }
 
-  private async documentFile(id: string): Promise<Low<DocumentData | null>> {
-    // Ids are checked against DRAFT_ID_PATTERN before they reach a path, so no `..` or `/`.
+  private documentFile(id: string): StoreFile<DocumentData> {
     if (!DRAFT_ID_PATTERN.test(id)) throw new UnknownDraftError(id);
-    // The promise is cached, not the opened file, so that concurrent first uses share one file.
     let file = this.documents.get(id);
     if (!file) {
-      const low = new Low<DocumentData | null>(
-        new JSONFile(path.join(this.dir, 'documents', `${id}.json`)),
-        null,
-      );
-      file = low.read().then(() => low);
+      file = new StoreFile(documentFileOf(this.dir, id), (value) => documentProblem(value, id));
       this.documents.set(id, file);
-      file.catch(() => this.documents.delete(id));
     }
     return file;
+  }
+}
+
+/** Writes the tables as margins.json; on failure `index.data` stays what the disk holds. */
+async function writeIndex(index: Low<IndexData>, tables: Tables): Promise<void> {
+  const previous = index.data;
+  index.data = { ...tables, formatVersion: 1 };
+  try {
+    await index.write();
+  } catch (error) {
+    index.data = previous;
+    throw error;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
-import { emptyTables, RecordTables } from './recordTables.ts';
+import { emptyTables } from './commitQueue.ts';
+import { RecordTables } from './recordTables.ts';
 import {
   type DocumentJournal,
   DraftExistsError,
@@ -19,8 +20,9 @@ export class MemoryStorage extends RecordTables implements Storage {
 
   async createDraft(draft: DraftRecord, initialState: Uint8Array): Promise<void> {
     if (this.tables.drafts.some((d) => d.id === draft.id)) throw new DraftExistsError(draft.id);
-    this.tables.drafts.push(structuredClone(draft));
-    this.documents.set(draft.id, initialState.slice());
+    const state = initialState.slice();
+    await this.addDraft(draft);
+    this.documents.set(draft.id, state);
   }
 
   async loadDocument(id: string): Promise<Uint8Array | undefined> {
@@ -32,11 +34,10 @@ export class MemoryStorage extends RecordTables implements Storage {
   }
 
   async saveDocument(id: string, state: Uint8Array, journal?: DocumentJournal): Promise<void> {
-    const draft = this.tables.drafts.find((d) => d.id === id);
-    if (!draft) throw new UnknownDraftError(id);
+    if (!this.tables.drafts.some((d) => d.id === id)) throw new UnknownDraftError(id);
     this.documents.set(id, state.slice());
     this.journals.set(id, structuredClone(journal ?? emptyJournal()));
-    draft.updatedAt = new Date().toISOString();
+    this.documentSaved(id, new Date().toISOString());
   }
 
   async close(): Promise<void> {}

@@ -1,8 +1,10 @@
 import type { ChangeLogEntry } from '../../../shared/changelog.ts';
 import type { DraftSettings } from '../../../shared/drafts.ts';
 import type { AccountRole } from '../../../shared/roles.ts';
+import { CommitQueue, type Mutation, type Tables } from './commitQueue.ts';
 import {
   type CommentRecord,
+  DraftExistsError,
   type DraftRecord,
   EmailTakenError,
   type InviteRecord,
@@ -18,67 +20,87 @@ import {
   type VersionRecord,
 } from './storage.ts';
 
-/** Every record Margins keeps besides document bytes, as plain JSON-able arrays. */
-export interface Tables {
-  drafts: DraftRecord[];
-  users: UserRecord[];
-  sessions: SessionRecord[];
-  invites: InviteRecord[];
-  threads: ThreadRecord[];
-  comments: CommentRecord[];
-  suggestions: SuggestionRecord[];
-  changelog: ChangeLogEntry[];
-  versions: VersionRecord[];
-}
-
-export function emptyTables(): Tables {
-  return {
-    drafts: [],
-    users: [],
-    sessions: [],
-    invites: [],
-    threads: [],
-    comments: [],
-    suggestions: [],
-    changelog: [],
-    versions: [],
-  };
-}
-
 /**
  * The record half of `Storage`, shared by the in-memory and lowdb implementations: they differ
- * only in `commit` (nothing, or writing the JSON file). Each mutation happens synchronously
- * before the first await, so concurrent calls in one process never interleave half-way.
- * Records are copied in and out so callers never hold live references.
+ * only in `write` (nothing, or writing the JSON file). Every change goes through a `CommitQueue`:
+ * the tables callers read change only once the write of that change succeeded, and concurrent
+ * calls never interleave half-way. Records are copied in and out so callers never hold live
+ * references, and committed records are replaced, never changed in place.
  */
 export class RecordTables {
-  constructor(
-    readonly tables: Tables,
-    private readonly commit: () => Promise<void>,
-  ) {}
+  private readonly queue: CommitQueue;
+  /** Draft id → when its document was last saved: newer than the record's `updatedAt` on disk. */
+  private readonly documentSavedAt = new Map<string, string>();
+
+  constructor(tables: Tables, write: (tables: Tables) => Promise<void>) {
+    this.queue = new CommitQueue(tables, write);
+  }
+
+  /** The committed tables (what the last successful write holds); read-only. */
+  protected get tables(): Tables {
+    return this.queue.committed;
+  }
+
+  /** Applies `mutation` once it is written (see `CommitQueue`). */
+  protected mutate<R>(mutation: Mutation<R>): Promise<R> {
+    return this.queue.run(mutation);
+  }
+
+  /**
+   * Records that a draft's document was saved at `at`. Kept beside the tables, not in them: the
+   * document file holds that time durably (its `savedAt`), so a save needs no second write.
+   */
+  protected documentSaved(id: string, at: string): void {
+    const known = this.documentSavedAt.get(id);
+    if (!known || at > known) this.documentSavedAt.set(id, at);
+  }
+
+  /** Adds a draft record (the document is the implementation's business). */
+  protected addDraft(draft: DraftRecord): Promise<void> {
+    return this.mutate((t) => {
+      if (t.read('drafts').some((d) => d.id === draft.id)) throw new DraftExistsError(draft.id);
+      t.change('drafts').push(copy(draft));
+    });
+  }
+
+  private present(draft: DraftRecord): DraftRecord {
+    const saved = this.documentSavedAt.get(draft.id);
+    const record = copy(draft);
+    if (saved && saved > record.updatedAt) record.updatedAt = saved;
+    return record;
+  }
 
   async listDrafts(): Promise<DraftRecord[]> {
-    return this.tables.drafts.map(copy);
+    return this.tables.drafts.map((d) => this.present(d));
   }
 
   async getDraft(id: string): Promise<DraftRecord | undefined> {
-    return maybeCopy(this.tables.drafts.find((d) => d.id === id));
+    const draft = this.tables.drafts.find((d) => d.id === id);
+    return draft && this.present(draft);
   }
 
   async updateDraft(id: string, settings: DraftSettings): Promise<DraftRecord> {
-    const draft = this.tables.drafts.find((d) => d.id === id);
-    if (!draft) throw new UnknownDraftError(id);
-    if (settings.title !== undefined) draft.title = settings.title;
-    if (settings.visibility !== undefined) draft.visibility = settings.visibility;
-    if (settings.window !== undefined) draft.window = { ...settings.window };
-    await this.commit();
-    return copy(draft);
+    const updated = await this.mutate((t) => {
+      const next = {
+        ...at(
+          t.read('drafts'),
+          (d) => d.id === id,
+          () => new UnknownDraftError(id),
+        ),
+      };
+      if (settings.title !== undefined) next.title = settings.title;
+      if (settings.visibility !== undefined) next.visibility = settings.visibility;
+      if (settings.window !== undefined) next.window = { ...settings.window };
+      return replaceIn(t.change('drafts'), (d) => d.id === id, next);
+    });
+    return this.present(updated);
   }
 
   async createUser(user: UserRecord): Promise<void> {
-    if (this.tables.users.some((u) => u.email === user.email)) throw new EmailTakenError(user.email);
-    this.tables.users.push(copy(user));
-    await this.commit();
+    await this.mutate((t) => {
+      if (t.read('users').some((u) => u.email === user.email)) throw new EmailTakenError(user.email);
+      t.change('users').push(copy(user));
+    });
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
@@ -94,19 +116,22 @@ export class RecordTables {
   }
 
   async setUserRole(id: string, role: AccountRole): Promise<UserRecord> {
-    const user = this.tables.users.find((u) => u.id === id);
-    if (!user) throw new UnknownUserError(id);
-    user.role = role;
-    await this.commit();
-    return copy(user);
+    return this.mutate((t) => {
+      const user = at(
+        t.read('users'),
+        (u) => u.id === id,
+        () => new UnknownUserError(id),
+      );
+      return copy(replaceIn(t.change('users'), (u) => u.id === id, { ...user, role }));
+    });
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    // Expired sessions are swept here, the only place the table grows.
-    const now = new Date().toISOString();
-    this.tables.sessions = this.tables.sessions.filter((s) => s.expiresAt > now);
-    this.tables.sessions.push(copy(session));
-    await this.commit();
+    await this.mutate((t) => {
+      // Expired sessions are swept here, the only place the table grows.
+      const now = new Date().toISOString();
+      t.replace('sessions', [...t.read('sessions').filter((s) => s.expiresAt > now), copy(session)]);
+    });
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {
@@ -114,14 +139,16 @@ export class RecordTables {
   }
 
   async deleteSession(id: string): Promise<void> {
-    const before = this.tables.sessions.length;
-    this.tables.sessions = this.tables.sessions.filter((s) => s.id !== id);
-    if (this.tables.sessions.length !== before) await this.commit();
+    await this.mutate((t) => {
+      const kept = t.read('sessions').filter((s) => s.id !== id);
+      if (kept.length !== t.read('sessions').length) t.replace('sessions', kept);
+    });
   }
 
   async createInvite(invite: InviteRecord): Promise<void> {
-    this.tables.invites.push(copy(invite));
-    await this.commit();
+    await this.mutate((t) => {
+      t.change('invites').push(copy(invite));
+    });
   }
 
   async findInviteByTokenHash(tokenHash: string): Promise<InviteRecord | undefined> {
@@ -132,10 +159,20 @@ export class RecordTables {
     return this.tables.invites.map(copy);
   }
 
+  async claimInvite(id: string, userId: string, when: string): Promise<boolean> {
+    return this.mutate((t) => {
+      const invite = t.read('invites').find((i) => i.id === id);
+      if (!invite || invite.usedAt !== null) return false;
+      replaceIn(t.change('invites'), (i) => i.id === id, { ...invite, usedAt: when, usedBy: userId });
+      return true;
+    });
+  }
+
   async createThread(thread: ThreadRecord, first: CommentRecord): Promise<void> {
-    this.tables.threads.push(copy(thread));
-    this.tables.comments.push(copy(first));
-    await this.commit();
+    await this.mutate((t) => {
+      t.change('threads').push(copy(thread));
+      t.change('comments').push(copy(first));
+    });
   }
 
   async getThread(id: string): Promise<ThreadRecord | undefined> {
@@ -150,22 +187,26 @@ export class RecordTables {
     id: string,
     patch: Partial<Pick<ThreadRecord, 'status' | 'resolvedBy' | 'resolvedAt' | 'resolutionNote'>>,
   ): Promise<ThreadRecord> {
-    const thread = this.tables.threads.find((t) => t.id === id);
-    if (!thread) throw new UnknownRecordError('thread', id);
-    Object.assign(thread, patch);
-    await this.commit();
-    return copy(thread);
+    return this.mutate((t) => {
+      const thread = at(
+        t.read('threads'),
+        (r) => r.id === id,
+        () => new UnknownRecordError('thread', id),
+      );
+      return copy(replaceIn(t.change('threads'), (r) => r.id === id, { ...thread, ...copy(patch) }));
+    });
   }
 
   async addComment(comment: CommentRecord): Promise<void> {
-    if (
-      !this.tables.threads.some((t) => t.id === comment.threadId) &&
-      !this.tables.suggestions.some((s) => s.id === comment.threadId)
-    ) {
-      throw new UnknownRecordError('thread', comment.threadId);
-    }
-    this.tables.comments.push(copy(comment));
-    await this.commit();
+    await this.mutate((t) => {
+      if (
+        !t.read('threads').some((r) => r.id === comment.threadId) &&
+        !t.read('suggestions').some((s) => s.id === comment.threadId)
+      ) {
+        throw new UnknownRecordError('thread', comment.threadId);
+      }
+      t.change('comments').push(copy(comment));
+    });
   }
 
   async getComment(id: string): Promise<CommentRecord | undefined> {
@@ -180,16 +221,20 @@ export class RecordTables {
     id: string,
     patch: Partial<Pick<CommentRecord, 'body' | 'editedAt' | 'deletedAt'>>,
   ): Promise<CommentRecord> {
-    const comment = this.tables.comments.find((c) => c.id === id);
-    if (!comment) throw new UnknownRecordError('comment', id);
-    Object.assign(comment, patch);
-    await this.commit();
-    return copy(comment);
+    return this.mutate((t) => {
+      const comment = at(
+        t.read('comments'),
+        (c) => c.id === id,
+        () => new UnknownRecordError('comment', id),
+      );
+      return copy(replaceIn(t.change('comments'), (c) => c.id === id, { ...comment, ...copy(patch) }));
+    });
   }
 
   async createSuggestion(suggestion: SuggestionRecord): Promise<void> {
-    this.tables.suggestions.push(copy(suggestion));
-    await this.commit();
+    await this.mutate((t) => {
+      t.change('suggestions').push(copy(suggestion));
+    });
   }
 
   async getSuggestion(id: string): Promise<SuggestionRecord | undefined> {
@@ -201,30 +246,26 @@ export class RecordTables {
   }
 
   async updateSuggestion(id: string, patch: SuggestionPatch): Promise<SuggestionRecord> {
-    const suggestion = this.tables.suggestions.find((s) => s.id === id);
-    if (!suggestion) throw new UnknownRecordError('suggestion', id);
-    Object.assign(suggestion, structuredClone(patch));
-    await this.commit();
-    return copy(suggestion);
+    return this.mutate((t) => {
+      const found = at(
+        t.read('suggestions'),
+        (s) => s.id === id,
+        () => new UnknownRecordError('suggestion', id),
+      );
+      return copy(replaceIn(t.change('suggestions'), (s) => s.id === id, { ...found, ...copy(patch) }));
+    });
   }
 
   async appendLogEntry(entry: ChangeLogEntry): Promise<void> {
-    const last = this.lastOf(entry.draftId);
-    if (entry.seq !== (last?.seq ?? 0) + 1) throw new LogConflictError(entry.draftId, entry.seq);
-    this.tables.changelog.push(copy(entry));
-    await this.commit();
+    await this.mutate((t) => {
+      const last = lastOf(t.read('changelog'), entry.draftId);
+      if (entry.seq !== (last?.seq ?? 0) + 1) throw new LogConflictError(entry.draftId, entry.seq);
+      t.change('changelog').push(copy(entry));
+    });
   }
 
   async lastLogEntry(draftId: string): Promise<ChangeLogEntry | undefined> {
-    return maybeCopy(this.lastOf(draftId));
-  }
-
-  private lastOf(draftId: string): ChangeLogEntry | undefined {
-    for (let i = this.tables.changelog.length - 1; i >= 0; i--) {
-      const candidate = this.tables.changelog[i];
-      if (candidate?.draftId === draftId) return candidate;
-    }
-    return undefined;
+    return maybeCopy(lastOf(this.tables.changelog, draftId));
   }
 
   async listLog(draftId: string): Promise<ChangeLogEntry[]> {
@@ -232,8 +273,9 @@ export class RecordTables {
   }
 
   async createVersion(version: VersionRecord): Promise<void> {
-    this.tables.versions.push(copy(version));
-    await this.commit();
+    await this.mutate((t) => {
+      t.change('versions').push(copy(version));
+    });
   }
 
   async getVersion(id: string): Promise<VersionRecord | undefined> {
@@ -243,15 +285,27 @@ export class RecordTables {
   async listVersions(draftId: string): Promise<VersionRecord[]> {
     return this.tables.versions.filter((v) => v.draftId === draftId).map(copy);
   }
+}
 
-  async claimInvite(id: string, userId: string, at: string): Promise<boolean> {
-    const invite = this.tables.invites.find((i) => i.id === id);
-    if (!invite || invite.usedAt !== null) return false;
-    invite.usedAt = at;
-    invite.usedBy = userId;
-    await this.commit();
-    return true;
+function lastOf(changelog: readonly ChangeLogEntry[], draftId: string): ChangeLogEntry | undefined {
+  for (let i = changelog.length - 1; i >= 0; i--) {
+    const candidate = changelog[i];
+    if (candidate?.draftId === draftId) return candidate;
   }
+  return undefined;
+}
+
+/** The record matching `where`, or the error `missing` gives. */
+function at<T>(rows: readonly T[], where: (row: T) => boolean, missing: () => Error): T {
+  const found = rows.find(where);
+  if (!found) throw missing();
+  return found;
+}
+
+/** Puts `next` in place of the record matching `where` (in a table the batch owns) and returns it. */
+function replaceIn<T>(rows: T[], where: (row: T) => boolean, next: T): T {
+  rows[rows.findIndex(where)] = next;
+  return next;
 }
 
 function copy<T>(record: T): T {

@@ -296,3 +296,42 @@ export class UnknownRecordError extends Error {
     this.name = 'UnknownRecordError';
   }
 }
+
+/**
+ * A store file that cannot be what Margins wrote (empty, cut short, zero-filled, `null`, wrong
+ * shape, undecodable document state). Start-up stops on it instead of starting empty or seeding
+ * over it; the message names the file, what is wrong, and how to recover.
+ */
+export class DamagedStoreError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    /** Where the previous good version is kept, when there is one. */
+    readonly previousGood: string | undefined,
+  ) {
+    const recovery = previousGood
+      ? `restore it from a backup, or use the previous good version kept beside it (${previousGood})`
+      : 'restore it from a backup (npm run backup -- <dir> makes one)';
+    super(
+      `The store file ${file} is damaged: ${problem}. Nothing was changed; ${recovery}, then start again.`,
+    );
+    this.name = 'DamagedStoreError';
+  }
+}
+
+/**
+ * A draft's document file exists although no draft record lists it (a creation interrupted
+ * between its two writes, or records lost): creating the draft would write over it, so it is refused.
+ */
+export class StrayDocumentError extends Error {
+  constructor(
+    readonly draftId: string,
+    readonly file: string,
+  ) {
+    super(
+      `${file} exists but no draft "${draftId}" is listed, so nothing was written over it. ` +
+        'Move that file away to create the draft anew, or restore the store from a backup.',
+    );
+    this.name = 'StrayDocumentError';
+  }
+}
