@@ -19,29 +19,82 @@ export interface DataDirLock {
 }
 
 /**
+ * Who holds a lock: a pid alone is not enough, because after a kill -9 (or a reboot) the pid can
+ * belong to another, unrelated process by the time Margins restarts. On Linux the lock also
+ * records the process's start time (field 22 of /proc/<pid>/stat, in clock ticks since boot) and
+ * the boot id; a lock whose pid runs with another start time, or from another boot, is stale.
+ */
+interface LockOwner {
+  pid: number;
+  /** Undefined where /proc is not available: then only the pid is compared. */
+  started?: string;
+  boot?: string;
+}
+
+/**
  * Takes the data directory for this process, so that two servers never overwrite each other's
- * saves. The lock file holds the owner's pid: a lock left behind by a killed process (kill -9)
- * names a pid that no longer runs and is taken over at once, where a time-based stale lock would
- * make a restart wait.
+ * saves. A lock left behind by a killed process (kill -9) is taken over at once, where a
+ * time-based stale lock would make a restart wait: its owner no longer runs, or its pid now
+ * belongs to a process that started at another time.
  */
 export function lockDataDir(dataDir: string): DataDirLock {
   const lockFile = path.join(dataDir, 'margins.lock');
+  const content = JSON.stringify(ownerOf(process.pid));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockFile, 'wx');
-      writeSync(fd, String(process.pid));
+      writeSync(fd, content);
       closeSync(fd);
-      return { release: () => releaseIfOurs(lockFile) };
+      return { release: () => releaseIfOurs(lockFile, content) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const ownerPid = Number.parseInt(readFileSafely(lockFile), 10);
-      if (Number.isInteger(ownerPid) && ownerPid !== process.pid && isRunning(ownerPid)) {
-        throw new DataDirLockedError(lockFile, ownerPid);
+      const owner = parseOwner(readFileSafely(lockFile));
+      if (owner && owner.pid !== process.pid && holdsLock(owner)) {
+        throw new DataDirLockedError(lockFile, owner.pid);
       }
       unlinkSafely(lockFile);
     }
   }
   throw new Error(`Could not take the lock ${lockFile}`);
+}
+
+/** Whether the process a lock names is still the one that wrote it. */
+function holdsLock(owner: LockOwner): boolean {
+  if (!isRunning(owner.pid)) return false;
+  const now = ownerOf(owner.pid);
+  if (owner.boot && now.boot && owner.boot !== now.boot) return false;
+  if (owner.started && now.started && owner.started !== now.started) return false;
+  return true;
+}
+
+function ownerOf(pid: number): LockOwner {
+  const started = startTimeOf(pid);
+  const boot = readFileSafely('/proc/sys/kernel/random/boot_id') || undefined;
+  return started ? { pid, started, boot } : { pid };
+}
+
+/** Field 22 of /proc/<pid>/stat; the name (field 2) is in parentheses and may hold spaces. */
+function startTimeOf(pid: number): string | undefined {
+  const stat = readFileSafely(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // `fields` starts at field 3 (the state).
+  return stat && fields.length > 19 ? fields[19] : undefined;
+}
+
+/** A lock's owner: JSON as written now, or a bare pid as written by earlier versions. */
+function parseOwner(content: string): LockOwner | undefined {
+  if (/^\d+$/.test(content)) return { pid: Number(content) };
+  try {
+    const value = JSON.parse(content) as Partial<LockOwner>;
+    if (!Number.isInteger(value.pid)) return undefined;
+    return {
+      pid: value.pid as number,
+      started: typeof value.started === 'string' ? value.started : undefined,
+      boot: typeof value.boot === 'string' ? value.boot : undefined,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function isRunning(pid: number): boolean {
@@ -54,8 +107,8 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function releaseIfOurs(lockFile: string): void {
-  if (readFileSafely(lockFile) === String(process.pid)) unlinkSafely(lockFile);
+function releaseIfOurs(lockFile: string, content: string): void {
+  if (readFileSafely(lockFile) === content) unlinkSafely(lockFile);
 }
 
 function readFileSafely(file: string): string {

@@ -311,7 +311,7 @@ export class DamagedStoreError extends Error {
   ) {
     const recovery = previousGood
       ? `restore it from a backup, or use the previous good version kept beside it (${previousGood})`
-      : 'restore it from a backup (npm run backup -- <dir> makes one)';
+      : 'restore it from a backup (one made with npm run backup)';
     super(
       `The store file ${file} is damaged: ${problem}. Nothing was changed; ${recovery}, then start again.`,
     );
