@@ -4,6 +4,7 @@ import type { ChangeLogEntry } from '../../shared/changelog.ts';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import {
   type CommentRecord,
+  type DocumentJournal,
   DraftExistsError,
   type DraftRecord,
   EmailTakenError,
@@ -765,6 +766,83 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         'Draft for consultation',
         'Revision',
       ]);
+    });
+
+    describe('the journal saved with a document', () => {
+      function journal(userId: string): DocumentJournal {
+        return {
+          authors: { '1234567': userId },
+          bursts: [
+            {
+              id: `burst-${userId}`,
+              userId,
+              startedAt: '2027-01-01T10:00:00.000Z',
+              lastAt: '2027-01-01T10:00:30.000Z',
+              clients: { '1234567': 3 },
+              deletes: 'AAA=',
+            },
+          ],
+          intents: [
+            {
+              id: 'intent-1',
+              kind: 'suggestion.accepted',
+              suggestionId: 's1',
+              patch: { status: 'accepted', decidedBy: userId },
+              log: { userId, at: '2027-01-01T10:01:00.000Z', section: null, changes: [], rationale: null },
+            },
+          ],
+        };
+      }
+
+      it('is empty for a draft saved without one, and for a draft it does not hold', async () => {
+        await storage.createDraft(draftRecord('plain'), yjsStateWithText('x'));
+        expect(await storage.loadJournal('plain')).toEqual({ authors: {}, bursts: [], intents: [] });
+        expect(await storage.loadJournal('no-such-draft')).toEqual({ authors: {}, bursts: [], intents: [] });
+        expect(await storage.loadJournal('../impossible')).toEqual({ authors: {}, bursts: [], intents: [] });
+      });
+
+      it('loads exactly as it was saved, with the state it was saved with', async () => {
+        await storage.createDraft(draftRecord('journaled'), yjsStateWithText('x'));
+        const state = yjsStateWithText('written by alice');
+        await storage.saveDocument('journaled', state, journal('alice'));
+
+        expect(await storage.loadJournal('journaled')).toEqual(journal('alice'));
+        expect(await storage.loadDocument('journaled')).toEqual(state);
+      });
+
+      it('is replaced at every save together with the state; a save without one empties it', async () => {
+        await storage.createDraft(draftRecord('journaled'), yjsStateWithText('x'));
+        await storage.saveDocument('journaled', yjsStateWithText('alice'), journal('alice'));
+        const bobs = yjsStateWithText('bob');
+        await storage.saveDocument('journaled', bobs, journal('bob'));
+        expect(await storage.loadJournal('journaled')).toEqual(journal('bob'));
+        expect(await storage.loadDocument('journaled')).toEqual(bobs);
+
+        await storage.saveDocument('journaled', yjsStateWithText('nobody'));
+        expect(await storage.loadJournal('journaled')).toEqual({ authors: {}, bursts: [], intents: [] });
+      });
+
+      it('keeps its own copy, unaffected by the caller’s object or a loaded one', async () => {
+        await storage.createDraft(draftRecord('journaled'), yjsStateWithText('x'));
+        const given = journal('alice');
+        await storage.saveDocument('journaled', yjsStateWithText('y'), given);
+        given.authors['1234567'] = 'mallory';
+        (await storage.loadJournal('journaled')).bursts.length = 0;
+
+        expect(await storage.loadJournal('journaled')).toEqual(journal('alice'));
+      });
+
+      it('is kept with its state after being closed and reopened', async (ctx) => {
+        if (!subject.reopen) ctx.skip('this storage keeps nothing beyond the process');
+        await storage.createDraft(draftRecord('journaled'), yjsStateWithText('x'));
+        const state = yjsStateWithText('written by alice');
+        await storage.saveDocument('journaled', state, journal('alice'));
+
+        storage = await (subject.reopen as () => Promise<Storage>)();
+
+        expect(await storage.loadJournal('journaled')).toEqual(journal('alice'));
+        expect(await storage.loadDocument('journaled')).toEqual(state);
+      });
     });
 
     it('keeps the change log and versions after being closed and reopened', async (ctx) => {
