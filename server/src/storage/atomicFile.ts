@@ -7,7 +7,7 @@ export function backupPathOf(file: string): string {
 }
 
 /**
- * Replaces `file` with `text` so that a crash, a power cut or a full disk at any moment leaves
+ * Replaces `file` with `content` so that a crash, a power cut or a full disk at any moment leaves
  * either the old or the new version, both complete, and keeps the old one as `<file>.bak`:
  *
  * 1. write `.<name>.tmp` and fsync it (lowdb's steno does not fsync: after a power cut the
@@ -19,13 +19,13 @@ export function backupPathOf(file: string): string {
  * A failed write (ENOSPC…) removes its temporary file and leaves `file` and `.bak` as they were.
  * Callers must not run two writes of one file at the same time (they share the temporary name).
  */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.tmp`);
   try {
     const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(text, 'utf8');
+      await handle.writeFile(content);
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CONTENT_FIELD } from '../../shared/drafts.ts';
+import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
+import { DamagedStoreError } from '../src/storage/storage.ts';
+import { BackupError, backupStore } from '../src/storage/storeBackup.ts';
+import { commentRecord, draftRecord, threadRecord, userRecord, yjsStateWithText } from './storageContract.ts';
+import { runToExit, tempDir } from './support/serverProcess.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const dirs: string[] = [];
+function freshDir(prefix = 'margins-backup-'): string {
+  const dir = tempDir(prefix);
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+function textOf(state: Uint8Array | undefined): string {
+  const doc = new Y.Doc();
+  if (state) Y.applyUpdate(doc, state);
+  const text = doc.getXmlFragment(CONTENT_FIELD).toString();
+  doc.destroy();
+  return text;
+}
+
+async function storeWithThread(dataDir: string): Promise<LowdbStorage> {
+  const storage = await LowdbStorage.open(dataDir);
+  await storage.createDraft(draftRecord('consulted'), yjsStateWithText('start'));
+  await storage.createThread(threadRecord('t0'), commentRecord('c0', 't0'));
+  return storage;
+}
+
+describe('backupStore', () => {
+  it('copies a store that opens with the same drafts, records, documents and journals', async () => {
+    const dataDir = freshDir();
+    const storage = await storeWithThread(dataDir);
+    await storage.createUser(userRecord('alice'));
+    const journal = { authors: { '42': 'alice' }, bursts: [], intents: [] };
+    await storage.saveDocument('consulted', yjsStateWithText('edited'), journal);
+    const target = path.join(freshDir(), 'copy');
+
+    const result = await backupStore(dataDir, target);
+
+    expect(result.files).toBe(2);
+    // Its hard links into the data directory are gone.
+    expect(readdirSync(dataDir).filter((name) => name.startsWith('.backup'))).toEqual([]);
+    const copy = await LowdbStorage.open(target);
+    expect(await copy.listDrafts()).toEqual(await storage.listDrafts());
+    expect(await copy.getUser('alice')).toEqual(userRecord('alice'));
+    expect(await copy.listComments('consulted')).toEqual([commentRecord('c0', 't0')]);
+    expect(textOf(await copy.loadDocument('consulted'))).toContain('edited');
+    expect(await copy.loadJournal('consulted')).toEqual(journal);
+    await copy.close();
+    await storage.close();
+  });
+
+  it('copies one moment of a store that a server keeps writing', async () => {
+    const dataDir = freshDir();
+    const storage = await storeWithThread(dataDir);
+    // Many drafts make reading the whole store take long enough for the writer to change it
+    // meanwhile: a backup that copied the files one after the other, unchecked, fails here.
+    const filler = yjsStateWithText('x'.repeat(50_000));
+    for (let i = 0; i < 40; i++) await storage.createDraft(draftRecord(`a-filler-${i}`), filler);
+    // The writer's invariant spans both files: the document says "n" only after comment n is
+    // stored, so any one moment has as many comments as the document's number, or one more.
+    let stop = false;
+    const writer = (async () => {
+      for (let n = 1; !stop; n++) {
+        await storage.addComment(commentRecord(`c${n}`, 't0'));
+        await storage.saveDocument('consulted', yjsStateWithText(`n=${n}`));
+        // A busy server: people post and type every few milliseconds.
+        await delay(5);
+      }
+    })();
+    const parent = freshDir();
+    try {
+      for (let i = 0; i < 10; i++) {
+        const target = path.join(parent, `copy-${i}`);
+        await backupStore(dataDir, target);
+        const copy = await LowdbStorage.open(target);
+        const comments = (await copy.listComments('consulted')).length - 1;
+        const shown = /n=(\d+)/.exec(textOf(await copy.loadDocument('consulted')))?.[1] ?? '0';
+        await copy.close();
+        expect([Number(shown), Number(shown) + 1]).toContain(comments);
+      }
+    } finally {
+      stop = true;
+      await writer;
+      await storage.close();
+    }
+  });
+
+  it('refuses a folder that already holds files, and leaves it alone', async () => {
+    const dataDir = freshDir();
+    await (await storeWithThread(dataDir)).close();
+    const target = freshDir();
+    await writeFile(path.join(target, 'notes.txt'), 'mine');
+
+    await expect(backupStore(dataDir, target)).rejects.toThrow(BackupError);
+    expect(readdirSync(target)).toEqual(['notes.txt']);
+  });
+
+  it('copies nothing from a damaged store, naming the damaged file', async () => {
+    const dataDir = freshDir();
+    await (await storeWithThread(dataDir)).close();
+    await writeFile(path.join(dataDir, 'documents', 'consulted.json'), '{"draftId":"consulted","sta');
+    const parent = freshDir();
+
+    await expect(backupStore(dataDir, path.join(parent, 'copy'))).rejects.toThrow(DamagedStoreError);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+});
+
+describe('npm run backup', () => {
+  it('copies DATA_DIR into a folder named relative to where it was typed (INIT_CWD)', async () => {
+    const dataDir = freshDir();
+    await (await storeWithThread(dataDir)).close();
+    const typedIn = freshDir('margins-typed-in-');
+    await mkdir(path.join(typedIn, 'backups'));
+
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/backup.ts', 'backups/today'], {
+      cwd: repoRoot,
+      env: { ...process.env, DATA_DIR: dataDir, INIT_CWD: typedIn },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const { code, output } = await runToExit(child);
+
+    expect(code).toBe(0);
+    const copied = path.join(typedIn, 'backups', 'today');
+    expect(output).toContain(`to ${copied}`);
+    expect(output).toContain('To restore it: stop the server');
+    expect(await readFile(path.join(copied, 'margins.json'), 'utf8')).toBe(
+      await readFile(path.join(dataDir, 'margins.json'), 'utf8'),
+    );
+    expect(existsSync(path.join(copied, 'documents', 'consulted.json'))).toBe(true);
+  });
+});
