@@ -146,6 +146,7 @@ function firstProblem(result: { success: boolean; error?: z.ZodError }): string 
 }
 
 function explain(issue: z.core.$ZodIssue): string {
+  if (issue.path.length > 0 && issue.input === undefined && issue.code !== 'custom') return 'is missing';
   if (issue.code === 'invalid_type') {
     const found = issue.input;
     const received = found === null ? 'null' : Array.isArray(found) ? 'a list' : typeof found;
