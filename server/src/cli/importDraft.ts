@@ -42,7 +42,9 @@ const draftId = values.id ?? draftIdFromFileName(file);
 const storage = await LowdbStorage.open(config.dataDir);
 let problem: string | undefined;
 try {
-  const outcome = await importDraft(storage, draftId, source);
+  const outcome = await importDraft(storage, draftId, source, (message) =>
+    console.warn(`Warning: ${file}: ${message}`),
+  );
   if (outcome === 'kept') {
     problem = `A draft "${draftId}" already exists with content; nothing was changed. Choose another id with --id.`;
   } else {

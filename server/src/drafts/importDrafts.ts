@@ -13,13 +13,19 @@ export type ImportOutcome = 'created' | 'kept';
  * is, whatever its document holds (never re-seeded), and an id that has a document file but no
  * record is refused by the store (`StrayDocumentError`), never written over.
  */
-export async function importDraft(storage: Storage, draftId: string, source: string): Promise<ImportOutcome> {
+export async function importDraft(
+  storage: Storage,
+  draftId: string,
+  source: string,
+  /** Told each thing the draft could not hold as written (an image kept as its alt text…). */
+  warn?: (message: string) => void,
+): Promise<ImportOutcome> {
   if (!DRAFT_ID_PATTERN.test(draftId)) {
     throw new Error(`"${draftId}" is not a valid draft id: use lowercase letters, digits and hyphens`);
   }
   if (await storage.getDraft(draftId)) return 'kept';
   const { title, language, visibility, window, body } = parseDraftFile(source);
-  const state = markdownToYjsState(body);
+  const state = markdownToYjsState(body, warn);
   const now = new Date();
   const stamp = now.toISOString();
   await storage.createDraft(
@@ -57,8 +63,16 @@ export async function importDraftsFromDir(storage: Storage, dir: string, logger:
   for (const file of files) {
     const draftId = draftIdFromFileName(file);
     try {
-      const outcome = await importDraft(storage, draftId, await readFile(path.join(dir, file), 'utf8'));
+      const changed: string[] = [];
+      const source = await readFile(path.join(dir, file), 'utf8');
+      const outcome = await importDraft(storage, draftId, source, (message) => changed.push(message));
       if (outcome !== 'kept') logger.info({ draftId, outcome }, `imported draft ${file}`);
+      if (changed.length) {
+        logger.warn(
+          { draftId, file, changed },
+          `draft ${file} was imported with what the editor cannot show kept as text: ${changed.join('; ')}`,
+        );
+      }
     } catch (error) {
       if (error instanceof StrayDocumentError) {
         logger.warn({ draftId, file: error.file }, `did not import draft ${file}: ${error.message}`);

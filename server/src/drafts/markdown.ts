@@ -1,6 +1,5 @@
 import { getSchema } from '@tiptap/core';
 import { MarkdownManager } from '@tiptap/markdown';
-import { Node } from '@tiptap/pm/model';
 import { prosemirrorToYXmlFragment } from '@tiptap/y-tiptap';
 import matter from 'gray-matter';
 import * as Y from 'yjs';
@@ -11,19 +10,28 @@ import {
 } from '../../../shared/consultation.ts';
 import { CONTENT_FIELD, draftLanguageSchema } from '../../../shared/drafts.ts';
 import { contentExtensions } from '../../../shared/editorExtensions.ts';
+import { fitToSchema, type Warn } from './fitToSchema.ts';
+import { TEXT_FALLBACKS, unsupportedMarkdown } from './markdownFallbacks.ts';
 
 const extensions = contentExtensions();
 const schema = getSchema(extensions);
-const markdown = new MarkdownManager({ extensions });
+const markdown = new MarkdownManager({ extensions: [...extensions, ...TEXT_FALLBACKS] });
 
-/** Converts Markdown to a Yjs update holding the document in the editor's content fragment. */
-export function markdownToYjsState(text: string): Uint8Array {
-  const json = markdown.parse(text);
-  // An empty body parses to a doc without blocks, which the schema (block+) refuses: start blank.
-  if (!json.content?.length) json.content = [{ type: 'paragraph' }];
-  // fromJSON + check() rejects anything the editor's schema could not hold.
-  const node = Node.fromJSON(schema, json);
-  node.check();
+/**
+ * Converts Markdown to a Yjs update holding the document in the editor's content fragment. What
+ * the editor cannot hold (an image, raw HTML, a table) is kept as its text, and each such change
+ * is told to `warn`: one unsupported construct never fails the whole draft.
+ */
+export function markdownToYjsState(text: string, warn: Warn = () => {}): Uint8Array {
+  const told = new Set<string>();
+  const once: Warn = (message) => {
+    if (!told.has(message)) {
+      told.add(message);
+      warn(message);
+    }
+  };
+  for (const message of unsupportedMarkdown(markdown.instance.lexer(text))) once(message);
+  const node = fitToSchema(schema, markdown.parse(text), once);
   const doc = new Y.Doc();
   prosemirrorToYXmlFragment(node, doc.getXmlFragment(CONTENT_FIELD));
   const state = Y.encodeStateAsUpdate(doc);
