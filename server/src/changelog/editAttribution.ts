@@ -53,7 +53,7 @@ export function burstChanges(
     return start !== undefined && clock >= start;
   };
   const deleted = (client: number, clock: number) => Y.isDeleted(scope.deletes, Y.createID(client, clock));
-  const view = {
+  const view: View = {
     before: (item: Y.Item, offset = 0) => {
       const { client, clock } = item.id;
       return !inserted(client, clock + offset) && (!item.deleted || deleted(client, clock + offset));
@@ -62,6 +62,16 @@ export function burstChanges(
       const { client, clock } = item.id;
       return !deleted(client, clock + offset) && (!item.deleted || inserted(client, clock + offset));
     },
+    written: (item: Y.Item, offset = 0) => {
+      const { client, clock } = item.id;
+      return inserted(client, clock + offset) && !deleted(client, clock + offset);
+    },
+    // A block someone else removed still shows what this person did inside it: the words they
+    // deleted from it before (in before) and the words they wrote into it (in after).
+    beforeHolds: (item: Y.Item) =>
+      item.deleted && !inserted(item.id.client, item.id.clock) && holds(item, deleted),
+    afterHolds: (item: Y.Item) =>
+      item.deleted && !deleted(item.id.client, item.id.clock) && holds(item, inserted),
   };
   const blocks: Block[] = [];
   const sections = { before: null as string | null, after: null as string | null };
@@ -69,8 +79,8 @@ export function burstChanges(
   const walk = (type: Y.XmlFragment, inBefore: boolean, inAfter: boolean) => {
     for (let item = type._start; item !== null; item = item.right) {
       if (!(item.content instanceof Y.ContentType)) continue;
-      const b = inBefore && view.before(item);
-      const a = inAfter && view.after(item);
+      const b = inBefore && (view.before(item) || view.beforeHolds(item));
+      const a = inAfter && (view.after(item) || view.afterHolds(item));
       if (!b && !a) continue;
       const child = item.content.type;
       if (!(child instanceof Y.XmlElement)) continue;
@@ -95,10 +105,33 @@ export function burstChanges(
   return pairChanges(blocks);
 }
 
-type View = Record<'before' | 'after', (item: Y.Item, offset?: number) => boolean>;
+interface View {
+  before: (item: Y.Item, offset?: number) => boolean;
+  after: (item: Y.Item, offset?: number) => boolean;
+  /** What the person wrote and still has (in a block they added, nothing else is theirs to show). */
+  written: (item: Y.Item, offset?: number) => boolean;
+  /** A removed container that holds something of this person's, for each view. */
+  beforeHolds: (item: Y.Item) => boolean;
+  afterHolds: (item: Y.Item) => boolean;
+}
+
+/** Whether any item under a container item (its own content, recursively) is one `mine` picks. */
+function holds(item: Y.Item, mine: (client: number, clock: number) => boolean): boolean {
+  if (!(item.content instanceof Y.ContentType)) return false;
+  const type = item.content.type;
+  for (let child = type._start; child !== null; child = child.right) {
+    for (let i = 0; i < child.length; i++) if (mine(child.id.client, child.id.clock + i)) return true;
+    if (holds(child, mine)) return true;
+  }
+  for (const entry of type._map.values()) if (mine(entry.id.client, entry.id.clock)) return true;
+  return false;
+}
 
 function textBlock(element: Y.XmlElement, inBefore: boolean, inAfter: boolean, view: View): Block {
   const text = { before: '', after: '' };
+  // A block this person added shows only their own words: what others typed into it since is
+  // theirs, and would otherwise read as this person's (the block has no before to cancel it).
+  const after = inBefore ? view.after : view.written;
   const collect = (type: Y.XmlElement | Y.XmlText, b: boolean, a: boolean) => {
     for (let item = type._start; item !== null; item = item.right) {
       const content = item.content;
@@ -106,11 +139,11 @@ function textBlock(element: Y.XmlElement, inBefore: boolean, inAfter: boolean, v
         // An item may hold characters from before and within the burst (typing merges them).
         for (let i = 0; i < content.str.length; i++) {
           if (b && view.before(item, i)) text.before += content.str[i];
-          if (a && view.after(item, i)) text.after += content.str[i];
+          if (a && after(item, i)) text.after += content.str[i];
         }
       } else if (content instanceof Y.ContentType) {
-        const ib = b && view.before(item);
-        const ia = a && view.after(item);
+        const ib = b && (view.before(item) || view.beforeHolds(item));
+        const ia = a && (view.after(item) || view.afterHolds(item));
         const child = content.type;
         if (child instanceof Y.XmlElement && child.nodeName === 'hardBreak') {
           if (ib) text.before += '\n';

@@ -1,7 +1,7 @@
 import type { Node as PMNode } from '@tiptap/pm/model';
 import type { Transaction } from '@tiptap/pm/state';
 import { pino } from 'pino';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { ChangeLogEntry } from '../../../shared/changelog.ts';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { ChangeLogService } from '../../src/changelog/changeLogService.ts';
@@ -30,8 +30,9 @@ export class RecordedDraft {
     this.recorder = new EditRecorder(this.changelog, logger, quietMs);
   }
 
-  async open(markdown: string): Promise<this> {
-    const state = markdownToYjsState(markdown);
+  /** Creates the draft from Markdown, or from a ProseMirror document (which keeps trailing spaces). */
+  async open(content: string | PMNode): Promise<this> {
+    const state = typeof content === 'string' ? markdownToYjsState(content) : stateOf(content);
     const now = new Date().toISOString();
     await this.storage.createDraft(
       {
@@ -101,6 +102,13 @@ export class RecordedDraft {
     for (const editor of this.editors) editor.destroy();
     this.room.destroy();
   }
+}
+
+function stateOf(doc: PMNode): Uint8Array {
+  const ydoc = new Y.Doc();
+  const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
+  editAsBinding(ydoc, fragment, (tr) => tr.replaceWith(0, tr.doc.content.size, doc.content));
+  return Y.encodeStateAsUpdate(ydoc);
 }
 
 /** Edits an editor's document as the TipTap binding does (one ProseMirror transaction). */
