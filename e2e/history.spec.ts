@@ -1,4 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
@@ -109,6 +112,12 @@ test.describe('change log, versions and the report', () => {
     await expect(threadCard(alice.draft.page, 'Who is “us” here?')).toBeVisible();
     await suggestOn(alice.draft.page, 'the end of February', 'the end of March', 'More time.');
     await expect(struck(alice.draft.page)).toHaveText('the end of February');
+    // Tom's reply answers Alice: it is counted apart, not as a second participant.
+    await tom.draft.open();
+    const thread = threadCard(tom.draft.page, 'Who is “us” here?');
+    await thread.getByRole('textbox', { name: 'Reply' }).fill('Everyone the strategy concerns.');
+    await thread.getByRole('button', { name: 'Reply' }).click();
+    await expect(thread).toContainText('Everyone the strategy concerns.');
 
     const page = tom.draft.page;
     await page.goto(`/d/${server.draftId}/report`);
@@ -119,6 +128,7 @@ test.describe('change log, versions and the report', () => {
       '1 comment thread',
       '1 comment or reply',
       '1 suggested edit',
+      '1 reply from the task force',
     ]);
     const sectors = page.getByRole('list', { name: 'Participants by sector' });
     await expect(sectors.getByRole('listitem')).toHaveText(['Civil society:1']);
@@ -179,5 +189,36 @@ test.describe('change log, versions and the report', () => {
     await expect(visitor.draft.page.getByTestId('contributions-sign-in')).toContainText(
       'Sign in to see your comments and suggestions',
     );
+  });
+  test('History offers the change log and the verifier under the names its command uses, and the command says OK', async ({
+    visitor,
+    server,
+  }) => {
+    const page = visitor.draft.page;
+    await page.goto(`/d/${server.draftId}/history`);
+    const integrity = page.getByRole('complementary', { name: 'Can this record be trusted?' });
+    const command = `node verify-log.mjs ${server.draftId}-changelog.json`;
+    await expect(integrity.locator('code')).toHaveText(command);
+
+    // Downloaded into a folder of their own, as a member of the public would, and run there.
+    const folder = await mkdtemp(path.join(tmpdir(), 'margins-e2e-verify-'));
+    try {
+      for (const name of ['Download the change log (JSON)', 'Download the verifier (verify-log.mjs)']) {
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          integrity.getByRole('link', { name }).click(),
+        ]);
+        await download.saveAs(path.join(folder, download.suggestedFilename()));
+      }
+      // The command as shown, `node` being the Node.js running these tests.
+      const output = execFileSync(process.execPath, command.split(' ').slice(1), {
+        cwd: folder,
+        env: { PATH: process.env.PATH },
+        encoding: 'utf8',
+      });
+      expect(output).toMatch(/^OK: \d+ entr(y|ies), chain intact/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CHANGE_TYPES, type ChangeLogEntry, type ChangeType } from '../../../shared/changelog.ts';
+import { exportFileName, VERIFIER_FILE } from '../../../shared/exports.ts';
 import { exportUrl, fetchChangeLog } from '../api/records.ts';
 import { DraftRecordPage } from '../records/DraftRecordPage.tsx';
 import { useLoaded } from '../records/useLoaded.ts';
@@ -28,6 +29,8 @@ function History({ draftId }: { draftId: string }) {
   const entries = log.kind === 'ready' ? log.value : [];
   const choices = useMemo(() => choicesOf(entries), [entries]);
   const originOf = useMemo(() => originFinder(entries), [entries]);
+  // The name the server gives the download (Content-Disposition), which the command below uses.
+  const logFile = exportFileName(draftId, 'changelog.json');
   const shown = useMemo(
     () =>
       entries
@@ -133,13 +136,20 @@ function History({ draftId }: { draftId: string }) {
         </h2>
         <p>{t('history.integrity')}</p>
         <p>
-          <a href={exportUrl(draftId, 'changelog.json')} download>
+          <a href={exportUrl(draftId, 'changelog.json')} download={logFile}>
             {t('history.downloadLog')}
+          </a>
+        </p>
+        <p>
+          <a href={`/${VERIFIER_FILE}`} download={VERIFIER_FILE}>
+            {t('history.downloadVerifier')}
           </a>
         </p>
         <p>{t('history.verify')}</p>
         <pre className="log-command">
-          <code>npm run verify-log -- changelog.json</code>
+          <code>
+            node {VERIFIER_FILE} {logFile}
+          </code>
         </pre>
       </aside>
     </div>

@@ -335,7 +335,9 @@ export const en = {
     integrity:
       'Entries are only ever added, never changed. Each one carries a fingerprint (a SHA-256 hash) of its content and of the entry before it, so changing, removing or reordering any entry breaks the chain from there on.',
     downloadLog: 'Download the change log (JSON)',
-    verify: 'Anyone can check a downloaded copy with Margins’ verifier:',
+    downloadVerifier: 'Download the verifier (verify-log.mjs)',
+    verify:
+      'To check a downloaded copy, put both files in one folder and run this with Node.js 20 or later (nothing to install); it prints OK, or names the first entry that was changed, removed or reordered:',
   },
   versions: {
     title: 'Versions',

@@ -339,7 +339,9 @@ export const es: Messages = {
     integrity:
       'Las entradas solo se añaden, nunca se modifican. Cada una lleva una huella (un hash SHA-256) de su contenido y de la entrada anterior, así que cambiar, eliminar o reordenar cualquier entrada rompe la cadena a partir de ahí.',
     downloadLog: 'Descargar el registro de cambios (JSON)',
-    verify: 'Cualquiera puede comprobar una copia descargada con el verificador de Margins:',
+    downloadVerifier: 'Descargar el verificador (verify-log.mjs)',
+    verify:
+      'Para comprobar una copia descargada, ponga los dos archivos en una misma carpeta y ejecute esto con Node.js 20 o posterior (no hay nada que instalar); muestra OK, o nombra la primera entrada modificada, eliminada o reordenada:',
   },
   versions: {
     title: 'Versiones',

@@ -342,7 +342,9 @@ export const fr: Messages = {
     integrity:
       'Les entrées sont seulement ajoutées, jamais modifiées. Chacune porte une empreinte (un condensat SHA-256) de son contenu et de l’entrée précédente\u00a0: modifier, supprimer ou réordonner une entrée rompt la chaîne à partir de là.',
     downloadLog: 'Télécharger le journal des modifications (JSON)',
-    verify: 'Chacun peut vérifier une copie téléchargée avec le vérificateur de Margins\u00a0:',
+    downloadVerifier: 'Télécharger le vérificateur (verify-log.mjs)',
+    verify:
+      'Pour vérifier une copie téléchargée, placez les deux fichiers dans un même dossier et lancez cette commande avec Node.js 20 ou plus récent (rien à installer)\u00a0; elle affiche OK, ou nomme la première entrée modifiée, supprimée ou déplacée\u00a0:',
   },
   versions: {
     title: 'Versions',

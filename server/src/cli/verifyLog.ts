@@ -1,13 +1,25 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyExport } from '../changelog/hashChain.ts';
 
-// `npm run verify-log -- changelog.json`: checks that an exported change log is intact: every
-// entry's hash matches its content and links to the entry before it. Exit codes: 0 intact,
-// 1 broken (the first broken entry is printed), 2 the file could not be checked at all.
-// An intact chain can still have lost its last entries, or have been rewritten as a whole:
-// compare the last hash printed with the one the organisation published.
-const usage = 'Usage: npm run verify-log -- <changelog.json>';
+// `npm run verify-log -- <draft>-changelog.json`, or `node verify-log.mjs <draft>-changelog.json`
+// with the self-contained copy `npm run build` makes of this file (see buildVerifier.ts): checks
+// that an exported change log is intact: every entry's hash matches its content and links to the
+// entry before it. Exit codes: 0 intact, 1 broken (the first broken entry is printed), 2 the file
+// could not be checked at all. An intact chain can still have lost its last entries, or have been
+// rewritten as a whole: compare the last hash printed with the one the organisation published.
+
+// npm runs a script in the package's root and says where it was called from in INIT_CWD; a file
+// named on the command line is meant from there. Only when npm runs this very script: INIT_CWD is
+// inherited by everything an npm script starts, from wherever that first npm command ran.
+const viaNpm = process.env.npm_lifecycle_event === 'verify-log';
+const callerDir = (viaNpm && process.env.INIT_CWD) || process.cwd();
+// The bundled copy is an .mjs file; this source runs as .ts (npm run verify-log).
+const standalone = !import.meta.url.endsWith('.ts');
+const usage = standalone
+  ? `Usage: node ${path.basename(process.argv[1] ?? 'verify-log.mjs')} <draft>-changelog.json`
+  : 'Usage: npm run verify-log -- <changelog.json>';
 
 function cannotCheck(message: string): number {
   console.error(message);
@@ -26,7 +38,7 @@ function verify(args: string[]): number {
 
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(path.resolve(callerDir, file), 'utf8');
   } catch (error) {
     return cannotCheck(`Cannot read ${file}: ${(error as Error).message}`);
   }

@@ -1,7 +1,7 @@
 import { locateAll } from '../../../shared/anchoring/locate.ts';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
-import type { ExportName } from '../../../shared/exports.ts';
+import { type ExportName, exportFileName } from '../../../shared/exports.ts';
 import type { Actor } from '../../../shared/roles.ts';
 import { locateSuggestions } from '../../../shared/suggestions.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
@@ -58,7 +58,7 @@ export class ExportService {
     const draft = await this.deps.drafts.readable(actor, draftId);
     const extension = name.slice(name.lastIndexOf('.') + 1);
     const file = (body: string | Buffer): ExportFile => ({
-      filename: `${draftId}-${name}`,
+      filename: exportFileName(draftId, name),
       contentType: TYPES[extension] ?? 'application/octet-stream',
       body,
     });

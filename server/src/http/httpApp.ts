@@ -4,6 +4,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { ErrorCode, errorEnvelope } from '../../../shared/errors.ts';
+import { VERIFIER_FILE } from '../../../shared/exports.ts';
 import type { AccountService } from '../accounts/accountService.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import type { SuggestionService } from '../suggestions/suggestionService.ts';
@@ -95,6 +96,22 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   app.use('/api', (req, res) => {
     res.status(404).json(errorEnvelope(ErrorCode.NotFound, `No API endpoint ${req.method} ${req.path}`));
+  });
+
+  // The change-log verifier, one file that runs with plain `node` (built with the client by
+  // `npm run build`), for anyone to check a downloaded change log without cloning Margins.
+  const verifier = path.join(clientDir, VERIFIER_FILE);
+  app.get(`/${VERIFIER_FILE}`, (_req, res) => {
+    if (!existsSync(verifier)) {
+      res
+        .status(503)
+        .json(errorEnvelope(ErrorCode.ClientNotBuilt, 'The verifier is not built yet: run `npm run build`.'));
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.attachment(VERIFIER_FILE);
+    res.type('text/javascript; charset=utf-8');
+    res.sendFile(verifier);
   });
 
   const indexHtml = path.join(clientDir, 'index.html');
