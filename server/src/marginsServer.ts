@@ -14,6 +14,7 @@ import { ExportService } from './exports/exportService.ts';
 import { createHttpApp } from './http/httpApp.ts';
 import { ReportService } from './report/reportService.ts';
 import type { Storage } from './storage/storage.ts';
+import { completeIntent } from './suggestions/intents.ts';
 import { SuggestionService } from './suggestions/suggestionService.ts';
 import { PostingLimiter } from './threads/participation.ts';
 import { ThreadService } from './threads/threadService.ts';
@@ -51,13 +52,15 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
   const allowedOrigins = options.allowedOrigins ?? [];
   const changelog = new ChangeLogService(storage, logger);
   const recorder = new EditRecorder(changelog, logger, options.burstQuietMs);
-  const watcher = new ConsultationWatcher(storage, changelog, logger);
   const registry = new RoomRegistry(
     storage,
     logger,
     options.saverTiming,
     (draftId) => threadsDocState(storage, draftId),
     recorder,
+  );
+  const watcher = new ConsultationWatcher(storage, changelog, logger, undefined, (draftId) =>
+    registry.settle(draftId),
   );
   // The socket server is created after the services it listens to; these arrows reach it late.
   let collab: CollabSocketServer | undefined;
@@ -121,19 +124,41 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
   http.on('upgrade', collab.handleUpgrade);
   const sockets = collab;
 
+  /** Logs what a crash or stop left in the documents' journals, before anyone connects. */
+  const recover = async () => {
+    for (const draft of await storage.listDrafts()) {
+      const journal = await storage.loadJournal(draft.id);
+      if (journal.bursts.length === 0 && journal.intents.length === 0) continue;
+      await registry.use(draft.id, async (room) => {
+        await recorder.recover(room);
+        for (const intent of [...room.pendingIntents]) {
+          await completeIntent(intent, storage, changelog, draft.id, true);
+          room.settleIntent(intent.id);
+        }
+        await room.flush();
+      });
+      logger.info(
+        { draftId: draft.id, bursts: journal.bursts.length, changes: journal.intents.length },
+        'recovered edits and changes not yet logged',
+      );
+    }
+  };
+
   return {
     http,
     registry,
     accounts,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
+    listen: async (port, host) => {
+      await recover();
+      return new Promise<AddressInfo>((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
           http.off('error', reject);
           watcher.start();
           resolve(http.address() as AddressInfo);
         });
-      }),
+      });
+    },
     close: async () => {
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();

@@ -504,3 +504,14 @@ describe('Room: read-only peers', () => {
     expect(permissionDeniedReasons(alice.received)).toEqual([READ_ONLY_REASON, READ_ONLY_REASON]);
   });
 });
+
+describe('saving', () => {
+  it('keeps the stored text when only the journal is saved before anything was applied', async () => {
+    const stored = markdownToYjsState('# Plan\n\nKept words.\n');
+    const { room, saves } = makeRoom(stored);
+    room.journalChanged();
+    await room.flush();
+    expect(saves).toHaveLength(1);
+    expect(textOf(saves[0] ?? new Uint8Array())).toContain('Kept words.');
+  });
+});

@@ -22,6 +22,8 @@ export class ConsultationWatcher {
     private readonly changelog: ChangeLogService,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
+    /** Logs a draft's open edit bursts (so they come before its window closing). */
+    private readonly settleEdits: (draftId: string) => Promise<void> = async () => {},
   ) {}
 
   start(intervalMs = WATCH_INTERVAL_MS): void {
@@ -64,6 +66,7 @@ export class ConsultationWatcher {
     if (now === logged) return;
     // Forgotten first: if recording fails, the next check reads the log again.
     this.logged.delete(draftId);
+    if (now === 'closed') await this.settleEdits(draftId);
     await this.changelog.record(draftId, {
       type: now === 'open' ? 'consultation.opened' : 'consultation.closed',
       userId,

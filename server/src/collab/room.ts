@@ -93,7 +93,9 @@ export class Room {
     deps.observer?.opened(this, journal);
     // State and journal are read in the same turn, so the stored pair is always of one moment.
     this.saver = new DocumentSaver(
-      () => deps.save(Y.encodeStateAsUpdate(this.doc), this.currentJournal()),
+      // While the stored state is not applied yet (nothing changed the text), it is the whole
+      // document: saving the empty live copy instead would wipe the draft (a journal-only save).
+      () => deps.save(this.unapplied ?? Y.encodeStateAsUpdate(this.doc), this.currentJournal()),
       deps.logger.child({ draftId }),
       deps.saverTiming,
     );

@@ -67,6 +67,14 @@ export class RoomRegistry {
     }
   }
 
+  /**
+   * Closes the draft's open edit bursts and saves it, if it is loaded: before anything that must
+   * come after its edits in the change log (a version, an export, the window closing).
+   */
+  async settle(draftId: string): Promise<void> {
+    await this.ready.get(draftId)?.settle();
+  }
+
   /** For a caller that acquired a room but will not join it: unloads the room if nobody is in it. */
   release(room: Room): void {
     if (!room.busy) void this.unloadIfIdle(room);

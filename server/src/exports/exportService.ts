@@ -56,6 +56,8 @@ export class ExportService {
 
   async export(actor: Actor, draftId: string, name: ExportName, baseUrl: string): Promise<ExportFile> {
     const draft = await this.deps.drafts.readable(actor, draftId);
+    // Whatever is exported, the change log already holds the edits in the text.
+    await this.deps.registry.settle(draftId);
     const extension = name.slice(name.lastIndexOf('.') + 1);
     const file = (body: string | Buffer): ExportFile => ({
       filename: exportFileName(draftId, name),

@@ -16,10 +16,17 @@ import {
 import { threadsRoomName } from '../../../shared/threads.ts';
 import { newId } from '../accounts/tokens.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
+import type { Room } from '../collab/room.ts';
 import type { RoomRegistry } from '../collab/roomRegistry.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { ServiceError } from '../serviceError.ts';
-import type { DraftRecord, Storage, SuggestionPatch, SuggestionRecord } from '../storage/storage.ts';
+import type {
+  DraftRecord,
+  Storage,
+  StoredIntent,
+  SuggestionPatch,
+  SuggestionRecord,
+} from '../storage/storage.ts';
 import { languageOf, PostingLimiter, requireAllowed } from '../threads/participation.ts';
 import {
   checkedPassage,
@@ -40,6 +47,7 @@ import {
   replaceRange,
   withoutSuggestionMarks,
 } from './edits.ts';
+import { completeIntent } from './intents.ts';
 import { suggestionViews, toSuggestionView } from './suggestionViews.ts';
 
 /** Origin of the server putting (or taking off) a suggestion's mark: not an edit. */
@@ -142,6 +150,8 @@ export class SuggestionService {
       } else {
         this.deps.logger.warn({ suggestionId: suggestion.id }, 'passage changed before it could be marked');
       }
+      // The mark is on disk before the suggestion is answered as made.
+      await room.commit();
     });
     await this.deps.changelog?.recordSafely(draftId, {
       type: 'suggestion.made',
@@ -187,7 +197,7 @@ export class SuggestionService {
       const { draft, suggestion } = await this.suggestionOf(actor, draftId, id);
       this.require(actor, 'suggestion.decide', draft);
       assertOpen(suggestion);
-      const applied = await this.deps.registry.use(draftId, (room) => {
+      const applied = await this.deps.registry.use(draftId, async (room) => {
         const ydoc = room.liveDoc;
         const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
         const { doc, mapping } = snapshot(fragment);
@@ -217,21 +227,31 @@ export class SuggestionService {
         // Concurrent edits can leave bits of its mark outside the passage (text retyped or moved):
         // a decided suggestion must not leave a mark anywhere.
         unmarkPassage(ydoc, fragment, id, SUGGESTION_ANCHORING, SUGGESTION_MARK);
-        return replacement;
+        const { inserted, replaced, replacedText } = replacement;
+        const at = this.now().toISOString();
+        // The new wording and the records that say so are stored together (see StoredIntent).
+        await this.durably(room, draftId, {
+          id: newId(),
+          kind: 'suggestion.accepted',
+          suggestionId: id,
+          patch: {
+            status: 'accepted',
+            decidedBy: actor.userId,
+            decidedAt: at,
+            rationale: input.rationale || null,
+            applied: { anchor: inserted, replaced, replacedText },
+          },
+          log: {
+            userId: actor.userId,
+            at,
+            section: suggestion.section,
+            changes: [{ section: suggestion.section, before: replacedText, after: suggestion.text }],
+            rationale: input.rationale || null,
+          },
+        });
+        return true;
       });
       if (!applied) throw new ServiceError(ErrorCode.NotFound, 'There is no such draft.');
-      const { inserted, replaced, replacedText } = applied;
-      await this.decide(id, 'accepted', actor, input.rationale, {
-        applied: { anchor: inserted, replaced, replacedText },
-      });
-      await this.deps.changelog?.recordSafely(draftId, {
-        type: 'suggestion.accepted',
-        userId: actor.userId,
-        section: suggestion.section,
-        suggestionId: id,
-        changes: [{ section: suggestion.section, before: replacedText, after: suggestion.text }],
-        rationale: input.rationale || null,
-      });
       return this.publish(draftId, id);
     });
   }
@@ -296,7 +316,7 @@ export class SuggestionService {
           .map((s) => s.id),
       );
       const restored = { current: applied.anchor.quote.exact };
-      await this.deps.registry.use(draftId, (room) => {
+      await this.deps.registry.use(draftId, async (room) => {
         const ydoc = room.liveDoc;
         const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
         const range = appliedRange(ydoc, fragment, applied.anchor);
@@ -319,20 +339,25 @@ export class SuggestionService {
         );
         restored.current = range?.text ?? restored.current;
         replaceRange(ydoc, fragment, range, () => previous, SUGGESTION_REVERTED);
-      });
-      await this.deps.storage.updateSuggestion(id, {
-        status: 'reverted',
-        revertedBy: actor.userId,
-        revertedAt: this.now().toISOString(),
-        revertRationale: input.rationale || null,
-      });
-      await this.deps.changelog?.recordSafely(draftId, {
-        type: 'suggestion.reverted',
-        userId: actor.userId,
-        section: suggestion.section,
-        suggestionId: id,
-        changes: [{ section: suggestion.section, before: restored.current, after: applied.replacedText }],
-        rationale: input.rationale || null,
+        const at = this.now().toISOString();
+        await this.durably(room, draftId, {
+          id: newId(),
+          kind: 'suggestion.reverted',
+          suggestionId: id,
+          patch: {
+            status: 'reverted',
+            revertedBy: actor.userId,
+            revertedAt: at,
+            revertRationale: input.rationale || null,
+          },
+          log: {
+            userId: actor.userId,
+            at,
+            section: suggestion.section,
+            changes: [{ section: suggestion.section, before: restored.current, after: applied.replacedText }],
+            rationale: input.rationale || null,
+          },
+        });
       });
       return this.publish(draftId, id);
     });
@@ -354,6 +379,17 @@ export class SuggestionService {
     return view;
   }
 
+  /**
+   * Stores the text the server just changed together with `intent`, then writes the records it
+   * describes; only then is the change answered. A crash in between leaves the intent in the
+   * document's journal, and the next start completes the records from it.
+   */
+  private async durably(room: Room, draftId: string, intent: StoredIntent): Promise<void> {
+    await room.commit(intent);
+    await completeIntent(intent, this.deps.storage, this.deps.changelog, draftId);
+    room.settleIntent(intent.id);
+  }
+
   private async decide(
     id: string,
     status: 'accepted' | 'rejected' | 'withdrawn',
@@ -371,9 +407,10 @@ export class SuggestionService {
   }
 
   private async unmark(draftId: string, id: string): Promise<void> {
-    await this.deps.registry.use(draftId, (room) => {
+    await this.deps.registry.use(draftId, async (room) => {
       const ydoc = room.liveDoc;
       unmarkPassage(ydoc, ydoc.getXmlFragment(CONTENT_FIELD), id, SUGGESTION_ANCHORING, SUGGESTION_MARK);
+      await room.commit();
     });
   }
 

@@ -128,6 +128,8 @@ export class ThreadService {
       const current = resolveAnchor(ydoc, fragment, input.anchor);
       if (current) markPassage(ydoc, fragment, thread.id, current, THREAD_ANCHORING);
       else this.deps.logger.warn({ threadId: thread.id }, 'passage changed before it could be marked');
+      // The mark is on disk before the thread is answered as made: readers cannot send it back.
+      await room.commit();
     });
     await this.deps.changelog?.recordSafely(draftId, {
       type: 'thread.opened',

@@ -54,6 +54,8 @@ export class VersionService {
         `This draft already has a version called “${name}”. Choose another name.`,
       );
     }
+    // The edits in the text are logged before the version that contains them.
+    await this.deps.registry.settle(draftId);
     const content = await this.deps.registry.use(draftId, (room) =>
       snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD)).doc.toJSON(),
     );
