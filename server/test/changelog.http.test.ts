@@ -178,6 +178,27 @@ describe('the change log', () => {
     }, 3000);
   });
 
+  it('logs the edits in the text before the version that contains them, with the stock client and a 7 MiB paragraph', async () => {
+    const id = await draft();
+    const tom = await signUpAs(server.accounts, 'taskforce', 'Tom');
+    const editor = connect(id, tom);
+    await eventually(() => expect(editor.provider.synced).toBe(true));
+    const long = 'word '.repeat((7 * 1024 * 1024) / 5);
+    editor.write(long);
+    editor.write('A short line after it.');
+    // Published at once: the burst is far from its two quiet minutes.
+    await eventually(async () => {
+      const stored = await server.registry.acquire(id);
+      expect(stored?.liveDoc.getXmlFragment(CONTENT_FIELD).toString()).toContain('A short line after it.');
+    }, 10_000);
+    const published = await call(`/api/drafts/${id}/versions`, { method: 'POST', as: tom, body: { name: 'V1' } });
+    expect(published.status).toBe(201);
+    const entries = await log(id);
+    expect(entries.map((e) => e.type)).toEqual(['edit', 'version.published']);
+    expect(entries[0]?.changes.map((c) => c.after.length)).toEqual([long.length, 'A short line after it.'.length]);
+    expect(Date.parse(entries[0]?.burst?.endedAt ?? '')).toBeLessThanOrEqual(Date.parse(entries[1]?.at ?? ''));
+  }, 60_000);
+
   it('records a published version, and compares it with the draft as it is now, marking the words that changed', async () => {
     const id = await draft();
     const alice = await signUpAs(server.accounts, 'stakeholder', 'Alice');

@@ -1,5 +1,7 @@
+import * as encoding from 'lib0/encoding';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CloseCode, Limits, MessageType } from '../../shared/protocol.ts';
 import { encodeAwarenessUpdate } from '../src/collab/awarenessUpdate.ts';
@@ -515,3 +517,39 @@ describe('saving', () => {
     expect(textOf(saves[0] ?? new Uint8Array())).toContain('Kept words.');
   });
 });
+
+describe('who writes under which client id', () => {
+  it('refuses an update that writes under another connection’s client id (4409), and keeps the text', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    const mallory = client(room, 'mallory');
+    alice.connect();
+    mallory.connect();
+    await settle([alice, mallory]);
+    alice.write('Alice wrote this.');
+    await settle([alice, mallory]);
+    // Mallory forges the next edit under Alice's client id.
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(alice.doc));
+    // Set after the copy: Yjs itself moves away from a client id it sees someone else use.
+    forged.clientID = alice.doc.clientID;
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText('Alice never wrote this.')]);
+    const fragment = forged.getXmlFragment('default');
+    fragment.insert(fragment.length, [paragraph]);
+    const update = Y.encodeStateAsUpdate(forged, Y.encodeStateVector(alice.doc));
+    expect(() => room.receive(mallory, syncUpdateMessage(update))).toThrow(
+      expect.objectContaining({ code: CloseCode.ForeignClient }),
+    );
+    expect(room.doc.getXmlFragment('default').toString()).not.toContain('never wrote');
+    // Re-sending structs the room already has, under anyone's id, is harmless and accepted.
+    expect(() => room.receive(mallory, syncUpdateMessage(Y.encodeStateAsUpdate(alice.doc)))).not.toThrow();
+  });
+});
+
+function syncUpdateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
