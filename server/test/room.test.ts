@@ -542,6 +542,13 @@ describe('who writes under which client id', () => {
       expect.objectContaining({ code: CloseCode.ForeignClient }),
     );
     expect(room.doc.getXmlFragment('default').toString()).not.toContain('never wrote');
+    // The same person's new connection (a reconnect the server has not noticed yet) may take over.
+    alice.userId = 'u-alice';
+    const again = client(room, 'alice-again');
+    again.userId = 'u-alice';
+    again.connect();
+    expect(() => room.receive(again, syncUpdateMessage(update))).not.toThrow();
+    expect(room.doc.getXmlFragment('default').toString()).toContain('never wrote');
     // Re-sending structs the room already has, under anyone's id, is harmless and accepted.
     expect(() => room.receive(mallory, syncUpdateMessage(Y.encodeStateAsUpdate(alice.doc)))).not.toThrow();
   });

@@ -313,8 +313,8 @@ export class Room {
 
   /**
    * The client ids under which `update` brings structs we lack, claimed for `peer`. Structs are
-   * attributed by their client id, so an update that writes under a client id another connection
-   * writes under is refused: nobody can put words in someone else's name. (A client re-sending
+   * attributed by their client id, so an update that writes under a client id another person's
+   * connection writes under is refused: nobody can put words in someone else's name. (A client re-sending
    * what the server lost in a crash only ever brings structs the owner has not re-sent yet, and
    * the owner's own reconnect sends them all at once.)
    */
@@ -326,10 +326,17 @@ export class Room {
       if (clock <= Y.getState(this.doc.store, client)) continue;
       const owner = this.docClientOwners.get(client);
       if (owner !== undefined && owner !== peer) {
-        throw new ProtocolError(
-          CloseCode.ForeignClient,
-          "update writes under another connection's client id",
-        );
+        // The same person's new connection (a tab reconnecting before the server noticed its old
+        // socket died) takes the id over; anyone else's is refused.
+        const samePerson = owner.userId != null && owner.userId === peer.userId;
+        if (!samePerson) {
+          throw new ProtocolError(
+            CloseCode.ForeignClient,
+            "update writes under another connection's client id",
+          );
+        }
+        this.peers.get(owner)?.docClients.delete(client);
+        this.docClientOwners.delete(client);
       }
       if (client === this.doc.clientID) {
         throw new ProtocolError(CloseCode.ForeignClient, "update writes under the server's client id");
