@@ -191,12 +191,21 @@ describe('the change log', () => {
       const stored = await server.registry.acquire(id);
       expect(stored?.liveDoc.getXmlFragment(CONTENT_FIELD).toString()).toContain('A short line after it.');
     }, 10_000);
-    const published = await call(`/api/drafts/${id}/versions`, { method: 'POST', as: tom, body: { name: 'V1' } });
+    const published = await call(`/api/drafts/${id}/versions`, {
+      method: 'POST',
+      as: tom,
+      body: { name: 'V1' },
+    });
     expect(published.status).toBe(201);
     const entries = await log(id);
     expect(entries.map((e) => e.type)).toEqual(['edit', 'version.published']);
-    expect(entries[0]?.changes.map((c) => c.after.length)).toEqual([long.length, 'A short line after it.'.length]);
-    expect(Date.parse(entries[0]?.burst?.endedAt ?? '')).toBeLessThanOrEqual(Date.parse(entries[1]?.at ?? ''));
+    expect(entries[0]?.changes.map((c) => c.after.length)).toEqual([
+      long.length,
+      'A short line after it.'.length,
+    ]);
+    expect(Date.parse(entries[0]?.burst?.endedAt ?? '')).toBeLessThanOrEqual(
+      Date.parse(entries[1]?.at ?? ''),
+    );
   }, 60_000);
 
   it('records a published version, and compares it with the draft as it is now, marking the words that changed', async () => {
