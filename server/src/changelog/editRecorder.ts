@@ -72,13 +72,28 @@ export class EditRecorder implements EditObserver {
     // Deleted words stay readable while a burst may still have to show them (Yjs would otherwise
     // drop their content at the end of the transaction that deleted them).
     room.doc.gcFilter = () => !edits.retaining;
-    room.doc.on('afterTransaction', (transaction: Y.Transaction) => this.observe(room, edits, transaction));
+    room.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      // Runs inside the editor's own update: a failure here must not fail their socket.
+      try {
+        this.observe(room, edits, transaction);
+      } catch (error) {
+        this.logger.error({ err: error, draftId: room.draftId }, 'could not note an edit for the change log');
+      }
+    });
   }
 
   beforeUpdate(room: Room, peer: Peer, writtenClients: readonly number[]): void {
     const edits = this.drafts.get(room);
     const userId = peer.userId;
     if (!edits || !userId) return;
+    try {
+      this.claim(room, edits, userId, writtenClients);
+    } catch (error) {
+      this.logger.error({ err: error, draftId: room.draftId }, 'could not note an edit for the change log');
+    }
+  }
+
+  private claim(room: Room, edits: DraftEdits, userId: string, writtenClients: readonly number[]): void {
     // Opened before the update is applied, so that what it deletes is retained.
     this.burstOf(room, edits, userId);
     for (const client of writtenClients) {
