@@ -808,6 +808,14 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
 
         expect(await storage.loadJournal('journaled')).toEqual(journal('alice'));
         expect(await storage.loadDocument('journaled')).toEqual(state);
+        expect(await storage.loadDocumentWithJournal('journaled')).toEqual({
+          state,
+          journal: journal('alice'),
+        });
+        expect(await storage.loadDocumentWithJournal('no-such-draft')).toEqual({
+          state: undefined,
+          journal: { authors: {}, bursts: [], intents: [] },
+        });
       });
 
       it('is replaced at every save together with the state; a save without one empties it', async () => {

@@ -100,8 +100,7 @@ export class RoomRegistry {
   }
 
   private async load(draftId: string): Promise<Room> {
-    const state = await this.storage.loadDocument(draftId);
-    const journal = await this.storage.loadJournal(draftId);
+    const { state, journal } = await this.storage.loadDocumentWithJournal(draftId);
     return new Room(draftId, state, {
       save: (bytes, journalNow) => this.storage.saveDocument(draftId, bytes, journalNow),
       journal,

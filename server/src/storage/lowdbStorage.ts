@@ -12,6 +12,7 @@ import {
   type DraftRecord,
   emptyJournal,
   type Storage,
+  type StoredDocument,
   StrayDocumentError,
   UnknownDraftError,
 } from './storage.ts';
@@ -97,6 +98,14 @@ export class LowdbStorage extends RecordTables implements Storage {
 
   async loadJournal(id: string): Promise<DocumentJournal> {
     return (await this.readDocument(id))?.journal ?? emptyJournal();
+  }
+
+  async loadDocumentWithJournal(id: string): Promise<StoredDocument> {
+    const data = await this.readDocument(id);
+    return {
+      state: data ? new Uint8Array(Buffer.from(data.state, 'base64')) : undefined,
+      journal: data?.journal ?? emptyJournal(),
+    };
   }
 
   async saveDocument(id: string, state: Uint8Array, journal?: DocumentJournal): Promise<void> {

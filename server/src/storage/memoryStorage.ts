@@ -6,6 +6,7 @@ import {
   type DraftRecord,
   emptyJournal,
   type Storage,
+  type StoredDocument,
   UnknownDraftError,
 } from './storage.ts';
 
@@ -31,6 +32,10 @@ export class MemoryStorage extends RecordTables implements Storage {
 
   async loadJournal(id: string): Promise<DocumentJournal> {
     return structuredClone(this.journals.get(id) ?? emptyJournal());
+  }
+
+  async loadDocumentWithJournal(id: string): Promise<StoredDocument> {
+    return { state: await this.loadDocument(id), journal: await this.loadJournal(id) };
   }
 
   async saveDocument(id: string, state: Uint8Array, journal?: DocumentJournal): Promise<void> {

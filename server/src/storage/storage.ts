@@ -175,6 +175,12 @@ export function emptyJournal(): DocumentJournal {
  * implementation can replace lowdb without touching the rest. Every implementation must pass
  * `server/test/storageContract.ts`.
  */
+/** A draft's stored Yjs state (undefined if none was ever saved) and its journal. */
+export interface StoredDocument {
+  state: Uint8Array | undefined;
+  journal: DocumentJournal;
+}
+
 export interface Storage {
   listDrafts(): Promise<DraftRecord[]>;
   getDraft(id: string): Promise<DraftRecord | undefined>;
@@ -186,6 +192,8 @@ export interface Storage {
   loadDocument(id: string): Promise<Uint8Array | undefined>;
   /** The journal stored with the draft's state (empty when none was ever saved). */
   loadJournal(id: string): Promise<DocumentJournal>;
+  /** Both at once, as a draft is opened (one read of the stored file). */
+  loadDocumentWithJournal(id: string): Promise<StoredDocument>;
   /**
    * Replaces the draft's stored Yjs state and its journal (an empty one when left out) in one
    * atomic write; resolves only once both are durably written.
