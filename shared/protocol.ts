@@ -39,8 +39,12 @@ export const CloseCode = {
   DraftNotFound: 4404,
   /** An update wrote under a Yjs client id that another connection writes under (or too many ids). */
   ForeignClient: 4409,
+  /** Too many connections from one client address (`MAX_SOCKETS_PER_ADDRESS`); close some tabs. */
+  TooManyConnections: 4429,
   /** The server could not load the draft; try again later. */
   ServerError: 4500,
+  /** The draft has as many connections as it accepts (`MAX_SOCKETS_PER_DRAFT`); come back later. */
+  DraftFull: 4513,
   /** The client fell so far behind that the server stopped buffering for it; reconnect to resync. */
   TooSlow: 4503,
   /** The client sent more messages than `Limits.messagesPerSecond` allows; reconnect after a pause. */
@@ -58,8 +62,10 @@ export const Limits = {
   maxMessageBytes: 8 * 1024 * 1024,
   /** Largest awareness (presence) update accepted from one client. */
   maxAwarenessBytes: 16 * 1024,
-  /** Awareness client ids one socket may speak for (a tab normally has exactly one). */
-  maxAwarenessClientsPerSocket: 4,
+  /** Largest presence state of one client (a caret and a name take a few hundred bytes). */
+  maxPresenceStateBytes: 4 * 1024,
+  /** Awareness client ids one socket may speak for: a tab has exactly one, which it keeps. */
+  maxAwarenessClientsPerSocket: 1,
   /** Yjs client ids one socket may write under (a tab has one; Yjs picks a new one on a clash). */
   maxDocClientsPerSocket: 4,
   /** Sustained message rate per socket, and the burst allowed above it. */

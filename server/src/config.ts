@@ -1,5 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { Limits } from '../../shared/protocol.ts';
+import { type BackpressureLimits, DEFAULT_BACKPRESSURE } from './collab/backpressure.ts';
+import { type ConnectionCapsOptions, DEFAULT_CONNECTION_CAPS } from './collab/connectionCaps.ts';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -9,6 +12,21 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_ORIGINS: z.string().default(''),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0', '']).default('false'),
+  MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(DEFAULT_CONNECTION_CAPS.perAddress),
+  MAX_SOCKETS_PER_DRAFT: z.coerce.number().int().min(1).default(DEFAULT_CONNECTION_CAPS.perDraft),
+  MAX_BUFFERED_BYTES_PER_SOCKET: z.coerce.number().int().min(1).default(Limits.maxBufferedBytes),
+  MAX_BUFFERED_BYTES_TOTAL: z.coerce.number().int().min(1).default(DEFAULT_BACKPRESSURE.totalBufferedBytes),
+  SOCKET_BEHIND_BYTES: z.coerce.number().int().min(1).default(DEFAULT_BACKPRESSURE.behindBytes),
+  SOCKET_BEHIND_SECONDS: z.coerce
+    .number()
+    .min(0.1)
+    .max(3600)
+    .default(DEFAULT_BACKPRESSURE.behindMs / 1000),
+  SOCKET_MIN_READ_BYTES_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_BACKPRESSURE.minReadBytesPerSecond),
   EDIT_BURST_SECONDS: z.coerce.number().min(0.1).max(86_400).default(120),
   MARGINS_ADMIN_EMAIL: z.email().optional(),
   MARGINS_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(200).optional(),
@@ -27,6 +45,15 @@ export interface Config {
   /** Other origins (scheme://host:port) whose pages may use the API and the socket. */
   allowedOrigins: string[];
   trustProxy: boolean;
+  /** Open collaboration sockets allowed per client address and per draft. */
+  connectionCaps: ConnectionCapsOptions;
+  /** Bytes queued for one socket beyond which it is cut at its next message. */
+  maxBufferedBytes: number;
+  /** The timed check of every socket's queue: when a socket is behind, and the server-wide limit. */
+  backpressure: Pick<
+    BackpressureLimits,
+    'behindBytes' | 'behindMs' | 'minReadBytesPerSecond' | 'totalBufferedBytes'
+  >;
   /** How long without an edit ends a person's edit burst in the change log. */
   burstQuietMs: number;
   /** Creates this admin at start when there is none. */
@@ -52,6 +79,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
       .map((origin) => origin.trim())
       .filter(Boolean),
     trustProxy: values.TRUST_PROXY === 'true' || values.TRUST_PROXY === '1',
+    connectionCaps: { perAddress: values.MAX_SOCKETS_PER_ADDRESS, perDraft: values.MAX_SOCKETS_PER_DRAFT },
+    maxBufferedBytes: values.MAX_BUFFERED_BYTES_PER_SOCKET,
+    backpressure: {
+      behindBytes: values.SOCKET_BEHIND_BYTES,
+      behindMs: values.SOCKET_BEHIND_SECONDS * 1000,
+      minReadBytesPerSecond: values.SOCKET_MIN_READ_BYTES_PER_SECOND,
+      totalBufferedBytes: values.MAX_BUFFERED_BYTES_TOTAL,
+    },
     burstQuietMs: values.EDIT_BURST_SECONDS * 1000,
     admin:
       values.MARGINS_ADMIN_EMAIL && values.MARGINS_ADMIN_PASSWORD

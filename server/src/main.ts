@@ -26,6 +26,9 @@ const server = createMarginsServer({
   allowedOrigins: config.allowedOrigins,
   trustProxy: config.trustProxy,
   burstQuietMs: config.burstQuietMs,
+  connectionCaps: config.connectionCaps,
+  maxBufferedBytes: config.maxBufferedBytes,
+  backpressure: config.backpressure,
 });
 const { setupToken } = await server.accounts.ensureAdmin(config.admin);
 const address = await server.listen(config.port, config.host);

@@ -6,6 +6,8 @@ import { argon2Hasher, type PasswordHasher } from './accounts/passwords.ts';
 import { ChangeLogService } from './changelog/changeLogService.ts';
 import { ConsultationWatcher } from './changelog/consultationWatcher.ts';
 import { EditRecorder } from './changelog/editRecorder.ts';
+import type { BackpressureLimits } from './collab/backpressure.ts';
+import type { ConnectionCapsOptions } from './collab/connectionCaps.ts';
 import type { SaverTiming } from './collab/documentSaver.ts';
 import { RoomRegistry } from './collab/roomRegistry.ts';
 import { CollabSocketServer } from './collab/socketAdapter.ts';
@@ -31,8 +33,12 @@ export interface MarginsServerOptions {
   allowedOrigins?: readonly string[];
   trustProxy?: boolean;
   passwords?: PasswordHasher;
-  /** Overrides `Limits.maxBufferedBytes` (tests). */
+  /** Bytes queued for one socket beyond which it is cut at its next message (`MAX_BUFFERED_BYTES_PER_SOCKET`). */
   maxBufferedBytes?: number;
+  /** The timed check of every socket's queue (`SOCKET_BEHIND_*`, `MAX_BUFFERED_BYTES_TOTAL`; tests also shorten its timing). */
+  backpressure?: Partial<BackpressureLimits>;
+  /** Open sockets allowed per client address and per draft (`MAX_SOCKETS_PER_ADDRESS`, `MAX_SOCKETS_PER_DRAFT`). */
+  connectionCaps?: ConnectionCapsOptions;
   /** Overrides how long without an edit ends a person's edit burst in the change log (tests). */
   burstQuietMs?: number;
 }
@@ -100,6 +106,8 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     logger,
     allowedOrigins,
     maxBufferedBytes: options.maxBufferedBytes,
+    backpressure: options.backpressure,
+    connectionCaps: options.connectionCaps,
   });
   const app = createHttpApp({
     accounts,
@@ -119,6 +127,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     version: options.version ?? '0.0.0',
     allowedOrigins,
     trustProxy: options.trustProxy ?? false,
+    sockets: () => collab.stats(),
   });
   const http = createServer(app);
   http.on('upgrade', collab.handleUpgrade);

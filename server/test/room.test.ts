@@ -319,6 +319,71 @@ describe('Room: presence (awareness)', () => {
     expect(puppets).toHaveLength(Limits.maxAwarenessClientsPerSocket);
   });
 
+  it('relays the presence changes of one turn as one frame to each peer, however many changed', async () => {
+    // Before: each change went to every peer as it came, N changes × N peers (the presence flood).
+    const { room } = makeRoom();
+    const crowd = Array.from({ length: 300 }, (_, i) => client(room, `reader-${i}`));
+    for (const each of crowd) each.connect();
+    await settle(crowd);
+    for (const each of crowd) each.inbox.length = 0;
+
+    for (const [i, each] of crowd.entries()) each.setPresence({ name: `Reader ${i}` });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    for (const each of crowd) {
+      const frames = each.inbox.filter((message) => describeMessage(message) === 'awareness');
+      expect(frames.length).toBeLessThanOrEqual(2);
+    }
+    await settle(crowd);
+    const last = crowd.at(-1) as MemoryClient;
+    expect(crowd[0]?.awareness.getStates().get(last.doc.clientID)).toMatchObject({ user: last.presence });
+    expect(room.awareness.getStates().size).toBe(300);
+  });
+
+  it('passes on only who a reader is, not their selection or anything else they set', async () => {
+    const { room } = makeRoom();
+    const reader = client(room, 'reader');
+    reader.canWrite = false;
+    const tom = client(room, 'tom');
+    reader.connect();
+    tom.connect();
+    reader.setPresence({ name: 'Chair', cursor: { anchor: 1, head: 9 }, junk: 'x'.repeat(1000) });
+    await settle([reader, tom]);
+
+    expect(stateOf(tom, reader)).toEqual({ user: reader.presence });
+  });
+
+  it('does not relay a repeated, unchanged presence again and again', async () => {
+    const { room } = makeRoom();
+    const alice = client(room, 'alice');
+    const tom = client(room, 'tom');
+    alice.connect();
+    tom.connect();
+    alice.setPresence({ name: 'Alice' });
+    await settle([alice, tom]);
+    tom.inbox.length = 0;
+
+    for (let i = 0; i < 20; i++) {
+      alice.setPresence({ name: 'Alice' });
+      await nextTurn();
+    }
+    expect(tom.inbox.filter((message) => describeMessage(message) === 'awareness')).toHaveLength(0);
+
+    alice.setPresence({ name: 'Alice', cursor: 3 });
+    await settle([alice, tom]);
+    expect(stateOf(tom, alice)).toEqual({ name: 'Alice', cursor: 3, user: alice.presence });
+  });
+
+  it('refuses a presence state larger than the limit', () => {
+    const { room } = makeRoom();
+    const mallory = client(room, 'mallory');
+    mallory.connect();
+    const state = JSON.stringify({ name: 'x'.repeat(Limits.maxPresenceStateBytes) });
+    const update = encodeAwarenessUpdate([{ clientId: mallory.doc.clientID, clock: 1, state }]);
+    expect(() => room.receive(mallory, awarenessMessage(update))).toThrow('presence state too large');
+    expect(room.awareness.getStates().has(mallory.doc.clientID)).toBe(false);
+  });
+
   it('lets a peer update and clear its own presence', async () => {
     const { room } = makeRoom();
     const alice = client(room, 'alice');

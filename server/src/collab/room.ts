@@ -10,6 +10,7 @@ import { type DocumentJournal, emptyJournal, type StoredIntent } from '../storag
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awarenessUpdate.ts';
 import { DocumentSaver, type SaverTiming } from './documentSaver.ts';
 import { type Peer, ProtocolError } from './peer.ts';
+import { PresenceRelay } from './presenceRelay.ts';
 
 /** The reason sent with "permission denied"; the web client recognises it. */
 export const READ_ONLY_REASON = 'read-only';
@@ -28,6 +29,8 @@ export interface RoomDeps {
   onEmpty: (room: Room) => void;
   /** Told about edits as they arrive (the change log groups them into bursts per person). */
   observer?: EditObserver;
+  /** How long presence changes are gathered before one batch goes out, for so many peers (see `presenceWindowMs`). */
+  presenceWindowMs?: (peers: number) => number;
 }
 
 export interface EditObserver {
@@ -68,6 +71,7 @@ export class Room {
   /** Server changes to the text whose records are not known to be stored yet (see `StoredIntent`). */
   private readonly intents: StoredIntent[];
   private readonly saver: DocumentSaver;
+  private readonly presence: PresenceRelay;
   /** Stored state not yet applied to `doc` (applied lazily, see `replyToStep1`). */
   private unapplied: Uint8Array | undefined;
   /** The stored bytes, while they still equal the whole document (no change since load). */
@@ -101,6 +105,12 @@ export class Room {
     );
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
+    this.presence = new PresenceRelay(
+      this.awareness,
+      () => this.peers.keys(),
+      () => this.peers.size,
+      deps.presenceWindowMs,
+    );
   }
 
   get peerCount(): number {
@@ -168,10 +178,8 @@ export class Room {
   join(peer: Peer): void {
     this.peers.set(peer, { awarenessClients: new Set(), docClients: new Set(), toldReadOnly: false });
     if (!peer.canWrite) this.tellReadOnly(peer);
-    const present = [...this.awareness.getStates().keys()];
-    if (present.length > 0) {
-      peer.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
-    }
+    const present = this.presence.snapshot();
+    if (present) peer.send(present);
     // Our own sync step 1 asks the client for what it has and we lack (edits made offline). It
     // waits a turn so that the client's step 1, if already queued, is answered first. On a cold
     // open it usually is not (the client has not even seen the upgrade yet), so this must not
@@ -211,8 +219,8 @@ export class Room {
           this.receiveAwareness(peer, decoding.readVarUint8Array(decoder));
           break;
         case MessageType.QueryAwareness: {
-          const present = [...this.awareness.getStates().keys()];
-          peer.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
+          const present = this.presence.snapshot();
+          if (present) peer.send(present);
           break;
         }
         default:
@@ -258,6 +266,7 @@ export class Room {
     this.deps.observer?.closed(this);
     this.saver.dispose();
     this.doc.off('update', this.onDocUpdate);
+    this.presence.dispose();
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -405,6 +414,9 @@ export class Room {
     if (accepted.length === 0) return;
     for (const entry of accepted) {
       if (entry.state === 'null') continue;
+      if (entry.state.length > Limits.maxPresenceStateBytes) {
+        throw new ProtocolError(CloseCode.BadMessage, 'presence state too large');
+      }
       mine.add(entry.clientId);
       this.awarenessOwners.set(entry.clientId, peer);
       entry.state = stampIdentity(entry.state, peer);
@@ -443,27 +455,25 @@ export class Room {
     }
   };
 
-  private readonly onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    _origin: unknown,
-  ): void => {
+  /** Forgets who spoke for clients whose presence ended (left, or timed out); `presence` relays it. */
+  private readonly onAwarenessUpdate = ({ removed }: { removed: number[] }): void => {
     for (const clientId of removed) {
       const owner = this.awarenessOwners.get(clientId);
       if (owner) this.peers.get(owner)?.awarenessClients.delete(clientId);
       this.awarenessOwners.delete(clientId);
     }
-    const changed = [...added, ...updated, ...removed];
-    if (changed.length === 0 || this.peers.size === 0) return;
-    const message = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    for (const peer of this.peers.keys()) peer.send(message);
   };
 }
 
 /**
  * Replaces the `user` a client claims in its presence state with who it is on the server, so
- * nobody can pose as someone else (the chair, say) in carets or the presence list.
+ * nobody can pose as someone else (the chair, say) in carets or the presence list. Of someone who
+ * cannot edit, only who they are is passed on: a reader's selection says nothing to the people
+ * editing, is their own business, and with thousands of readers would cost every peer a message
+ * at each click.
  */
 function stampIdentity(stateJson: string, peer: Peer): string {
+  if (!peer.canWrite) return JSON.stringify({ user: { ...peer.presence } });
   const parsed: unknown = JSON.parse(stateJson);
   const state = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {};
   return JSON.stringify({ ...state, user: { ...peer.presence } });
@@ -472,11 +482,4 @@ function stampIdentity(stateJson: string, peer: Peer): string {
 /** An update with no structs and no deletions: what `Y.encodeStateAsUpdate` gives when there is nothing to send. */
 function isEmptyUpdate(update: Uint8Array): boolean {
   return update.length === 2 && update[0] === 0 && update[1] === 0;
-}
-
-function awarenessMessage(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.Awareness);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
 }

@@ -14,6 +14,14 @@ import { originAllowed } from '../http/origin.ts';
 import { identify } from '../http/session.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord, UserRecord } from '../storage/storage.ts';
+import {
+  type BackpressureLimits,
+  BackpressureMonitor,
+  DEFAULT_BACKPRESSURE,
+  type QueuedSocket,
+  type QueueStats,
+} from './backpressure.ts';
+import { ConnectionCaps, type ConnectionCapsOptions, DEFAULT_CONNECTION_CAPS } from './connectionCaps.ts';
 import { type Peer, type PresenceIdentity, ProtocolError } from './peer.ts';
 import type { Room } from './room.ts';
 import type { RoomRegistry } from './roomRegistry.ts';
@@ -27,6 +35,12 @@ export interface CollabSocketDeps {
   allowedOrigins: readonly string[];
   /** Bytes queued for one socket before it is dropped; tests lower it. */
   maxBufferedBytes?: number;
+  /** The timed check of every socket's queue (`DEFAULT_BACKPRESSURE` for what is left out). */
+  backpressure?: Partial<BackpressureLimits>;
+  /** Caps on open sockets per client address and per draft (`DEFAULT_CONNECTION_CAPS` when left out). */
+  connectionCaps?: ConnectionCapsOptions;
+  /** The client's address as the HTTP side sees it (behind trusted proxies, from their headers). */
+  addressOf?: (request: IncomingMessage) => string;
 }
 
 /**
@@ -38,14 +52,35 @@ export interface CollabSocketDeps {
 export class CollabSocketServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: Limits.maxMessageBytes });
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly backpressure: BackpressureMonitor;
   private readonly peers = new Set<SocketPeer>();
   private readonly logger: Logger;
+  private readonly caps: ConnectionCaps;
   private nextPeerId = 1;
 
   constructor(private readonly deps: CollabSocketDeps) {
     this.logger = deps.logger;
+    this.caps = new ConnectionCaps(deps.connectionCaps ?? DEFAULT_CONNECTION_CAPS);
     this.heartbeat = setInterval(() => this.checkHeartbeats(), Limits.heartbeatMs);
     this.heartbeat.unref();
+    this.backpressure = new BackpressureMonitor(
+      () => this.queuedSockets(),
+      { ...DEFAULT_BACKPRESSURE, ...deps.backpressure },
+      this.logger,
+    );
+  }
+
+  /** Open sockets and what is queued for them, for `/api/health`. */
+  stats(): { open: number } & QueueStats {
+    return { open: this.wss.clients.size, ...this.backpressure.stats() };
+  }
+
+  /** Every socket that has a peer (one still being identified has nothing queued yet). */
+  private *queuedSockets(): Iterable<QueuedSocket> {
+    for (const ws of this.wss.clients) {
+      const peer = SocketPeer.of(ws);
+      if (peer) yield peer;
+    }
   }
 
   /** Hook for the HTTP server's `upgrade` event. Answers 404 for paths that are not ours. */
@@ -61,13 +96,23 @@ export class CollabSocketServer {
       refuseUpgrade(socket, '403 Forbidden');
       return;
     }
+    // Counted before anything costs: a flood of sockets from one address is turned away here.
+    const address = this.deps.addressOf?.(request) ?? request.socket.remoteAddress ?? 'unknown';
+    const admitted = this.caps.admit(address, draftIdOfThreadsRoom(draftId) ?? draftId);
+    if ('refuse' in admitted) {
+      // Upgraded only to say why: a refused upgrade reaches a browser as a bare 1006.
+      this.wss.handleUpgrade(request, socket, head, (ws) => ws.close(admitted.refuse, admitted.reason));
+      return;
+    }
+    socket.once('close', admitted.release);
     identify(this.deps.accounts, request).then(
       ({ user }) => {
-        if (socket.destroyed) return;
+        if (socket.destroyed) return admitted.release();
         this.wss.handleUpgrade(request, socket, head, (ws) => void this.attach(ws, draftId, user));
       },
       (error: unknown) => {
         this.logger.error({ err: error }, 'could not identify a socket');
+        admitted.release();
         refuseUpgrade(socket, '500 Internal Server Error');
       },
     );
@@ -107,6 +152,7 @@ export class CollabSocketServer {
    */
   async close(graceMs = 1000): Promise<void> {
     clearInterval(this.heartbeat);
+    this.backpressure.stop();
     const closing = [...this.wss.clients].map(
       (ws) =>
         new Promise<void>((resolve) => {
@@ -246,9 +292,13 @@ interface PeerIdentity {
   serverWritten: boolean;
 }
 
-class SocketPeer implements Peer {
+class SocketPeer implements Peer, QueuedSocket {
   alive = true;
   closed = false;
+  /** When the server closed this socket; `BackpressureMonitor` destroys it if it lingers. */
+  closedAt: number | undefined;
+  /** Bytes handed to `ws` so far, for `BackpressureMonitor` to tell a slow reader from a stalled one. */
+  queuedBytes = 0;
   room: Room | undefined;
   actor: Actor;
   draft: DraftRecord;
@@ -281,21 +331,35 @@ class SocketPeer implements Peer {
     return peersBySocket.get(ws);
   }
 
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
   send(message: Uint8Array): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
     // A client that cannot keep up is dropped rather than buffered without bound; it reconnects
-    // and resyncs from the current state.
+    // and resyncs from the current state. `BackpressureMonitor` also looks between sends.
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
-      this.close(CloseCode.TooSlow, 'Connection too slow; reconnect to resync');
+      this.cutTooSlow();
       return;
     }
+    this.queuedBytes += message.byteLength;
     this.ws.send(message, { binary: true });
+  }
+
+  cutTooSlow(): void {
+    this.close(CloseCode.TooSlow, 'Connection too slow; reconnect to resync');
   }
 
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.closedAt = Date.now();
     this.ws.close(code, closeReason(reason));
+  }
+
+  terminate(): void {
+    this.ws.terminate();
   }
 }
 

@@ -33,6 +33,20 @@ export interface HttpDeps {
   allowedOrigins: readonly string[];
   /** Express's `trust proxy` setting: true behind a reverse proxy that sets X-Forwarded-*. */
   trustProxy: boolean;
+  /** The collaboration sockets right now, for the health check. */
+  sockets: () => SocketHealth;
+}
+
+/** What `/api/health` reports of the collaboration sockets. */
+export interface SocketHealth {
+  /** Open sockets. */
+  open: number;
+  /** Bytes queued in the server for all sockets, not yet taken by the network. */
+  bufferedBytes: number;
+  /** The server-wide limit on `bufferedBytes` (`MAX_BUFFERED_BYTES_TOTAL`). */
+  bufferedBytesLimit: number;
+  /** Sockets that are behind (more than `SOCKET_BEHIND_BYTES` queued). */
+  behind: number;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -85,7 +99,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
 
   app.get('/api/health', (_req, res) => {
-    res.json({ status: 'ok', version, uptimeSeconds: Math.round(process.uptime()) });
+    res.json({ status: 'ok', version, uptimeSeconds: Math.round(process.uptime()), sockets: deps.sockets() });
   });
   app.use('/api', authRoutes(accounts));
   app.use('/api', adminRoutes(accounts));

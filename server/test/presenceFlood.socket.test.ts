@@ -1,0 +1,118 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CloseCode } from '../../shared/protocol.ts';
+import { encodeAwarenessUpdate } from '../src/collab/awarenessUpdate.ts';
+import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
+import { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import { draftRecord, yjsStateWithText } from './storageContract.ts';
+import { type RawSocket, rawSocket, type StockClient, stockClient } from './support/collabClient.ts';
+import { awarenessMessage, describeMessage } from './support/memoryPeer.ts';
+import { eventually } from './support/retry.ts';
+
+// The presence flood of issue 12, as an anonymous visitor would run it: many sockets from one
+// address, each claiming several presence ids.
+
+const logger = pino({ level: 'silent' });
+let server: MarginsServer | undefined;
+const sockets: RawSocket[] = [];
+const clients: StockClient[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.ws.terminate();
+  for (const client of clients.splice(0)) client.destroy();
+  await server?.close();
+  server = undefined;
+});
+
+async function start(caps: { perAddress: number; perDraft: number }, drafts = ['open']): Promise<number> {
+  const storage = new MemoryStorage();
+  for (const id of drafts) await storage.createDraft(draftRecord(id), yjsStateWithText('Public text.'));
+  server = createMarginsServer({ storage, logger, clientDir: '/nonexistent', connectionCaps: caps });
+  return (await server.listen(0, '127.0.0.1')).port;
+}
+
+function raw(port: number, draftId = 'open'): RawSocket {
+  const socket = rawSocket(port, draftId);
+  sockets.push(socket);
+  return socket;
+}
+
+/** Whether the socket is still open a moment after opening (not refused after the upgrade). */
+async function stays(socket: RawSocket): Promise<boolean> {
+  const outcome = await Promise.race([
+    socket.closed.then(() => 'closed' as const),
+    socket.opened.then(() => new Promise((resolve) => setTimeout(() => resolve('open'), 150))),
+  ]).catch(() => 'closed' as const);
+  return outcome === 'open';
+}
+
+describe('presence flood from anonymous sockets', () => {
+  it('accepts only so many sockets from one address, and closes the rest with 4429', async () => {
+    const port = await start({ perAddress: 5, perDraft: 1000 });
+    const crowd = Array.from({ length: 12 }, () => raw(port));
+
+    const outcomes = await Promise.all(crowd.map(stays));
+    expect(outcomes.filter(Boolean)).toHaveLength(5);
+    const refused = await Promise.all(crowd.filter((_, i) => !outcomes[i]).map((socket) => socket.closed));
+    expect(refused.map((close) => close.code)).toEqual(Array(7).fill(CloseCode.TooManyConnections));
+
+    // One leaves: there is room for one more.
+    crowd[outcomes.indexOf(true)]?.ws.close();
+    await eventually(async () => expect(await stays(raw(port))).toBe(true));
+  });
+
+  it('accepts only so many sockets on one draft, and tells the next to come back (4513)', async () => {
+    const port = await start({ perAddress: 100, perDraft: 3 }, ['open', 'other']);
+    const first = Array.from({ length: 3 }, () => raw(port));
+    for (const socket of first) expect(await stays(socket)).toBe(true);
+
+    const late = raw(port);
+    expect((await late.closed).code).toBe(CloseCode.DraftFull);
+    // Another draft is not full.
+    expect(await stays(raw(port, 'other'))).toBe(true);
+  });
+
+  it('the stock client comes back once a full draft has room again', async () => {
+    const port = await start({ perAddress: 100, perDraft: 2 });
+    const holders = [raw(port), raw(port)];
+    for (const socket of holders) await socket.opened;
+    const reader = stockClient(port, 'open');
+    clients.push(reader);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(reader.provider.synced).toBe(false);
+
+    holders[0]?.ws.close();
+    await eventually(() => expect(reader.content()).toContain('Public text.'));
+  });
+
+  it('keeps one presence per socket and tells a newcomer only of real people', async () => {
+    const port = await start({ perAddress: 1000, perDraft: 1000 });
+    const crowd = Array.from({ length: 100 }, () => raw(port));
+    await Promise.all(crowd.map((socket) => socket.opened));
+    // Each claims four ids, as the attack did; three of them are someone else's or invented.
+    for (const [i, socket] of crowd.entries()) {
+      const claims = [0, 1, 2, 3].map((k) => ({
+        clientId: 10_000 + i * 4 + k,
+        clock: 1,
+        state: JSON.stringify({ user: { name: `Fake ${i}.${k}` }, cursor: null }),
+      }));
+      socket.ws.send(awarenessMessage(encodeAwarenessUpdate(claims)));
+    }
+    const present = await eventually(() => {
+      const states = server?.registry.loaded('open')?.awareness.getStates();
+      expect(states?.size).toBe(100);
+      return states;
+    });
+    expect([...(present?.keys() ?? [])].every((id) => (id - 10_000) % 4 === 0)).toBe(true);
+
+    const newcomer = raw(port);
+    await eventually(() =>
+      expect(newcomer.received.filter((m) => describeMessage(m) === 'awareness').length).toBeGreaterThan(0),
+    );
+    const presenceBytes = newcomer.received
+      .filter((m) => describeMessage(m) === 'awareness')
+      .reduce((sum, m) => sum + m.length, 0);
+    // Readers are passed on as who they are only: about 60 bytes each.
+    expect(presenceBytes).toBeLessThan(100 * 100);
+  });
+});
