@@ -5,11 +5,18 @@ import { consultationWindowSchema, VISIBILITIES, type WindowState } from './cons
 export const DRAFT_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const MAX_DRAFT_ID_LENGTH = 100;
 
+/** The one rule for a draft id, wherever one comes in: the API, the import command, DRAFTS_DIR. */
 export const draftIdSchema = z
   .string()
-  .min(1)
-  .max(MAX_DRAFT_ID_LENGTH)
+  .min(1, 'a draft id cannot be empty')
+  .max(MAX_DRAFT_ID_LENGTH, `a draft id is at most ${MAX_DRAFT_ID_LENGTH} characters`)
   .regex(DRAFT_ID_PATTERN, 'a draft id is lowercase letters, digits and single hyphens');
+
+/** Why `id` is not a draft id (the first rule it breaks), or undefined when it is one. */
+export function draftIdProblem(id: string): string | undefined {
+  const result = draftIdSchema.safeParse(id);
+  return result.success ? undefined : result.error.issues[0]?.message;
+}
 
 /** Languages a draft may be written in (BCP 47 primary tags; not limited to the UI languages). */
 export const draftLanguageSchema = z

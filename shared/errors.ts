@@ -19,7 +19,12 @@ export const ErrorCode = {
   InviteInvalid: 'invite_invalid',
   /** Refusing would leave nobody able to administer Margins. */
   LastAdmin: 'last_admin',
+  /** Too many requests from this address or account: `Retry-After` says when to try again. */
   RateLimited: 'rate_limited',
+  /** Wrong passwords for this account from this address: the next try must wait (`Retry-After`). */
+  SlowDown: 'slow_down',
+  /** Too many sign-ups from this address, or on the whole site, just now (`Retry-After`). */
+  SignUpsLimited: 'sign_ups_limited',
   /** A comment's passage does not match the current text. */
   AnchorInvalid: 'anchor_invalid',
   /** The suggestion was already accepted, rejected, withdrawn or reverted. */

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { Limits } from '../../shared/protocol.ts';
+import { type AbuseLimits, abuseLimitsEnvSchema, abuseLimitsFromEnv } from './abuseLimits.ts';
 import { type BackpressureLimits, DEFAULT_BACKPRESSURE } from './collab/backpressure.ts';
 import { type ConnectionCapsOptions, DEFAULT_CONNECTION_CAPS } from './collab/connectionCaps.ts';
+import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -11,7 +13,17 @@ const envSchema = z.object({
   DRAFTS_DIR: z.string().min(1).default('drafts'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_ORIGINS: z.string().default(''),
-  TRUST_PROXY: z.enum(['true', 'false', '1', '0', '']).default('false'),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, context) => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(DEFAULT_CONNECTION_CAPS.perAddress),
   MAX_SOCKETS_PER_DRAFT: z.coerce.number().int().min(1).default(DEFAULT_CONNECTION_CAPS.perDraft),
   MAX_BUFFERED_BYTES_PER_SOCKET: z.coerce.number().int().min(1).default(Limits.maxBufferedBytes),
@@ -30,6 +42,7 @@ const envSchema = z.object({
   EDIT_BURST_SECONDS: z.coerce.number().min(0.1).max(86_400).default(120),
   MARGINS_ADMIN_EMAIL: z.email().optional(),
   MARGINS_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(200).optional(),
+  ...abuseLimitsEnvSchema.shape,
 });
 
 export interface Config {
@@ -44,7 +57,10 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Other origins (scheme://host:port) whose pages may use the API and the socket. */
   allowedOrigins: string[];
-  trustProxy: boolean;
+  /** Which proxies may tell the client's address and scheme (TRUST_PROXY). */
+  trustProxy: TrustProxy;
+  /** Rate limits against brute force and floods (sign-in, sign-up, posting). */
+  abuseLimits: AbuseLimits;
   /** Open collaboration sockets allowed per client address and per draft. */
   connectionCaps: ConnectionCapsOptions;
   /** Bytes queued for one socket beyond which it is cut at its next message. */
@@ -78,7 +94,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     allowedOrigins: values.ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
-    trustProxy: values.TRUST_PROXY === 'true' || values.TRUST_PROXY === '1',
+    trustProxy: values.TRUST_PROXY,
+    abuseLimits: abuseLimitsFromEnv(values),
     connectionCaps: { perAddress: values.MAX_SOCKETS_PER_ADDRESS, perDraft: values.MAX_SOCKETS_PER_DRAFT },
     maxBufferedBytes: values.MAX_BUFFERED_BYTES_PER_SOCKET,
     backpressure: {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { configFromEnv } from './config.ts';
+import { AdminTakeoverError } from './accounts/accountService.ts';
+import { type Config, configFromEnv } from './config.ts';
 import { importDraftsFromDir } from './drafts/importDrafts.ts';
 import { createMarginsServer } from './marginsServer.ts';
 import { lockDataDirOrExit } from './storage/dataDirLock.ts';
@@ -8,7 +9,7 @@ import { LowdbStorage } from './storage/lowdbStorage.ts';
 import { DamagedStoreError } from './storage/storage.ts';
 
 // The composition root: reads the configuration and wires the real parts together.
-const config = configFromEnv(process.env);
+const config = configOrExit();
 const logger = pino({ level: config.logLevel });
 const version = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -25,12 +26,13 @@ const server = createMarginsServer({
   version,
   allowedOrigins: config.allowedOrigins,
   trustProxy: config.trustProxy,
+  abuseLimits: config.abuseLimits,
   burstQuietMs: config.burstQuietMs,
   connectionCaps: config.connectionCaps,
   maxBufferedBytes: config.maxBufferedBytes,
   backpressure: config.backpressure,
 });
-const { setupToken } = await server.accounts.ensureAdmin(config.admin);
+const { setupToken } = await ensureAdminOrExit();
 const address = await server.listen(config.port, config.host);
 const baseUrl = `http://${config.host}:${address.port}`;
 // Tests and scripts read this line to learn the port when PORT=0.
@@ -40,6 +42,29 @@ if (setupToken) {
     `No admin yet. Open this one-time link within 7 days to create the first admin account:\n  ${baseUrl}/invite/${setupToken}\n` +
       '(or start with MARGINS_ADMIN_EMAIL and MARGINS_ADMIN_PASSWORD set)',
   );
+}
+
+/** The configuration; a bad value stops the start with one line naming it (exit 2). */
+function configOrExit(): Config {
+  try {
+    return configFromEnv(process.env);
+  } catch (error) {
+    console.error(`Margins cannot start: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
+
+/** The first admin; MARGINS_ADMIN_* naming someone else's account stops the start (exit 2), promoting nobody. */
+async function ensureAdminOrExit(): Promise<{ setupToken?: string }> {
+  try {
+    return await server.accounts.ensureAdmin(config.admin);
+  } catch (error) {
+    if (!(error instanceof AdminTakeoverError)) throw error;
+    console.error(`Margins cannot start: ${error.message}`);
+    await storage.close();
+    lock.release();
+    process.exit(2);
+  }
 }
 
 /** Opens the store; a damaged one stops the start with its one-line explanation (exit 2, like the lock). */

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { AbuseLimits } from './abuseLimits.ts';
 import { AccountService } from './accounts/accountService.ts';
 import { argon2Hasher, type PasswordHasher } from './accounts/passwords.ts';
 import { ChangeLogService } from './changelog/changeLogService.ts';
@@ -13,6 +14,7 @@ import { RoomRegistry } from './collab/roomRegistry.ts';
 import { CollabSocketServer } from './collab/socketAdapter.ts';
 import { DraftService } from './drafts/draftService.ts';
 import { ExportService } from './exports/exportService.ts';
+import { clientAddressOf, compileProxyTrust, type TrustProxy } from './http/clientAddress.ts';
 import { createHttpApp } from './http/httpApp.ts';
 import { ReportService } from './report/reportService.ts';
 import type { Storage } from './storage/storage.ts';
@@ -31,7 +33,10 @@ export interface MarginsServerOptions {
   version?: string;
   /** Origins besides our own allowed to send state-changing requests and open sockets. */
   allowedOrigins?: readonly string[];
-  trustProxy?: boolean;
+  /** Which proxies may tell the client's address and scheme (`TRUST_PROXY`): none by default. */
+  trustProxy?: TrustProxy;
+  /** Sign-in, sign-up and posting limits (`SIGN_IN_*`, `SIGN_UPS_*`, `POSTS_*`); defaults otherwise. */
+  abuseLimits?: Partial<AbuseLimits>;
   passwords?: PasswordHasher;
   /** Bytes queued for one socket beyond which it is cut at its next message (`MAX_BUFFERED_BYTES_PER_SOCKET`). */
   maxBufferedBytes?: number;
@@ -56,6 +61,8 @@ export interface MarginsServer {
 export function createMarginsServer(options: MarginsServerOptions): MarginsServer {
   const { storage, logger } = options;
   const allowedOrigins = options.allowedOrigins ?? [];
+  // One trust for HTTP (`req.ip`) and the socket (`clientAddressOf`): both see the same address.
+  const proxyTrust = compileProxyTrust(options.trustProxy ?? false);
   const changelog = new ChangeLogService(storage, logger);
   const recorder = new EditRecorder(changelog, logger, options.burstQuietMs);
   const registry = new RoomRegistry(
@@ -75,6 +82,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     logger,
     passwords: options.passwords ?? argon2Hasher,
     onRoleChanged: (user) => collab?.roleChanged(user),
+    limits: options.abuseLimits,
   });
   const drafts = new DraftService(
     storage,
@@ -85,8 +93,8 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     },
     (draft) => watcher.check(draft.id),
   );
-  // One posting limit per person, across comments, replies and suggestions.
-  const posting = new PostingLimiter();
+  // One posting limit per person, across comments, replies and suggestions (and one per address, in http/).
+  const posting = new PostingLimiter(options.abuseLimits?.postsPerMinutePerAccount);
   const suggestions = new SuggestionService({ storage, registry, drafts, logger, posting, changelog });
   const versions = new VersionService({ storage, registry, drafts, changelog, logger });
   const reports = new ReportService(storage, drafts);
@@ -108,6 +116,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     maxBufferedBytes: options.maxBufferedBytes,
     backpressure: options.backpressure,
     connectionCaps: options.connectionCaps,
+    addressOf: (request) => clientAddressOf(request, proxyTrust),
   });
   const app = createHttpApp({
     accounts,
@@ -126,7 +135,8 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     clientDir: options.clientDir,
     version: options.version ?? '0.0.0',
     allowedOrigins,
-    trustProxy: options.trustProxy ?? false,
+    proxyTrust,
+    abuseLimits: options.abuseLimits,
     sockets: () => collab.stats(),
   });
   const http = createServer(app);

@@ -240,6 +240,9 @@ describe('importDraft', () => {
     const storage = new MemoryStorage();
     await expect(importDraft(storage, 'Not A Valid Id', frenchDraft)).rejects.toThrow(/not a valid draft id/);
     await expect(importDraft(storage, '../escape', frenchDraft)).rejects.toThrow(/not a valid draft id/);
+    await expect(importDraft(storage, 'a'.repeat(101), frenchDraft)).rejects.toThrow(
+      /at most 100 characters/,
+    );
     expect(await storage.listDrafts()).toEqual([]);
   });
 

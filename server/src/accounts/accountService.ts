@@ -4,6 +4,13 @@ import { colorFor, type PublicUser, type SignUp } from '../../../shared/auth.ts'
 import { ErrorCode } from '../../../shared/errors.ts';
 import { can } from '../../../shared/permissions.ts';
 import type { AccountRole, Actor } from '../../../shared/roles.ts';
+import {
+  type AbuseLimits,
+  DEFAULT_ABUSE_LIMITS,
+  inMinutes,
+  refundPoint,
+  retryAfterSeconds,
+} from '../abuseLimits.ts';
 import { ServiceError } from '../serviceError.ts';
 import { EmailTakenError, type InviteRecord, type Storage, type UserRecord } from '../storage/storage.ts';
 import type { PasswordHasher } from './passwords.ts';
@@ -20,6 +27,26 @@ export interface AccountDeps {
   now?: () => Date;
   /** Told whenever someone's role changes, so open sockets can follow. */
   onRoleChanged?: (user: UserRecord) => void;
+  /** The sign-in limits (`SIGN_IN_*`); the defaults otherwise. */
+  limits?: Partial<SignInLimits>;
+}
+
+export type SignInLimits = Pick<
+  AbuseLimits,
+  'signInFreeFailures' | 'signInMaxWaitSeconds' | 'signInAccountFailures' | 'signInAddressFailures'
+>;
+
+/** MARGINS_ADMIN_EMAIL names an account that is not an admin, and MARGINS_ADMIN_PASSWORD is not its password. */
+export class AdminTakeoverError extends Error {
+  constructor(email: string) {
+    super(
+      `MARGINS_ADMIN_EMAIL (${email}) already has an account, and MARGINS_ADMIN_PASSWORD is not its password, ` +
+        'so it was not made admin: whoever signed up with that address first may not be you. ' +
+        'Set MARGINS_ADMIN_PASSWORD to that account’s password, or choose another MARGINS_ADMIN_EMAIL, ' +
+        'or start without MARGINS_ADMIN_* to get a one-time setup link for the first admin.',
+    );
+    this.name = 'AdminTakeoverError';
+  }
 }
 
 export interface SignedIn {
@@ -31,14 +58,29 @@ export interface SignedIn {
 /** Sign-up, sign-in, sessions, invites and roles. Knows nothing of HTTP: the routes adapt it. */
 export class AccountService {
   private readonly now: () => Date;
-  // Failed sign-ins per account, and all sign-ins per address, within 15 minutes.
-  private readonly accountAttempts = new RateLimiterMemory({ points: 10, duration: 15 * 60 });
-  private readonly addressAttempts = new RateLimiterMemory({ points: 50, duration: 15 * 60 });
+  private readonly limits: SignInLimits;
+  // Sign-in failures, counted per account and address, per account, and per address. A try
+  // counts as a failure from its start (so that concurrent tries count) until its password is
+  // found right. The counters only ever slow down tries that failed before: a right password from
+  // an address with no failures on the account always gets in, whatever others tried.
+  /** Failures of one address on one account since its last success (for a day). */
+  private readonly pairFailures = new RateLimiterMemory({ points: 1_000_000, duration: 24 * 3600 });
+  /** Set while one address must wait before its next try on one account. */
+  private readonly pairWait = new RateLimiterMemory({ points: 1, duration: 1 });
+  /** Failures on one account from all addresses, within an hour. */
+  private readonly accountFailures = new RateLimiterMemory({ points: 1_000_000, duration: 3600 });
+  /** Failures of one address on all accounts, within 15 minutes (then it is refused). */
+  private readonly addressFailures: RateLimiterMemory;
   /** Verified against when the email is unknown, so a miss takes as long as a wrong password. */
   private dummyHash: Promise<string> | undefined;
 
   constructor(private readonly deps: AccountDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.limits = { ...DEFAULT_ABUSE_LIMITS, ...deps.limits };
+    this.addressFailures = new RateLimiterMemory({
+      points: this.limits.signInAddressFailures,
+      duration: 15 * 60,
+    });
   }
 
   /** A stakeholder signs up and is signed in. */
@@ -47,24 +89,67 @@ export class AccountService {
     return { user, token: await this.startSession(user) };
   }
 
+  /**
+   * Signs in from `address`. Brute force is slowed, never turned against the owner: after
+   * `signInFreeFailures` wrong passwords from one address on one account, each further try from
+   * there waits 1 s, then 2, 4… up to `signInMaxWaitSeconds` (429 slow_down, the password not
+   * checked); once the account had `signInAccountFailures` in an hour, that starts after each
+   * address's first failure. An address with `signInAddressFailures` in 15 minutes is refused.
+   */
   async signIn(email: string, password: string, address: string): Promise<SignedIn> {
     const account = normaliseEmail(email);
-    await this.consume(this.addressAttempts, address);
-    const blocked = await this.accountAttempts.get(account);
-    if (blocked && blocked.remainingPoints <= 0) throw rateLimited(blocked);
+    const pair = JSON.stringify([account, address]);
+    try {
+      await this.addressFailures.consume(address);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      throw new ServiceError(
+        ErrorCode.RateLimited,
+        `Too many failed sign-ins from your address. Try again in ${inMinutes(retryAfterSeconds(error))}.`,
+        retryAfterSeconds(error),
+      );
+    }
+    const tries = (await this.pairFailures.penalty(pair)).consumedPoints;
+    const accountFailures = (await this.accountFailures.penalty(account)).consumedPoints;
+    const free = accountFailures > this.limits.signInAccountFailures ? 1 : this.limits.signInFreeFailures;
+    if (tries >= free) {
+      try {
+        // One try at a time past the free ones: taking the slot is atomic, so concurrent tries wait too.
+        await this.pairWait.consume(pair);
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        // A try that must wait was not a try: it counts nowhere.
+        await Promise.all([
+          refundPoint(this.addressFailures, address),
+          refundPoint(this.pairFailures, pair),
+          refundPoint(this.accountFailures, account),
+        ]);
+        throw new ServiceError(
+          ErrorCode.SlowDown,
+          `Too many wrong passwords for this account from your address. Try again in ${retryAfterSeconds(error)} s.`,
+          retryAfterSeconds(error),
+        );
+      }
+      const wait = Math.min(2 ** (tries - free), this.limits.signInMaxWaitSeconds);
+      await this.pairWait.block(pair, wait);
+    }
 
     const user = await this.deps.storage.findUserByEmail(account);
     const ok = user
       ? await this.deps.passwords.verify(user.passwordHash, password)
       : await this.deps.passwords.verify(await this.dummy(), password).then(() => false);
     if (!user || !ok) {
-      await this.consume(this.accountAttempts, account);
       throw new ServiceError(
         ErrorCode.InvalidCredentials,
         'That email and password do not match an account.',
       );
     }
-    await this.accountAttempts.delete(account);
+    await Promise.all([
+      this.pairFailures.delete(pair),
+      this.pairWait.delete(pair),
+      refundPoint(this.addressFailures, address),
+      refundPoint(this.accountFailures, account),
+    ]);
     return { user, token: await this.startSession(user) };
   }
 
@@ -167,20 +252,25 @@ export class AccountService {
 
   /**
    * Makes sure someone can administer a fresh install: with credentials, creates that admin;
-   * without, returns a one-time setup token (an admin invite) to print.
+   * without, returns a one-time setup token (an admin invite) to print. Throws
+   * AdminTakeoverError rather than promote an existing account whose password is another.
    */
   async ensureAdmin(credentials?: { email: string; password: string }): Promise<{ setupToken?: string }> {
     const users = await this.deps.storage.listUsers();
     if (users.some((u) => u.role === 'admin')) return {};
     if (credentials) {
-      // The address may already have an account (a stakeholder who signed up first): promote it
-      // rather than refuse to start.
+      // The address may already have an account: the operator's own, signed up as a stakeholder
+      // first, or a squatter's, made before the operator set MARGINS_ADMIN_*. Only the password
+      // tells them apart.
       const existing = await this.deps.storage.findUserByEmail(normaliseEmail(credentials.email));
       if (existing) {
+        if (!(await this.deps.passwords.verify(existing.passwordHash, credentials.password))) {
+          throw new AdminTakeoverError(existing.email);
+        }
         await this.deps.storage.setUserRole(existing.id, 'admin');
         this.deps.logger.warn(
           { userId: existing.id },
-          'MARGINS_ADMIN_EMAIL names an existing account: made it admin',
+          'MARGINS_ADMIN_EMAIL names an existing account with that password: made it admin',
         );
         return {};
       }
@@ -243,28 +333,10 @@ export class AccountService {
     }
   }
 
-  private async consume(limiter: RateLimiterMemory, key: string): Promise<void> {
-    try {
-      await limiter.consume(key);
-    } catch (error) {
-      if (error instanceof RateLimiterRes) throw rateLimited(error);
-      throw error;
-    }
-  }
-
   private dummy(): Promise<string> {
     this.dummyHash ??= this.deps.passwords.hash('not a real password, only for timing');
     return this.dummyHash;
   }
-}
-
-function rateLimited(result: RateLimiterRes): ServiceError {
-  const seconds = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
-  return new ServiceError(
-    ErrorCode.RateLimited,
-    `Too many sign-in attempts. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
-    seconds,
-  );
 }
 
 export function normaliseEmail(email: string): string {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { draftIdProblem } from '../../../shared/drafts.ts';
 import { configFromEnv } from '../config.ts';
 import { draftIdFromFileName, importDraft } from '../drafts/importDrafts.ts';
 import { lockDataDirOrExit } from '../storage/dataDirLock.ts';
@@ -32,13 +33,23 @@ try {
   fail(`Cannot read ${file}: ${(error as Error).message}`);
 }
 
+// The API's rule for ids, checked before anything is opened.
+const draftId = values.id ?? draftIdFromFileName(file);
+const idProblem = draftIdProblem(draftId);
+if (idProblem) {
+  fail(
+    values.id === undefined
+      ? `The file name gives the draft id "${draftId}": ${idProblem}. Choose one with --id.`
+      : `--id: ${idProblem}.`,
+  );
+}
+
 const config = configFromEnv(process.env);
 const lock = lockDataDirOrExit(
   config.dataDir,
   (message) => `${message}\nStop the server, import, then start it again.`,
 );
 
-const draftId = values.id ?? draftIdFromFileName(file);
 const storage = await LowdbStorage.open(config.dataDir);
 let problem: string | undefined;
 try {

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { defaultWindow } from '../../../shared/consultation.ts';
-import { DRAFT_ID_PATTERN } from '../../../shared/drafts.ts';
+import { draftIdProblem } from '../../../shared/drafts.ts';
 import { type Storage, StrayDocumentError } from '../storage/storage.ts';
 import { markdownToYjsState, parseDraftFile } from './markdown.ts';
 
@@ -20,9 +20,8 @@ export async function importDraft(
   /** Told each thing the draft could not hold as written (an image kept as its alt text…). */
   warn?: (message: string) => void,
 ): Promise<ImportOutcome> {
-  if (!DRAFT_ID_PATTERN.test(draftId)) {
-    throw new Error(`"${draftId}" is not a valid draft id: use lowercase letters, digits and hyphens`);
-  }
+  const problem = draftIdProblem(draftId);
+  if (problem) throw new Error(`"${draftId}" is not a valid draft id: ${problem}`);
   if (await storage.getDraft(draftId)) return 'kept';
   const { title, language, visibility, window, body } = parseDraftFile(source);
   const state = markdownToYjsState(body, warn);

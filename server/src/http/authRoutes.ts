@@ -1,14 +1,15 @@
 import { Router } from 'express';
 import { signInSchema, signUpSchema } from '../../../shared/auth.ts';
 import { type AccountService, toPublicUser } from '../accounts/accountService.ts';
+import type { AddressLimits } from './addressLimits.ts';
 import { parseBody } from './errors.ts';
 import { clearSessionCookie, locals, sessionToken, setSessionCookie } from './session.ts';
 
 /** `/api/auth/*` and `/api/invites/*`: sign-up, sign-in, sign-out, who am I, invitations. */
-export function authRoutes(accounts: AccountService): Router {
+export function authRoutes(accounts: AccountService, perAddress: AddressLimits): Router {
   const router = Router();
 
-  router.post('/auth/register', async (req, res) => {
+  router.post('/auth/register', perAddress.signUp, async (req, res) => {
     const input = parseBody(signUpSchema, req.body);
     const { user, token } = await accounts.register(input);
     const previous = sessionToken(req);

@@ -22,6 +22,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.LastAdmin]: 409,
   [ErrorCode.InviteInvalid]: 410,
   [ErrorCode.RateLimited]: 429,
+  [ErrorCode.SlowDown]: 429,
+  [ErrorCode.SignUpsLimited]: 429,
   [ErrorCode.Internal]: 500,
   [ErrorCode.ClientNotBuilt]: 503,
 };

@@ -5,12 +5,15 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { ErrorCode, errorEnvelope } from '../../../shared/errors.ts';
 import { VERIFIER_FILE } from '../../../shared/exports.ts';
+import type { AbuseLimits } from '../abuseLimits.ts';
 import type { AccountService } from '../accounts/accountService.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import type { SuggestionService } from '../suggestions/suggestionService.ts';
 import type { ThreadService } from '../threads/threadService.ts';
+import { AddressLimits } from './addressLimits.ts';
 import { adminRoutes } from './adminRoutes.ts';
 import { authRoutes } from './authRoutes.ts';
+import type { ProxyTrust } from './clientAddress.ts';
 import { draftRoutes } from './draftRoutes.ts';
 import { errorHandler } from './errors.ts';
 import { originAllowed } from './origin.ts';
@@ -31,8 +34,10 @@ export interface HttpDeps {
   version: string;
   /** Origins besides our own that may send state-changing requests and open sockets. */
   allowedOrigins: readonly string[];
-  /** Express's `trust proxy` setting: true behind a reverse proxy that sets X-Forwarded-*. */
-  trustProxy: boolean;
+  /** Which proxies' X-Forwarded-* headers to believe (Express's `trust proxy`, compiled once). */
+  proxyTrust: ProxyTrust;
+  /** Sign-ups and posts per address (`SIGN_UPS_*`, `POSTS_PER_MINUTE_PER_ADDRESS`); defaults otherwise. */
+  abuseLimits?: Partial<AbuseLimits>;
   /** The collaboration sockets right now, for the health check. */
   sockets: () => SocketHealth;
 }
@@ -57,7 +62,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.trustProxy);
+  // The same function gives the socket its client address (clientAddress.ts), so both agree.
+  app.set('trust proxy', deps.proxyTrust);
+  const perAddress = new AddressLimits(deps.abuseLimits);
 
   app.use(
     helmet({
@@ -101,11 +108,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok', version, uptimeSeconds: Math.round(process.uptime()), sockets: deps.sockets() });
   });
-  app.use('/api', authRoutes(accounts));
+  app.use('/api', authRoutes(accounts, perAddress));
   app.use('/api', adminRoutes(accounts));
   app.use('/api', draftRoutes(drafts));
-  app.use('/api', threadRoutes(threads));
-  app.use('/api', suggestionRoutes(suggestions));
+  app.use('/api', threadRoutes(threads, perAddress));
+  app.use('/api', suggestionRoutes(suggestions, perAddress));
   app.use('/api', recordRoutes(records));
 
   app.use('/api', (req, res) => {

@@ -8,23 +8,24 @@ import {
 } from '../../../shared/suggestions.ts';
 import { replySchema } from '../../../shared/threads.ts';
 import type { SuggestionService } from '../suggestions/suggestionService.ts';
+import type { AddressLimits } from './addressLimits.ts';
 import { parseBody } from './errors.ts';
 import { locals } from './session.ts';
 
 /** `/api/drafts/:draftId/suggestions`: suggested edits and the task force's decisions on them. */
-export function suggestionRoutes(suggestions: SuggestionService): Router {
+export function suggestionRoutes(suggestions: SuggestionService, perAddress: AddressLimits): Router {
   const router = Router();
 
   router.get('/drafts/:draftId/suggestions', async (req, res) => {
     res.json(await suggestions.list(locals(res).actor, req.params.draftId));
   });
 
-  router.post('/drafts/:draftId/suggestions', async (req, res) => {
+  router.post('/drafts/:draftId/suggestions', perAddress.post, async (req, res) => {
     const input = parseBody(createSuggestionSchema, req.body);
     res.status(201).json(await suggestions.create(locals(res).actor, req.params.draftId, input));
   });
 
-  router.post('/drafts/:draftId/suggestions/:id/replies', async (req, res) => {
+  router.post('/drafts/:draftId/suggestions/:id/replies', perAddress.post, async (req, res) => {
     const input = parseBody(replySchema, req.body);
     const { draftId, id } = req.params;
     res.status(201).json(await suggestions.reply(locals(res).actor, draftId, id, input));

@@ -3,6 +3,7 @@ import { windowState } from '../../../shared/consultation.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
 import { type Action, can } from '../../../shared/permissions.ts';
 import type { Actor } from '../../../shared/roles.ts';
+import { DEFAULT_ABUSE_LIMITS } from '../abuseLimits.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord, Storage } from '../storage/storage.ts';
 
@@ -34,11 +35,11 @@ export function requireAllowed(
   throw new ServiceError(ErrorCode.Forbidden, 'Your role does not allow this.');
 }
 
-/** Posts (comments, replies, suggestions) per person: 30 a minute by default. */
+/** Posts (comments, replies, suggestions) per person: `POSTS_PER_MINUTE_PER_ACCOUNT`, 30 by default. */
 export class PostingLimiter {
   private readonly limiter: RateLimiterMemory;
 
-  constructor(perMinute = 30) {
+  constructor(perMinute = DEFAULT_ABUSE_LIMITS.postsPerMinutePerAccount) {
     this.limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
   }
 
