@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { colorFor } from '../../shared/auth.ts';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { CloseCode, Limits, MessageType } from '../../shared/protocol.ts';
+import type { BackpressureLimits } from '../src/collab/backpressure.ts';
 import type { SaverTiming } from '../src/collab/documentSaver.ts';
 import { importDraft } from '../src/drafts/importDrafts.ts';
 import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
@@ -38,7 +39,12 @@ const clients: StockClient[] = [];
 const sockets: RawSocket[] = [];
 
 async function startServer(
-  options: { dataDir?: string; saverTiming?: SaverTiming; maxBufferedBytes?: number } = {},
+  options: {
+    dataDir?: string;
+    saverTiming?: SaverTiming;
+    maxBufferedBytes?: number;
+    backpressure?: Partial<BackpressureLimits>;
+  } = {},
 ): Promise<Running> {
   let dataDir = options.dataDir;
   if (!dataDir) {
@@ -53,6 +59,7 @@ async function startServer(
     clientDir: path.join(dataDir, 'no-client-here'),
     saverTiming: options.saverTiming,
     maxBufferedBytes: options.maxBufferedBytes,
+    backpressure: options.backpressure,
     passwords: plainPasswords,
   });
   const { port } = await server.listen(0, '127.0.0.1');
@@ -278,7 +285,11 @@ describe('refusing what the server cannot serve', () => {
 
 describe('clients that cannot keep up', () => {
   it('drops a socket that stops reading with 4503 instead of buffering for it, and serves the others', async () => {
-    const running = await startServer({ maxBufferedBytes: 256 * 1024 });
+    // The close frame waits behind what is queued: the sleeper may take its time to read it.
+    const running = await startServer({
+      maxBufferedBytes: 256 * 1024,
+      backpressure: { closeGraceMs: 60_000 },
+    });
     const alice = await editor(running, 'Alice');
     const tom = client(running);
     await synced(alice, tom);

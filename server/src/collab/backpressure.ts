@@ -33,8 +33,11 @@ export const DEFAULT_BACKPRESSURE: BackpressureLimits = {
 export interface QueuedSocket {
   /** Bytes queued in this process for the socket, not yet taken by the kernel (`ws.bufferedAmount`). */
   readonly bufferedBytes: number;
-  /** Bytes ever queued for the socket: minus `bufferedBytes`, what has left this process for it. */
-  readonly queuedBytes: number;
+  /**
+   * Bytes that have left this process for the socket so far (taken by the kernel): grows as the
+   * client reads, stops when it does not.
+   */
+  readonly sentBytes: number;
   /** When the server closed it (`Date.now()`), undefined while it is open. */
   readonly closedAt: number | undefined;
   /** For logs. */
@@ -57,7 +60,7 @@ export interface QueueStats {
 
 interface BehindSince {
   at: number;
-  /** `queuedBytes - bufferedBytes` then: what had left this process for the socket. */
+  /** `sentBytes` then. */
   sent: number;
 }
 
@@ -92,7 +95,7 @@ export class BackpressureMonitor {
     const open: { socket: QueuedSocket; buffered: number }[] = [];
     for (const socket of this.sockets()) {
       if (socket.closedAt !== undefined) {
-        if (now - socket.closedAt >= this.limits.closeGraceMs) { console.log("TERMINATE", socket.id, now - socket.closedAt, socket.bufferedBytes); socket.terminate(); }
+        if (now - socket.closedAt >= this.limits.closeGraceMs) socket.terminate();
         continue;
       }
       const buffered = socket.bufferedBytes;
@@ -138,7 +141,7 @@ export class BackpressureMonitor {
       this.behindSince.delete(socket);
       return false;
     }
-    const sent = socket.queuedBytes - buffered;
+    const sent = socket.sentBytes;
     const since = this.behindSince.get(socket);
     if (!since) {
       this.behindSince.set(socket, { at: now, sent });

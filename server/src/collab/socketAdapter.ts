@@ -284,6 +284,12 @@ export function parseCollabPath(url: string): string | undefined {
 
 const peersBySocket = new WeakMap<WebSocket, SocketPeer>();
 
+/** The parts of Node's `net.Socket` (under `ws`) that say how much the kernel has taken. */
+interface TcpInternals {
+  _bytesDispatched?: number;
+  _handle?: { writeQueueSize?: number } | null;
+}
+
 interface PeerIdentity {
   actor: Actor;
   draft: DraftRecord;
@@ -297,8 +303,7 @@ class SocketPeer implements Peer, QueuedSocket {
   closed = false;
   /** When the server closed this socket; `BackpressureMonitor` destroys it if it lingers. */
   closedAt: number | undefined;
-  /** Bytes handed to `ws` so far, for `BackpressureMonitor` to tell a slow reader from a stalled one. */
-  queuedBytes = 0;
+  private lastSentBytes = 0;
   room: Room | undefined;
   actor: Actor;
   draft: DraftRecord;
@@ -335,6 +340,22 @@ class SocketPeer implements Peer, QueuedSocket {
     return this.ws.bufferedAmount;
   }
 
+  /**
+   * What the kernel has taken for this socket, for `BackpressureMonitor` to tell a slow reader
+   * from a stalled one. `bufferedAmount` cannot: it drops only when a whole message is written,
+   * and a cold open's sync step is one message of the draft's size, which a slow reader takes
+   * minutes to read. Node exposes the count only on its internals (`_bytesDispatched` less
+   * libuv's queue); without them this stays 0, and a socket behind for `behindMs` is cut.
+   */
+  get sentBytes(): number {
+    const tcp = (this.ws as unknown as { _socket?: TcpInternals })._socket;
+    const dispatched = tcp?._bytesDispatched;
+    const queued = tcp?._handle?.writeQueueSize;
+    if (typeof dispatched === 'number' && typeof queued === 'number')
+      this.lastSentBytes = dispatched - queued;
+    return this.lastSentBytes;
+  }
+
   send(message: Uint8Array): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
     // A client that cannot keep up is dropped rather than buffered without bound; it reconnects
@@ -343,7 +364,6 @@ class SocketPeer implements Peer, QueuedSocket {
       this.cutTooSlow();
       return;
     }
-    this.queuedBytes += message.byteLength;
     this.ws.send(message, { binary: true });
   }
 
