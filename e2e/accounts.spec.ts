@@ -84,6 +84,44 @@ test.describe('accounts, roles and the consultation window', () => {
     await expect(visitor.draft.presenceList).toContainText('Tom Okafor');
   });
 
+  test('someone who keeps mistyping a password is asked, in French, to wait so many seconds, then gets in', async ({
+    alice,
+    browser,
+    server,
+  }) => {
+    const context = await browser.newContext({ baseURL: server.url, locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto('/signin');
+    const notice = page.getByRole('alert');
+    const signIn = async (password: string) => {
+      await page.getByLabel('Adresse e-mail').fill(alice.email);
+      await page.getByLabel('Mot de passe').fill(password);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+    };
+
+    for (let i = 1; i <= 5; i++) {
+      await signIn(`erreur ${i}`);
+      await expect(notice).toHaveText(
+        'Cette adresse e-mail et ce mot de passe ne correspondent à aucun compte.',
+      );
+      await expect(page.getByRole('button', { name: 'Se connecter' })).toBeEnabled();
+    }
+    await signIn(PASSWORD);
+    await expect(notice).toHaveText(
+      'Trop de mots de passe erronés pour ce compte depuis votre connexion. Réessayez dans 1 seconde.',
+    );
+    await page.waitForTimeout(1100); // the wait the server asked for
+    await signIn('erreur 6');
+    await expect(notice).toContainText('ne correspondent à aucun compte');
+    await signIn(PASSWORD);
+    await expect(notice).toContainText('Réessayez dans 2 secondes.');
+
+    await page.waitForTimeout(2100);
+    await signIn(PASSWORD);
+    await expect(page.getByTestId('signed-in-user')).toContainText('Alice Martin');
+    await context.close();
+  });
+
   test('a private draft is not reachable by a stakeholder', async ({ ada, alice, server }) => {
     const response = await ada.context.request.patch(`/api/drafts/${server.draftId}`, {
       data: { visibility: 'private' },

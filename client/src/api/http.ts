@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode | 'network',
     message: string,
     readonly details: { path: string; message: string }[] = [],
+    /** From `Retry-After`: when a rate-limited request may be tried again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -35,7 +37,14 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
       envelope?.error?.code ?? 'internal',
       envelope?.error?.message ?? `${method} ${url} answered ${response.status}`,
       envelope?.error?.details,
+      retryAfter(response.headers.get('retry-after')),
     );
   }
   return payload as T;
+}
+
+/** `Retry-After` in seconds (the server sends whole seconds, never a date). */
+function retryAfter(header: string | null): number | undefined {
+  const seconds = Number(header);
+  return header && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
 }
