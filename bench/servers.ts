@@ -54,6 +54,9 @@ export async function startMargins(options: MarginsOptions = {}): Promise<BenchS
       LOG_LEVEL: options.logLevel ?? 'warn',
       MARGINS_ADMIN_EMAIL: BENCH_ADMIN.email,
       MARGINS_ADMIN_PASSWORD: BENCH_ADMIN.password,
+      // The bench's people all sign up and post from this machine's one address.
+      SIGN_UPS_PER_ADDRESS_PER_HOUR: '100000',
+      POSTS_PER_MINUTE_PER_ADDRESS: '100000',
     },
   });
   return {
