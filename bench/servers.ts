@@ -32,6 +32,8 @@ export interface MarginsOptions {
   /** An existing data directory (a fresh temporary one otherwise). */
   dataDir?: string;
   logLevel?: string;
+  /** More environment for the server. */
+  env?: Record<string, string>;
 }
 
 /** The admin Margins creates at start; editing a draft takes the task force role or above. */
@@ -57,6 +59,9 @@ export async function startMargins(options: MarginsOptions = {}): Promise<BenchS
       // The bench's people all sign up and post from this machine's one address.
       SIGN_UPS_PER_ADDRESS_PER_HOUR: '100000',
       POSTS_PER_MINUTE_PER_ADDRESS: '100000',
+      // Every bench client comes from this machine's one address.
+      MAX_SOCKETS_PER_ADDRESS: '100000',
+      ...options.env,
     },
   });
   return {

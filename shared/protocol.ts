@@ -60,8 +60,12 @@ export function isFinalCloseCode(code: number): boolean {
 export const Limits = {
   /** Largest WebSocket frame accepted; larger frames close the socket with 1009. */
   maxMessageBytes: 8 * 1024 * 1024,
-  /** Largest awareness (presence) update accepted from one client. */
-  maxAwarenessBytes: 16 * 1024,
+  /**
+   * Largest awareness (presence) message accepted from one client. The stock client sends back
+   * every presence change it receives, a newcomer's list of everyone present included (about 60
+   * bytes a person), so this must hold a full draft's crowd.
+   */
+  maxAwarenessBytes: 512 * 1024,
   /** Largest presence state of one client (a caret and a name take a few hundred bytes). */
   maxPresenceStateBytes: 4 * 1024,
   /** Awareness client ids one socket may speak for: a tab has exactly one, which it keeps. */

@@ -115,4 +115,30 @@ describe('presence flood from anonymous sockets', () => {
     // Readers are passed on as who they are only: about 60 bytes each.
     expect(presenceBytes).toBeLessThan(100 * 100);
   });
+
+  it('keeps a stock client connected when it joins a crowd and sends everyone back, as it does', async () => {
+    // The stock client repeats every presence change it receives, the newcomer's list of the
+    // whole crowd included; with 300 present that echo was over the old 16 KiB cut (4400).
+    const port = await start({ perAddress: 1000, perDraft: 1000 });
+    const crowd = Array.from({ length: 300 }, () => raw(port));
+    await Promise.all(crowd.map((socket) => socket.opened));
+    for (const [i, socket] of crowd.entries()) {
+      const state = JSON.stringify({ cursor: null });
+      socket.ws.send(awarenessMessage(encodeAwarenessUpdate([{ clientId: 20_000 + i, clock: 1, state }])));
+    }
+    await eventually(() => expect(server?.registry.loaded('open')?.awareness.getStates().size).toBe(300));
+
+    const reader = stockClient(port, 'open');
+    clients.push(reader);
+    const closes: number[] = [];
+    reader.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
+    reader.provider.awareness.setLocalStateField('user', { name: 'R.' });
+    await eventually(() => expect(reader.provider.awareness.getStates().size).toBe(301));
+    const editor = stockClient(port, 'open');
+    clients.push(editor);
+    editor.provider.awareness.setLocalStateField('user', { name: 'E.' });
+    await eventually(() => expect(reader.provider.awareness.getStates().size).toBe(302));
+    expect(closes).toEqual([]);
+    expect(reader.provider.wsconnected).toBe(true);
+  });
 });

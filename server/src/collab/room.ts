@@ -403,12 +403,12 @@ export class Room {
     const claimed = new Set(mine);
     // A peer may only speak for its own clients: entries for ids another peer owns are dropped,
     // so nobody can overwrite someone else's name or caret.
-    const accepted = decodeAwarenessUpdate(update).filter((entry) => {
-      const owner = this.awarenessOwners.get(entry.clientId);
+    const accepted = decodeAwarenessUpdate(update, (clientId) => {
+      const owner = this.awarenessOwners.get(clientId);
       if (owner) return owner === peer;
-      if (claimed.has(entry.clientId)) return true;
+      if (claimed.has(clientId)) return true;
       if (claimed.size >= Limits.maxAwarenessClientsPerSocket) return false;
-      claimed.add(entry.clientId);
+      claimed.add(clientId);
       return true;
     });
     if (accepted.length === 0) return;
