@@ -82,6 +82,8 @@ test.describe('accounts, roles and the consultation window', () => {
     await tom.draft.typeAtEndOf('open, accountable institutions', ' Live for visitors too.');
     await expect(visitor.draft.paragraph('Live for visitors too.')).toBeVisible({ timeout: 2000 });
     await expect(visitor.draft.presenceList).toContainText('Tom Okafor');
+    // Readers without an account are counted in the list, not named one by one.
+    await expect(tom.draft.presenceList).toContainText('1 visitor');
   });
 
   test('someone who keeps mistyping a password is asked, in French, to wait so many seconds, then gets in', async ({

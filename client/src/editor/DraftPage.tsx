@@ -220,7 +220,11 @@ function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) 
         </div>
         {refusedWith !== undefined && (
           <div role="alert" className="notice notice-error document-notice">
-            <p>{t('connection.refused')}</p>
+            <p>
+              {refusedWith === CloseCode.TooManyConnections
+                ? t('connection.tooMany')
+                : t('connection.refused')}
+            </p>
             <button type="button" className="button" onClick={() => window.location.reload()}>
               {t('connection.reload')}
             </button>

@@ -6,6 +6,9 @@ import type { Participant } from './usePresence.ts';
 export const PresenceList = memo(function PresenceList({ participants }: { participants: Participant[] }) {
   const { t } = useTranslation();
   const headingId = useId();
+  // Readers without an account are counted, not listed: a public draft can have thousands.
+  const named = participants.filter((person) => person.isSelf || person.name !== '');
+  const visitors = participants.length - named.length;
   return (
     <section className="presence" aria-labelledby={headingId}>
       <h2 id={headingId} className="panel-heading">
@@ -13,7 +16,7 @@ export const PresenceList = memo(function PresenceList({ participants }: { parti
         <span className="presence-count">{t('presence.count', { count: participants.length })}</span>
       </h2>
       <ul className="presence-list" data-testid="presence-list">
-        {participants.map((person) => {
+        {named.map((person) => {
           const name = person.name || t('presence.visitor');
           return (
             <li key={person.clientId} className="presence-person">
@@ -27,6 +30,14 @@ export const PresenceList = memo(function PresenceList({ participants }: { parti
             </li>
           );
         })}
+        {visitors > 0 && (
+          <li className="presence-person presence-visitors">
+            <span className="presence-swatch" aria-hidden="true">
+              {visitors > 99 ? '99+' : visitors}
+            </span>
+            <span className="presence-name">{t('presence.visitors', { count: visitors })}</span>
+          </li>
+        )}
       </ul>
     </section>
   );

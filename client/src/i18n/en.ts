@@ -35,6 +35,8 @@ export const en = {
     offline: 'Offline — your edits are kept and will be sent when the connection returns',
     label: 'Connection status',
     refused: 'The server closed the connection to this draft. Reload the page to try again.',
+    tooMany:
+      'Too many connections to this server come from your network. Close some Margins tabs, then reload the page.',
     reload: 'Reload',
   },
   presence: {
@@ -43,6 +45,8 @@ export const en = {
     count_one: '{{count}} person here',
     count_other: '{{count}} people here',
     you: '{{name}} (you)',
+    visitors_one: '{{count}} visitor',
+    visitors_other: '{{count}} visitors',
   },
   nav: {
     account: 'Account',
@@ -114,6 +118,8 @@ export const en = {
     rate_limited: 'Too many attempts in a short time.',
     slow_down: 'Too many wrong passwords for this account from your connection.',
     sign_ups_limited: 'Too many accounts have been created from your connection, or on this site, just now.',
+    draft_needs_repair:
+      'Part of this draft is nested too deep to be changed here. An administrator must repair it first.',
     retryInSeconds_one: 'Try again in {{count}} second.',
     retryInSeconds_other: 'Try again in {{count}} seconds.',
     retryInMinutes_one: 'Try again in {{count}} minute.',

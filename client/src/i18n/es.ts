@@ -36,6 +36,8 @@ export const es: Messages = {
     offline: 'Sin conexión: sus cambios se conservan y se enviarán cuando vuelva la conexión',
     label: 'Estado de la conexión',
     refused: 'El servidor cerró la conexión con este borrador. Recargue la página para volver a intentarlo.',
+    tooMany:
+      'Demasiadas conexiones a este servidor vienen de su red. Cierre algunas pestañas de Margins y recargue la página.',
     reload: 'Recargar',
   },
   presence: {
@@ -44,6 +46,8 @@ export const es: Messages = {
     count_one: '{{count}} persona aquí',
     count_other: '{{count}} personas aquí',
     you: '{{name}} (usted)',
+    visitors_one: '{{count}} visitante',
+    visitors_other: '{{count}} visitantes',
   },
   nav: {
     account: 'Cuenta',
@@ -115,6 +119,8 @@ export const es: Messages = {
     rate_limited: 'Demasiados intentos en poco tiempo.',
     slow_down: 'Demasiadas contraseñas incorrectas para esta cuenta desde su conexión.',
     sign_ups_limited: 'Se han creado demasiadas cuentas desde su conexión, o en este sitio, hace un momento.',
+    draft_needs_repair:
+      'Una parte de este borrador está anidada a demasiada profundidad para cambiarla aquí. Un administrador debe repararla primero.',
     retryInSeconds_one: 'Vuelva a intentarlo dentro de {{count}} segundo.',
     retryInSeconds_other: 'Vuelva a intentarlo dentro de {{count}} segundos.',
     retryInMinutes_one: 'Vuelva a intentarlo dentro de {{count}} minuto.',

@@ -36,6 +36,8 @@ export const fr: Messages = {
     offline: 'Hors ligne — vos modifications sont conservées et seront envoyées au retour de la connexion',
     label: 'État de la connexion',
     refused: 'Le serveur a fermé la connexion à ce projet. Rechargez la page pour réessayer.',
+    tooMany:
+      'Trop de connexions à ce serveur viennent de votre réseau. Fermez quelques onglets Margins, puis rechargez la page.',
     reload: 'Recharger',
   },
   presence: {
@@ -44,6 +46,8 @@ export const fr: Messages = {
     count_one: '{{count}} personne présente',
     count_other: '{{count}} personnes présentes',
     you: '{{name}} (vous)',
+    visitors_one: '{{count}} visiteur',
+    visitors_other: '{{count}} visiteurs',
   },
   nav: {
     account: 'Compte',
@@ -117,6 +121,8 @@ export const fr: Messages = {
     rate_limited: 'Trop de tentatives en peu de temps.',
     slow_down: 'Trop de mots de passe erronés pour ce compte depuis votre connexion.',
     sign_ups_limited: 'Trop de comptes viennent d’être créés depuis votre connexion, ou sur ce site.',
+    draft_needs_repair:
+      'Une partie de ce projet est imbriquée trop profondément pour être modifiée ici. Un administrateur doit d’abord la réparer.',
     retryInSeconds_one: 'Réessayez dans {{count}} seconde.',
     retryInSeconds_other: 'Réessayez dans {{count}} secondes.',
     retryInMinutes_one: 'Réessayez dans {{count}} minute.',
