@@ -35,6 +35,8 @@ export const ErrorCode = {
   PassageGone: 'passage_gone',
   /** A version of this draft already has that name. */
   NameTaken: 'name_taken',
+  /** The draft nests deeper than the editor can hold (stored before the limit): an admin must repair it. */
+  DraftNeedsRepair: 'draft_needs_repair',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -39,6 +39,11 @@ export const CloseCode = {
   DraftNotFound: 4404,
   /** An update wrote under a Yjs client id that another connection writes under (or too many ids). */
   ForeignClient: 4409,
+  /**
+   * An update the server will not apply: it nests deeper than `Limits.maxNestingDepth`, or needs
+   * content nobody sent (missing predecessors a stock client always sends first).
+   */
+  UpdateRefused: 4422,
   /** Too many connections from one client address (`MAX_SOCKETS_PER_ADDRESS`); close some tabs. */
   TooManyConnections: 4429,
   /** The server could not load the draft; try again later. */
@@ -70,6 +75,12 @@ export const Limits = {
   maxPresenceStateBytes: 4 * 1024,
   /** Awareness client ids one socket may speak for: a tab has exactly one, which it keeps. */
   maxAwarenessClientsPerSocket: 1,
+  /**
+   * Deepest nesting of elements (and text) in a document, the root's children being at 1. Lists
+   * and quotes never need more; it keeps every walk over a draft (the editor's binding, exports,
+   * Yjs' own) far from the call stack's limit, which some thousand levels overflow.
+   */
+  maxNestingDepth: 64,
   /** Yjs client ids one socket may write under (a tab has one; Yjs picks a new one on a clash). */
   maxDocClientsPerSocket: 4,
   /** Sustained message rate per socket, and the burst allowed above it. */

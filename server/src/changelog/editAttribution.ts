@@ -1,5 +1,10 @@
 import * as Y from 'yjs';
 import type { TextChange } from '../../../shared/changelog.ts';
+import { Limits } from '../../../shared/protocol.ts';
+
+// Walks go no deeper than `Limits.maxNestingDepth`: no update may nest deeper, and a draft stored
+// before the limit (thousands deep) would overflow the stack; what lies below is left out.
+const MAX_DEPTH = Limits.maxNestingDepth;
 
 /** A Yjs delete set (the class is not exported by name). */
 export type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
@@ -76,7 +81,8 @@ export function burstChanges(
   const blocks: Block[] = [];
   const sections = { before: null as string | null, after: null as string | null };
 
-  const walk = (type: Y.XmlFragment, inBefore: boolean, inAfter: boolean) => {
+  const walk = (type: Y.XmlFragment, inBefore: boolean, inAfter: boolean, depth: number) => {
+    if (depth >= MAX_DEPTH) return;
     for (let item = type._start; item !== null; item = item.right) {
       if (!(item.content instanceof Y.ContentType)) continue;
       const b = inBefore && (view.before(item) || view.beforeHolds(item));
@@ -85,7 +91,7 @@ export function burstChanges(
       const child = item.content.type;
       if (!(child instanceof Y.XmlElement)) continue;
       if (isTextBlock(child.nodeName)) {
-        const block = textBlock(child, b, a, view);
+        const block = textBlock(child, b, a, view, depth + 1);
         const heading = child.nodeName === 'heading';
         if (block.before) {
           if (heading) sections.before = block.before.text;
@@ -97,11 +103,11 @@ export function burstChanges(
         }
         blocks.push(block);
       } else {
-        walk(child, b, a);
+        walk(child, b, a, depth + 1);
       }
     }
   };
-  walk(fragment, true, true);
+  walk(fragment, true, true, 0);
   return pairChanges(blocks);
 }
 
@@ -116,23 +122,30 @@ interface View {
 }
 
 /** Whether any item under a container item (its own content, recursively) is one `mine` picks. */
-function holds(item: Y.Item, mine: (client: number, clock: number) => boolean): boolean {
-  if (!(item.content instanceof Y.ContentType)) return false;
+function holds(item: Y.Item, mine: (client: number, clock: number) => boolean, depth = 1): boolean {
+  if (!(item.content instanceof Y.ContentType) || depth >= MAX_DEPTH) return false;
   const type = item.content.type;
   for (let child = type._start; child !== null; child = child.right) {
     for (let i = 0; i < child.length; i++) if (mine(child.id.client, child.id.clock + i)) return true;
-    if (holds(child, mine)) return true;
+    if (holds(child, mine, depth + 1)) return true;
   }
   for (const entry of type._map.values()) if (mine(entry.id.client, entry.id.clock)) return true;
   return false;
 }
 
-function textBlock(element: Y.XmlElement, inBefore: boolean, inAfter: boolean, view: View): Block {
+function textBlock(
+  element: Y.XmlElement,
+  inBefore: boolean,
+  inAfter: boolean,
+  view: View,
+  elementDepth: number,
+): Block {
   const text = { before: '', after: '' };
   // A block this person added shows only their own words: what others typed into it since is
   // theirs, and would otherwise read as this person's (the block has no before to cancel it).
   const after = inBefore ? view.after : view.written;
-  const collect = (type: Y.XmlElement | Y.XmlText, b: boolean, a: boolean) => {
+  const collect = (type: Y.XmlElement | Y.XmlText, b: boolean, a: boolean, depth: number) => {
+    if (depth >= MAX_DEPTH) return;
     for (let item = type._start; item !== null; item = item.right) {
       const content = item.content;
       if (content instanceof Y.ContentString) {
@@ -149,12 +162,12 @@ function textBlock(element: Y.XmlElement, inBefore: boolean, inAfter: boolean, v
           if (ib) text.before += '\n';
           if (ia) text.after += '\n';
         } else if ((ib || ia) && (child instanceof Y.XmlElement || child instanceof Y.XmlText)) {
-          collect(child, ib, ia);
+          collect(child, ib, ia, depth + 1);
         }
       }
     }
   };
-  collect(element, inBefore, inAfter);
+  collect(element, inBefore, inAfter, elementDepth);
   const attrs = (which: 'before' | 'after') => JSON.stringify(attributesIn(element, view[which]));
   return {
     before: inBefore

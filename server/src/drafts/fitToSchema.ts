@@ -1,5 +1,6 @@
 import type { JSONContent } from '@tiptap/core';
 import { Fragment, type Mark, type Node, type NodeType, type Schema } from '@tiptap/pm/model';
+import { Limits } from '../../../shared/protocol.ts';
 
 // The Markdown parser can hand back JSON the editor's schema cannot hold: a node type the schema
 // does not have, text directly in the document (a paragraph holding only an image), a list item
@@ -24,7 +25,61 @@ export function fitToSchema(schema: Schema, json: JSONContent, warn: Warn): Node
     attempt(() => top.createChecked(null, content)) ?? attempt(() => top.createAndFill(null, content));
   if (!doc) throw new Error('the document could not be built from its Markdown');
   doc.check();
-  return doc;
+  return withinNestingLimit(schema, doc, warn);
+}
+
+/**
+ * `doc` with every top-level block that nests deeper than `Limits.maxNestingDepth` (block quotes
+ * in block quotes…) replaced by paragraphs of its text: the server refuses such nesting from
+ * editors, and an imported draft must not bring it in. (What `npm run repair-draft` does to a
+ * stored draft.) Walked with a stack: the input may nest as deep as the Markdown parser went.
+ */
+function withinNestingLimit(schema: Schema, doc: Node, warn: Warn): Node {
+  const paragraph = schema.nodes.paragraph;
+  const blocks: Node[] = [];
+  let changed = false;
+  doc.forEach((block) => {
+    if (!paragraph || 1 + levelsBelow(block) <= Limits.maxNestingDepth) {
+      blocks.push(block);
+      return;
+    }
+    changed = true;
+    for (const text of textsOf(block)) blocks.push(paragraph.create(null, text ? schema.text(text) : null));
+  });
+  if (!changed) return doc;
+  warn(`content nested deeper than ${Limits.maxNestingDepth} levels was kept as paragraphs of its text`);
+  return schema.topNodeType.create(doc.attrs, blocks);
+}
+
+function levelsBelow(node: Node): number {
+  let deepest = 0;
+  const stack: [Node, number][] = [[node, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [at, depth] = next;
+    deepest = Math.max(deepest, depth);
+    at.forEach((child) => {
+      stack.push([child, depth + 1]);
+    });
+  }
+  return deepest;
+}
+
+/** The text of each text block under `node`, in order. */
+function textsOf(node: Node): string[] {
+  const texts: string[] = [];
+  const stack: Node[] = [node];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    if (next.isTextblock) {
+      texts.push(next.textContent);
+      continue;
+    }
+    const children: Node[] = [];
+    next.forEach((child) => {
+      children.push(child);
+    });
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Node);
+  }
+  return texts;
 }
 
 /** The nodes one JSON node becomes: itself when it fits, else its children (its text) for the parent to place. */

@@ -26,6 +26,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.SignUpsLimited]: 429,
   [ErrorCode.Internal]: 500,
   [ErrorCode.ClientNotBuilt]: 503,
+  [ErrorCode.DraftNeedsRepair]: 503,
 };
 
 /** A request body that does not match its schema, with the offending fields. */

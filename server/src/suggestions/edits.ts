@@ -12,7 +12,7 @@ import {
   relativePositionAt,
 } from '../../../shared/anchoring/positions.ts';
 import type { SuggestionAnchor } from '../../../shared/suggestions.ts';
-import { contentSchema, dropRedundantMarkers, snapshot } from '../threads/passages.ts';
+import { contentSchema, dropRedundantMarkers, type snapshot, writableSnapshot } from '../threads/passages.ts';
 
 export interface Range {
   from: number;
@@ -116,7 +116,7 @@ export function replaceRange(
   origin: unknown,
   schema: Schema = contentSchema,
 ): Replacement {
-  const { doc, meta } = snapshot(fragment, schema);
+  const { doc, meta } = writableSnapshot(fragment, schema);
   const tr = EditorState.create({ doc }).tr;
   tr.replace(range.from, range.to, content(doc));
   // A replacement the schema cannot fit must fail here, before anything reaches the live document.

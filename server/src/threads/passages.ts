@@ -1,5 +1,5 @@
 import { getSchema } from '@tiptap/core';
-import type { Node as PMNode, Schema } from '@tiptap/pm/model';
+import { Node as PMNode, type Schema } from '@tiptap/pm/model';
 import { EditorState } from '@tiptap/pm/state';
 import { initProseMirrorDoc, relativePositionToAbsolutePosition, updateYFragment } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
@@ -13,14 +13,59 @@ import {
 import { decodePosition } from '../../../shared/anchoring/positions.ts';
 import { contentExtensions } from '../../../shared/editorExtensions.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
+import { Limits } from '../../../shared/protocol.ts';
+import { nestingBelow, textBlocksOf } from '../collab/nesting.ts';
 import { ServiceError } from '../serviceError.ts';
 
 /** The editor's schema, as the server sees the document. */
 export const contentSchema: Schema = getSchema(contentExtensions());
 
-/** The document in `fragment` as ProseMirror sees it, with the binding's mapping. */
-export function snapshot(fragment: Y.XmlFragment, schema: Schema = contentSchema) {
-  return initProseMirrorDoc(fragment, schema);
+export type Snapshot = ReturnType<typeof initProseMirrorDoc> & {
+  /** Some blocks nest deeper than `Limits.maxNestingDepth`: they are read as their text, and nothing may be written. */
+  overDeep: boolean;
+};
+
+/**
+ * The document in `fragment` as ProseMirror sees it, with the binding's mapping. The binding
+ * builds it recursively, so a top-level block nesting deeper than the limit (only in a draft
+ * stored before the limit) is read as one paragraph of its text instead: threads, suggestions
+ * and exports still answer, with positions inside that block lost, until an admin repairs it.
+ */
+export function snapshot(fragment: Y.XmlFragment, schema: Schema = contentSchema): Snapshot {
+  const blocks = fragment.toArray();
+  const overDeep = new Set(blocks.filter(isOverDeep));
+  if (overDeep.size === 0) return { ...initProseMirrorDoc(fragment, schema), overDeep: false };
+  // The binding reads only `toArray()` of the fragment it is given: hand it the other blocks.
+  const shallow = { toArray: () => blocks.filter((block) => !overDeep.has(block)) };
+  const built = initProseMirrorDoc(shallow as unknown as Y.XmlFragment, schema);
+  const nodes: PMNode[] = [];
+  for (const block of blocks) {
+    let node = built.mapping.get(block);
+    if (overDeep.has(block)) {
+      const text = textBlocksOf(block).join(' ').replace(/\s+/g, ' ').trim();
+      node = schema.nodes.paragraph?.create(null, text ? schema.text(text) : null);
+      if (node) built.mapping.set(block, node);
+    }
+    if (node instanceof PMNode) nodes.push(node);
+  }
+  return { ...built, doc: schema.topNodeType.create(null, nodes), overDeep: true };
+}
+
+function isOverDeep(block: Y.XmlElement | Y.XmlText | Y.XmlHook): boolean {
+  const cap = Limits.maxNestingDepth;
+  return 1 + nestingBelow(block, { visibleOnly: true, cap }) > cap;
+}
+
+/** `snapshot`, for writing back into the live document: refused for a draft that must be repaired first. */
+export function writableSnapshot(fragment: Y.XmlFragment, schema: Schema = contentSchema): Snapshot {
+  const taken = snapshot(fragment, schema);
+  if (taken.overDeep) {
+    throw new ServiceError(
+      ErrorCode.DraftNeedsRepair,
+      `Part of this draft nests deeper than ${Limits.maxNestingDepth} levels, so it cannot be changed here until an administrator repairs it (npm run repair-draft).`,
+    );
+  }
+  return taken;
 }
 
 /** Resolves a client's anchor against the live document; undefined if an end no longer resolves or it is empty. */
@@ -64,6 +109,7 @@ export function checkedPassage(
   fragment: Y.XmlFragment,
   anchor: Pick<Anchor, 'start' | 'end'> & { quote: { exact: string } },
 ): Passage {
+  writableSnapshot(fragment); // a thread or suggestion on a draft its mark could not be written into is refused first
   const passage = resolveRange(ydoc, fragment, anchor);
   const insertion = anchor.quote.exact === '';
   if (!passage || (insertion ? passage.from !== passage.to : passage.from >= passage.to)) {
@@ -104,7 +150,7 @@ export function markPassage(
   if (!markType) throw new Error(`the schema has no ${kind.mark} mark`);
   ydoc.transact(() => {
     const clockBefore = Y.getState(ydoc.store, ydoc.clientID);
-    const { doc, meta } = snapshot(fragment, schema);
+    const { doc, meta } = writableSnapshot(fragment, schema);
     const mark = markType.create({ [kind.attr]: threadId });
     const tr = EditorState.create({ doc }).tr.addMark(range.from, range.to, mark);
     updateYFragment(ydoc, fragment, tr.doc, meta);
@@ -123,7 +169,7 @@ export function unmarkPassage(
 ): void {
   ydoc.transact(() => {
     const clockBefore = Y.getState(ydoc.store, ydoc.clientID);
-    const { doc, meta } = snapshot(fragment, schema);
+    const { doc, meta } = writableSnapshot(fragment, schema);
     const tr = EditorState.create({ doc }).tr;
     for (const range of markedRanges(doc, threadId, kind)) {
       for (const mark of range.marks) tr.removeMark(range.from, range.to, mark);
