@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { CloseCode, Limits, MessageType } from '../../shared/protocol.ts';
 import { encodeAwarenessUpdate } from '../src/collab/awarenessUpdate.ts';
 import { ProtocolError } from '../src/collab/peer.ts';
@@ -10,12 +11,13 @@ import { READ_ONLY_REASON, Room } from '../src/collab/room.ts';
 import { markdownToYjsState } from '../src/drafts/markdown.ts';
 import { permissionDeniedReasons } from './support/collabClient.ts';
 import { awarenessMessage, describeMessage, MemoryClient, nextTurn, settle } from './support/memoryPeer.ts';
+import { eventually } from './support/retry.ts';
 
 const logger = pino({ level: 'silent' });
 const rooms: Room[] = [];
 const clients: MemoryClient[] = [];
 
-function makeRoom(stored?: Uint8Array) {
+function makeRoom(stored?: Uint8Array, presenceWindowMs?: (peers: number) => number) {
   const saves: Uint8Array[] = [];
   const onEmpty = vi.fn();
   const room = new Room('test-draft', stored, {
@@ -24,6 +26,7 @@ function makeRoom(stored?: Uint8Array) {
     },
     logger,
     onEmpty,
+    presenceWindowMs,
   });
   rooms.push(room);
   return { room, saves, onEmpty };
@@ -338,6 +341,48 @@ describe('Room: presence (awareness)', () => {
     const last = crowd.at(-1) as MemoryClient;
     expect(crowd[0]?.awareness.getStates().get(last.doc.clientID)).toMatchObject({ user: last.presence });
     expect(room.awareness.getStates().size).toBe(300);
+  });
+
+  it('sends a crowded draft’s readers the edits of a window as one message, and editors each at once', async () => {
+    const { room } = makeRoom(undefined, () => 40);
+    const tom = client(room, 'tom');
+    const ines = client(room, 'ines');
+    const reader = client(room, 'reader');
+    reader.canWrite = false;
+    for (const each of [tom, ines, reader]) each.connect();
+    await settle([tom, ines, reader]);
+    for (const each of [ines, reader]) each.inbox.length = 0;
+
+    for (let i = 0; i < 5; i++) {
+      tom.write(`Line ${i}.`);
+      await nextTurn();
+    }
+    expect(ines.inbox.filter((m) => describeMessage(m) === 'update')).toHaveLength(5);
+    await eventually(() =>
+      expect(reader.inbox.filter((m) => describeMessage(m) === 'update')).toHaveLength(1),
+    );
+    await settle([tom, ines, reader]);
+    expect(reader.doc.getXmlFragment(CONTENT_FIELD).toString()).toContain('Line 4.');
+  });
+
+  it('gives a reader promoted during a window the edits that waited for it, and the later ones at once', async () => {
+    const { room } = makeRoom(undefined, () => 10_000);
+    const tom = client(room, 'tom');
+    const reader = client(room, 'reader');
+    reader.canWrite = false;
+    for (const each of [tom, reader]) each.connect();
+    await settle([tom, reader]);
+
+    tom.write('Before the promotion.');
+    await nextTurn();
+    reader.canWrite = true;
+    room.accessChanged(reader);
+    tom.write('After it.');
+    // The window is ten seconds: only the promotion can have brought the first line this soon.
+    await settle([tom, reader]);
+    const text = reader.doc.getXmlFragment(CONTENT_FIELD).toString();
+    expect(text).toContain('Before the promotion.');
+    expect(text).toContain('After it.');
   });
 
   it('passes on only who a reader is, not their selection or anything else they set', async () => {

@@ -1,6 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { MessageType } from '../../../shared/protocol.ts';
+import { sendToAll } from './fanOut.ts';
 import type { Peer } from './peer.ts';
 
 /**
@@ -112,7 +113,7 @@ export class PresenceRelay {
     const changed = [...this.pending];
     this.pending.clear();
     const frame = awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    for (const peer of this.peers()) peer.send(frame);
+    sendToAll([...this.peers()], frame);
   };
 }
 

@@ -9,8 +9,11 @@ import { CloseCode, Limits, MessageType, SyncStep } from '../../../shared/protoc
 import { type DocumentJournal, emptyJournal, type StoredIntent } from '../storage/storage.ts';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awarenessUpdate.ts';
 import { DocumentSaver, type SaverTiming } from './documentSaver.ts';
+import { overDeepParts } from './nesting.ts';
 import { type Peer, ProtocolError } from './peer.ts';
-import { PresenceRelay } from './presenceRelay.ts';
+import { PresenceRelay, presenceWindowMs } from './presenceRelay.ts';
+import { ReaderBatches } from './readerBatches.ts';
+import { checkUpdate, dropPending, MalformedUpdateError, type UpdateCheck } from './updateCheck.ts';
 
 /** The reason sent with "permission denied"; the web client recognises it. */
 export const READ_ONLY_REASON = 'read-only';
@@ -56,6 +59,10 @@ interface PeerState {
   docClients: Set<number>;
   /** Whether the peer has been told it is read-only (once is enough). */
   toldReadOnly: boolean;
+  /** Whether it only reads (as of joining or its last access change): it may get updates in batches. */
+  reader: boolean;
+  /** Whether the peer has answered our sync step 1: from then on it has sent all it had that we lacked. */
+  answered: boolean;
 }
 
 /**
@@ -72,10 +79,13 @@ export class Room {
   private readonly intents: StoredIntent[];
   private readonly saver: DocumentSaver;
   private readonly presence: PresenceRelay;
+  private readonly readerBatches: ReaderBatches;
   /** Stored state not yet applied to `doc` (applied lazily, see `replyToStep1`). */
   private unapplied: Uint8Array | undefined;
   /** The stored bytes, while they still equal the whole document (no change since load). */
   private pristine: Uint8Array | undefined;
+  /** Set when the stored state could not be applied: the document is not served or changed. */
+  private unloadable: UnloadableDraftError | undefined;
   /** The state vector of `unapplied`, once computed. */
   private storedStateVector: Uint8Array | undefined;
   private outbox: { update: Uint8Array; origin: unknown }[] = [];
@@ -110,6 +120,10 @@ export class Room {
       () => this.peers.keys(),
       () => this.peers.size,
       deps.presenceWindowMs,
+    );
+    this.readerBatches = new ReaderBatches(
+      () => [...this.peers].filter(([, state]) => state.reader).map(([peer]) => peer),
+      () => (deps.presenceWindowMs ?? presenceWindowMs)(this.peers.size),
     );
   }
 
@@ -176,7 +190,13 @@ export class Room {
   }
 
   join(peer: Peer): void {
-    this.peers.set(peer, { awarenessClients: new Set(), docClients: new Set(), toldReadOnly: false });
+    this.peers.set(peer, {
+      awarenessClients: new Set(),
+      docClients: new Set(),
+      toldReadOnly: false,
+      answered: false,
+      reader: !peer.canWrite,
+    });
     if (!peer.canWrite) this.tellReadOnly(peer);
     const present = this.presence.snapshot();
     if (present) peer.send(present);
@@ -228,6 +248,8 @@ export class Room {
       }
     } catch (error) {
       if (error instanceof ProtocolError) throw error;
+      if (error instanceof UnloadableDraftError)
+        throw new ProtocolError(CloseCode.ServerError, error.message);
       throw new ProtocolError(CloseCode.BadMessage, `malformed message: ${(error as Error).message}`);
     }
   }
@@ -239,6 +261,8 @@ export class Room {
   accessChanged(peer: Peer): void {
     const state = this.peers.get(peer);
     if (!state) return;
+    if (state.reader && peer.canWrite) this.readerBatches.flush();
+    state.reader = !peer.canWrite;
     if (peer.canWrite) state.toldReadOnly = false;
     else this.tellReadOnly(peer);
     const restamped: number[] = [];
@@ -267,6 +291,7 @@ export class Room {
     this.saver.dispose();
     this.doc.off('update', this.onDocUpdate);
     this.presence.dispose();
+    this.readerBatches.dispose();
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -280,6 +305,9 @@ export class Room {
       case SyncStep.Step2:
       case SyncStep.Update: {
         const update = decoding.readVarUint8Array(decoder);
+        const state = this.peers.get(peer);
+        const answering = state?.answered === false;
+        if (state && step === SyncStep.Step2) state.answered = true;
         // Read-only peers are served, never obeyed: their updates are neither applied nor relayed.
         if (!peer.canWrite) {
           this.tellReadOnly(peer);
@@ -289,9 +317,7 @@ export class Room {
         // decoded document, so a room that is only read never decodes its stored state.
         if (isEmptyUpdate(update)) break;
         this.applyStoredState();
-        const written = this.claimClients(peer, update);
-        this.deps.observer?.beforeUpdate(this, peer, written);
-        Y.applyUpdate(this.doc, update, peer);
+        this.applyPeerUpdate(peer, update, answering);
         break;
       }
       default:
@@ -321,18 +347,56 @@ export class Room {
   }
 
   /**
-   * The client ids under which `update` brings structs we lack, claimed for `peer`. Structs are
+   * Applies a writer's update, unless it nests deeper than `Limits.maxNestingDepth` or needs
+   * content neither the document nor the update has: Yjs would keep that part for ever as pending
+   * structs (or a pending delete set), invisible but served to every new client. Those are refused
+   * whole, before anything of them is applied or claimed (so the change log opens no burst), and
+   * the sender's socket is closed.
+   *
+   * Except while the peer has not yet answered our step 1, and in that answer (`answering`): a
+   * stock client sends edits made right after reconnecting before it answers, on top of offline
+   * edits we have not seen, and its answer brings all of them. So then what can be placed is
+   * applied, the rest is dropped rather than kept, and the socket stays open.
+   */
+  private applyPeerUpdate(peer: Peer, update: Uint8Array, answering: boolean): void {
+    let check: UpdateCheck;
+    try {
+      check = checkUpdate(this.doc, update, Limits.maxNestingDepth);
+    } catch (error) {
+      if (error instanceof MalformedUpdateError) throw new ProtocolError(CloseCode.BadMessage, error.message);
+      throw error;
+    }
+    if (check.depth > Limits.maxNestingDepth) {
+      throw new ProtocolError(
+        CloseCode.UpdateRefused,
+        `update nests ${check.depth} levels deep; at most ${Limits.maxNestingDepth} are allowed`,
+      );
+    }
+    if (check.missing && !answering) {
+      throw new ProtocolError(CloseCode.UpdateRefused, `update needs content nobody sent: ${check.missing}`);
+    }
+    if (!check.placeable) return;
+    const written = this.claimClients(peer, check.writes);
+    this.deps.observer?.beforeUpdate(this, peer, written);
+    Y.applyUpdate(this.doc, update, peer);
+    // What the check did not foresee (structs waiting on each other in a circle) is not kept either.
+    if (dropPending(this.doc) > 0 && !answering) {
+      throw new ProtocolError(CloseCode.UpdateRefused, 'update needs content nobody sent');
+    }
+  }
+
+  /**
+   * The client ids under which an update brings structs we lack (`clients`), claimed for `peer`. Structs are
    * attributed by their client id, so an update that writes under a client id another person's
    * connection writes under is refused: nobody can put words in someone else's name. (A client re-sending
    * what the server lost in a crash only ever brings structs the owner has not re-sent yet, and
    * the owner's own reconnect sends them all at once.)
    */
-  private claimClients(peer: Peer, update: Uint8Array): number[] {
+  private claimClients(peer: Peer, clients: readonly number[]): number[] {
     const state = this.peers.get(peer);
     if (!state) return [];
     const written: number[] = [];
-    for (const [client, clock] of Y.parseUpdateMeta(update).to) {
-      if (clock <= Y.getState(this.doc.store, client)) continue;
+    for (const client of clients) {
       const owner = this.docClientOwners.get(client);
       if (owner !== undefined && owner !== peer) {
         // The same person's new connection (a tab reconnecting before the server noticed its old
@@ -387,10 +451,44 @@ export class Room {
   }
 
   private applyStoredState(): void {
+    if (this.unloadable) throw this.unloadable;
     if (!this.unapplied || this.doc.isDestroyed) return;
     const state = this.unapplied;
     this.unapplied = undefined;
-    Y.applyUpdate(this.doc, state, FROM_STORAGE);
+    try {
+      Y.applyUpdate(this.doc, state, FROM_STORAGE);
+    } catch (error) {
+      // Yjs could not apply it (a deleted part nesting thousands deep overflows its recursive
+      // delete). The half-applied copy must never be saved over the stored state: saves keep
+      // writing the stored bytes, and every use of the document fails until it is repaired.
+      this.unapplied = state;
+      this.unloadable = new UnloadableDraftError(this.draftId, error);
+      this.deps.logger.error({ err: error, draftId: this.draftId }, this.unloadable.message);
+      throw this.unloadable;
+    }
+    this.reportStoredState();
+  }
+
+  /**
+   * Drops what a stored state holds that older versions accepted and this one refuses: updates
+   * waiting for content nobody has (saved without them from now on), and names the parts nesting
+   * deeper than the limit, which load and are served but need `npm run repair-draft`.
+   */
+  private reportStoredState(): void {
+    const log = this.deps.logger.child({ draftId: this.draftId });
+    const dropped = dropPending(this.doc);
+    if (dropped > 0) {
+      log.warn({ bytes: dropped }, 'the stored draft held updates waiting for content nobody has; dropped');
+      this.pristine = undefined;
+      this.saver.markDirty();
+    }
+    const parts = overDeepParts(this.doc, Limits.maxNestingDepth);
+    if (parts.length > 0) {
+      log.warn(
+        { parts },
+        `the stored draft nests deeper than ${Limits.maxNestingDepth} levels; stop the server and run: npm run repair-draft -- ${this.draftId}`,
+      );
+    }
   }
 
   private receiveAwareness(peer: Peer, update: Uint8Array): void {
@@ -450,9 +548,11 @@ export class Room {
     encoding.writeVarUint(encoder, MessageType.Sync);
     syncProtocol.writeUpdate(encoder, update);
     const message = encoding.toUint8Array(encoder);
-    for (const peer of this.peers.keys()) {
-      if (peer !== sender) peer.send(message);
+    const readersLater = this.readerBatches.batching;
+    for (const [peer, state] of this.peers) {
+      if (peer !== sender && !(readersLater && state.reader)) peer.send(message);
     }
+    if (readersLater) this.readerBatches.add(update);
   };
 
   /** Forgets who spoke for clients whose presence ended (left, or timed out); `presence` relays it. */
@@ -463,6 +563,16 @@ export class Room {
       this.awarenessOwners.delete(clientId);
     }
   };
+}
+
+/** The stored state of a draft could not be applied to a document (see `applyStoredState`). */
+export class UnloadableDraftError extends Error {
+  constructor(draftId: string, cause: unknown) {
+    super(`The draft could not be loaded; an administrator must run: npm run repair-draft -- ${draftId}`, {
+      cause,
+    });
+    this.name = 'UnloadableDraftError';
+  }
 }
 
 /**
