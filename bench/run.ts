@@ -10,6 +10,7 @@ import {
   runFanout,
   seedFanoutRoom,
 } from './fanout.ts';
+import { FLOOD, renderFlood, runPresenceFlood, spliceFloodSection } from './presenceFlood.ts';
 import { describeMachine, type FanoutRun, mib, renderReport } from './report.ts';
 import { type BenchServer, startMargins, startReference, waitForQuietMachine } from './servers.ts';
 import { benchThreadsScale } from './threadsScale.ts';
@@ -53,6 +54,12 @@ const threads = await benchThreadsScale();
 console.log(
   `many comments: highlights ${threads.highlightsMs.toFixed(0)} ms (without: ${threads.referenceMs.toFixed(0)} ms), longest typing frame ${threads.typingMaxFrameMs.toFixed(0)} ms`,
 );
+await waitForQuietMachine();
+const floodQuiet = await runPresenceFlood(0);
+const flood = await runPresenceFlood(FLOOD.visitors);
+console.log(
+  `presence flood: /api/health p99 ${flood.healthP99Ms.toFixed(1)} ms (no crowd ${floodQuiet.healthP99Ms.toFixed(1)} ms), editors p99 ${flood.editorsP99Ms.toFixed(1)} ms (${floodQuiet.editorsP99Ms.toFixed(1)} ms)`,
+);
 const totalSeconds = (performance.now() - started) / 1000;
 
 const report = renderReport({
@@ -65,7 +72,7 @@ const report = renderReport({
   threads,
 });
 console.log(`\n${report.summary}`);
-writeFileSync(OUTPUT, report.markdown);
+writeFileSync(OUTPUT, spliceFloodSection(report.markdown, renderFlood(floodQuiet, flood)));
 console.log(`\nWrote ${path.relative(process.cwd(), OUTPUT)} (total ${totalSeconds.toFixed(0)} s)`);
 // Closed providers and stopped servers leave nothing to wait for; exit without lingering timers.
 process.exit(0);
