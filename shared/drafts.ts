@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { consultationWindowSchema, VISIBILITIES, type WindowState } from './consultation.ts';
 
-/** Draft ids are kebab-case, because they come from file names and appear in URLs and paths. */
+/**
+ * Draft ids are kebab-case, because they come from file names and appear in URLs and paths. New
+ * ids must pass `draftIdSchema`; the store checks stored ids against the pattern alone, so that a
+ * longer id an older import command let through still loads.
+ */
 export const DRAFT_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const MAX_DRAFT_ID_LENGTH = 100;
 
@@ -16,6 +20,11 @@ export const draftIdSchema = z
 export function draftIdProblem(id: string): string | undefined {
   const result = draftIdSchema.safeParse(id);
   return result.success ? undefined : result.error.issues[0]?.message;
+}
+
+/** Whether `id` is a draft id, by the same rule (safe to put in a path or a URL). */
+export function isDraftId(id: string): boolean {
+  return draftIdSchema.safeParse(id).success;
 }
 
 /** Languages a draft may be written in (BCP 47 primary tags; not limited to the UI languages). */

@@ -4,6 +4,7 @@ import { Limits } from '../../shared/protocol.ts';
 import { type AbuseLimits, abuseLimitsEnvSchema, abuseLimitsFromEnv } from './abuseLimits.ts';
 import { type BackpressureLimits, DEFAULT_BACKPRESSURE } from './collab/backpressure.ts';
 import { type ConnectionCapsOptions, DEFAULT_CONNECTION_CAPS } from './collab/connectionCaps.ts';
+import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './collab/socketAdapter.ts';
 import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';
 
 const envSchema = z.object({
@@ -39,6 +40,9 @@ const envSchema = z.object({
     .int()
     .min(0)
     .default(DEFAULT_BACKPRESSURE.minReadBytesPerSecond),
+  MAX_FRAME_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_MESSAGE_LIMITS.maxMessageBytes),
+  SOCKET_MESSAGES_PER_SECOND: z.coerce.number().min(1).default(DEFAULT_MESSAGE_LIMITS.messagesPerSecond),
+  SOCKET_MESSAGE_BURST: z.coerce.number().int().min(1).default(DEFAULT_MESSAGE_LIMITS.messageBurst),
   EDIT_BURST_SECONDS: z.coerce.number().min(0.1).max(86_400).default(120),
   MARGINS_ADMIN_EMAIL: z.email().optional(),
   MARGINS_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(200).optional(),
@@ -70,6 +74,8 @@ export interface Config {
     BackpressureLimits,
     'behindBytes' | 'behindMs' | 'minReadBytesPerSecond' | 'totalBufferedBytes'
   >;
+  /** Largest frame and message rate per socket. */
+  messageLimits: MessageLimits;
   /** How long without an edit ends a person's edit burst in the change log. */
   burstQuietMs: number;
   /** Creates this admin at start when there is none. */
@@ -103,6 +109,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
       behindMs: values.SOCKET_BEHIND_SECONDS * 1000,
       minReadBytesPerSecond: values.SOCKET_MIN_READ_BYTES_PER_SECOND,
       totalBufferedBytes: values.MAX_BUFFERED_BYTES_TOTAL,
+    },
+    messageLimits: {
+      maxMessageBytes: values.MAX_FRAME_BYTES,
+      messagesPerSecond: values.SOCKET_MESSAGES_PER_SECOND,
+      messageBurst: values.SOCKET_MESSAGE_BURST,
     },
     burstQuietMs: values.EDIT_BURST_SECONDS * 1000,
     admin:

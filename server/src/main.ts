@@ -31,6 +31,7 @@ const server = createMarginsServer({
   connectionCaps: config.connectionCaps,
   maxBufferedBytes: config.maxBufferedBytes,
   backpressure: config.backpressure,
+  messageLimits: config.messageLimits,
 });
 const { setupToken } = await ensureAdminOrExit();
 const address = await server.listen(config.port, config.host);

@@ -11,7 +11,7 @@ import type { BackpressureLimits } from './collab/backpressure.ts';
 import type { ConnectionCapsOptions } from './collab/connectionCaps.ts';
 import type { SaverTiming } from './collab/documentSaver.ts';
 import { RoomRegistry } from './collab/roomRegistry.ts';
-import { CollabSocketServer } from './collab/socketAdapter.ts';
+import { CollabSocketServer, type MessageLimits } from './collab/socketAdapter.ts';
 import { DraftService } from './drafts/draftService.ts';
 import { ExportService } from './exports/exportService.ts';
 import { clientAddressOf, compileProxyTrust, type TrustProxy } from './http/clientAddress.ts';
@@ -44,6 +44,8 @@ export interface MarginsServerOptions {
   backpressure?: Partial<BackpressureLimits>;
   /** Open sockets allowed per client address and per draft (`MAX_SOCKETS_PER_ADDRESS`, `MAX_SOCKETS_PER_DRAFT`). */
   connectionCaps?: ConnectionCapsOptions;
+  /** Largest frame and message rate per socket (`MAX_FRAME_BYTES`, `SOCKET_MESSAGES_PER_SECOND`, `SOCKET_MESSAGE_BURST`). */
+  messageLimits?: Partial<MessageLimits>;
   /** Overrides how long without an edit ends a person's edit burst in the change log (tests). */
   burstQuietMs?: number;
 }
@@ -116,6 +118,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     maxBufferedBytes: options.maxBufferedBytes,
     backpressure: options.backpressure,
     connectionCaps: options.connectionCaps,
+    messageLimits: options.messageLimits,
     addressOf: (request) => clientAddressOf(request, proxyTrust),
   });
   const app = createHttpApp({

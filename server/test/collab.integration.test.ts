@@ -9,6 +9,7 @@ import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { CloseCode, Limits, MessageType } from '../../shared/protocol.ts';
 import type { BackpressureLimits } from '../src/collab/backpressure.ts';
 import type { SaverTiming } from '../src/collab/documentSaver.ts';
+import { configFromEnv } from '../src/config.ts';
 import { importDraft } from '../src/drafts/importDrafts.ts';
 import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
 import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
@@ -44,6 +45,7 @@ async function startServer(
     saverTiming?: SaverTiming;
     maxBufferedBytes?: number;
     backpressure?: Partial<BackpressureLimits>;
+    env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<Running> {
   let dataDir = options.dataDir;
@@ -60,6 +62,7 @@ async function startServer(
     saverTiming: options.saverTiming,
     maxBufferedBytes: options.maxBufferedBytes,
     backpressure: options.backpressure,
+    messageLimits: options.env ? configFromEnv(options.env).messageLimits : undefined,
     passwords: plainPasswords,
   });
   const { port } = await server.listen(0, '127.0.0.1');
@@ -280,6 +283,27 @@ describe('refusing what the server cannot serve', () => {
     for (let i = 0; i < Limits.messageBurst + 50; i++) flooder.ws.send(queryAwareness);
 
     expect((await flooder.closed).code).toBe(CloseCode.RateLimited);
+  });
+
+  it('takes the frame size and the message rate from MAX_FRAME_BYTES and SOCKET_MESSAGE_BURST', async () => {
+    const running = await startServer({
+      env: { MAX_FRAME_BYTES: String(64 * 1024), SOCKET_MESSAGES_PER_SECOND: '5', SOCKET_MESSAGE_BURST: '20' },
+    });
+    const queryAwareness = new Uint8Array([MessageType.QueryAwareness]);
+    // Both are well within the defaults: 100 KiB of a 8 MiB frame, 30 of a 400-message burst.
+    const big = raw(running);
+    await big.opened;
+    big.ws.send(new Uint8Array(100 * 1024));
+    expect((await big.closed).code).toBe(CloseCode.MessageTooBig);
+    const chatty = raw(running);
+    await chatty.opened;
+    for (let i = 0; i < 30; i++) chatty.ws.send(queryAwareness);
+    expect((await chatty.closed).code).toBe(CloseCode.RateLimited);
+    const calm = raw(running);
+    await calm.opened;
+    for (let i = 0; i < 15; i++) calm.ws.send(queryAwareness);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(calm.ws.readyState).toBe(WebSocket.OPEN);
   });
 });
 

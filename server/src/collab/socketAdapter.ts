@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { colorFor } from '../../../shared/auth.ts';
-import { DRAFT_ID_PATTERN } from '../../../shared/drafts.ts';
+import { isDraftId } from '../../../shared/drafts.ts';
 import { can } from '../../../shared/permissions.ts';
 import { CloseCode, COLLAB_PATH, Limits } from '../../../shared/protocol.ts';
 import type { Actor } from '../../../shared/roles.ts';
@@ -41,7 +41,22 @@ export interface CollabSocketDeps {
   connectionCaps?: ConnectionCapsOptions;
   /** The client's address as the HTTP side sees it (behind trusted proxies, from their headers). */
   addressOf?: (request: IncomingMessage) => string;
+  /** Largest frame and message rate per socket (`Limits` for what is left out). */
+  messageLimits?: Partial<MessageLimits>;
 }
+
+/** What one socket may send: frames larger close it with 1009, faster ones with 4529. */
+export interface MessageLimits {
+  maxMessageBytes: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+}
+
+export const DEFAULT_MESSAGE_LIMITS: MessageLimits = {
+  maxMessageBytes: Limits.maxMessageBytes,
+  messagesPerSecond: Limits.messagesPerSecond,
+  messageBurst: Limits.messageBurst,
+};
 
 /**
  * Mounts the collaboration core on `ws`: checks the origin and who is connecting, parses the path,
@@ -50,7 +65,8 @@ export interface CollabSocketDeps {
  * document updates are applied.
  */
 export class CollabSocketServer {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: Limits.maxMessageBytes });
+  private readonly wss: WebSocketServer;
+  private readonly messageLimits: MessageLimits;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly backpressure: BackpressureMonitor;
   private readonly peers = new Set<SocketPeer>();
@@ -60,6 +76,8 @@ export class CollabSocketServer {
 
   constructor(private readonly deps: CollabSocketDeps) {
     this.logger = deps.logger;
+    this.messageLimits = { ...DEFAULT_MESSAGE_LIMITS, ...deps.messageLimits };
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.messageLimits.maxMessageBytes });
     this.caps = new ConnectionCaps(deps.connectionCaps ?? DEFAULT_CONNECTION_CAPS);
     this.heartbeat = setInterval(() => this.checkHeartbeats(), Limits.heartbeatMs);
     this.heartbeat.unref();
@@ -174,7 +192,7 @@ export class CollabSocketServer {
     const actor = actorOf(user);
     let draft: DraftRecord | undefined;
     try {
-      draft = DRAFT_ID_PATTERN.test(draftId) ? await this.deps.drafts.readable(actor, draftId) : undefined;
+      draft = isDraftId(draftId) ? await this.deps.drafts.readable(actor, draftId) : undefined;
     } catch (error) {
       if (!(error instanceof ServiceError)) this.logger.error({ err: error }, 'could not look up a draft');
     }
@@ -190,7 +208,7 @@ export class CollabSocketServer {
     // Frames that arrive while the room loads are kept, in order, and handled once it is ready.
     const early: Uint8Array[] = [];
     let room: Room | undefined;
-    const limiter = new RateLimiter(Limits.messagesPerSecond, Limits.messageBurst);
+    const limiter = new RateLimiter(this.messageLimits.messagesPerSecond, this.messageLimits.messageBurst);
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (!isBinary) return peer.close(CloseCode.BadMessage, 'Only binary frames are accepted');
