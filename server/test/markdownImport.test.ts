@@ -179,6 +179,16 @@ describe('parseDraftFile', () => {
     expect(() => parseDraftFile('---\nlanguage: [fr, es]\n---\n# Title\n')).toThrow(DraftFileError);
   });
 
+  it('refuses JavaScript front matter instead of running it', () => {
+    const ran = { value: false };
+    (globalThis as { marginsFrontMatterRan?: typeof ran }).marginsFrontMatterRan = ran;
+    for (const opener of ['---js', '---javascript', '---JS', '---coffee']) {
+      const source = `${opener}\n{ title: (globalThis.marginsFrontMatterRan.value = true, 'Ran') }\n---\n# Title\n`;
+      expect(() => parseDraftFile(source)).toThrow(/must be YAML/);
+    }
+    expect(ran.value).toBe(false);
+  });
+
   it('reports front matter that is not valid YAML', () => {
     expect(() => parseDraftFile('---\ntitle: [unclosed\n---\n# Title\n')).toThrow(/not valid YAML/);
   });

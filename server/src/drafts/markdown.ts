@@ -55,6 +55,18 @@ export class DraftFileError extends Error {
   }
 }
 
+const refuseCode = () => {
+  throw new DraftFileError(
+    'The front matter must be YAML: `---js` or `---coffee` front matter would run code, and is refused',
+  );
+};
+
+/**
+ * gray-matter runs `---js` front matter through `eval` (and `---coffee` through CoffeeScript). A
+ * draft file may come from anyone who sends one to an operator, so only the data engines stay.
+ */
+const CODE_FREE_ENGINES = { javascript: refuseCode, js: refuseCode, coffee: refuseCode };
+
 /**
  * Reads a draft file: YAML front matter with `title` and `language`, then Markdown. Without a
  * title, the first `# heading` is used; without a language, `en`. Optional: `visibility` (public,
@@ -63,8 +75,9 @@ export class DraftFileError extends Error {
 export function parseDraftFile(source: string): ParsedDraftFile {
   let parsed: matter.GrayMatterFile<string>;
   try {
-    parsed = matter(source);
+    parsed = matter(source, { engines: CODE_FREE_ENGINES });
   } catch (error) {
+    if (error instanceof DraftFileError) throw error;
     throw new DraftFileError(`The front matter is not valid YAML: ${(error as Error).message}`);
   }
   const data = parsed.data as Record<string, unknown>;
