@@ -4,8 +4,8 @@ import { Limits } from '../../shared/protocol.ts';
 import { type AbuseLimits, abuseLimitsEnvSchema, abuseLimitsFromEnv } from './abuseLimits.ts';
 import { type BackpressureLimits, DEFAULT_BACKPRESSURE } from './collab/backpressure.ts';
 import { type ConnectionCapsOptions, DEFAULT_CONNECTION_CAPS } from './collab/connectionCaps.ts';
-import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './collab/socketAdapter.ts';
 import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';
+import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './http/collabSocket.ts';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -287,7 +287,11 @@ describe('refusing what the server cannot serve', () => {
 
   it('takes the frame size and the message rate from MAX_FRAME_BYTES and SOCKET_MESSAGE_BURST', async () => {
     const running = await startServer({
-      env: { MAX_FRAME_BYTES: String(64 * 1024), SOCKET_MESSAGES_PER_SECOND: '5', SOCKET_MESSAGE_BURST: '20' },
+      env: {
+        MAX_FRAME_BYTES: String(64 * 1024),
+        SOCKET_MESSAGES_PER_SECOND: '5',
+        SOCKET_MESSAGE_BURST: '20',
+      },
     });
     const queryAwareness = new Uint8Array([MessageType.QueryAwareness]);
     // Both are well within the defaults: 100 KiB of a 8 MiB frame, 30 of a 400-message burst.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCollabPath } from '../src/collab/socketAdapter.ts';
+import { parseCollabPath } from '../src/http/collabSocket.ts';
 
 describe('parseCollabPath', () => {
   it('reads the draft id from /collab/<draftId>, ignoring the query string', () => {

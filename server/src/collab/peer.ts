@@ -2,7 +2,7 @@ import type { Role } from '../../../shared/roles.ts';
 
 /**
  * One connected client as the collaboration core sees it. The core never touches a socket: the
- * WebSocket adapter (`socketAdapter.ts`) implements this, tests can implement it in memory.
+ * WebSocket adapter (`http/collabSocket.ts`) implements this, tests can implement it in memory.
  */
 export interface Peer {
   /** For logs only. */

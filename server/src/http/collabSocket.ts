@@ -9,22 +9,26 @@ import { CloseCode, COLLAB_PATH, Limits } from '../../../shared/protocol.ts';
 import type { Actor } from '../../../shared/roles.ts';
 import { draftIdOfThreadsRoom } from '../../../shared/threads.ts';
 import { type AccountService, actorOf } from '../accounts/accountService.ts';
-import type { DraftService } from '../drafts/draftService.ts';
-import { originAllowed } from '../http/origin.ts';
-import { identify } from '../http/session.ts';
-import { ServiceError } from '../serviceError.ts';
-import type { DraftRecord, UserRecord } from '../storage/storage.ts';
 import {
   type BackpressureLimits,
   BackpressureMonitor,
   DEFAULT_BACKPRESSURE,
   type QueuedSocket,
   type QueueStats,
-} from './backpressure.ts';
-import { ConnectionCaps, type ConnectionCapsOptions, DEFAULT_CONNECTION_CAPS } from './connectionCaps.ts';
-import { type Peer, type PresenceIdentity, ProtocolError } from './peer.ts';
-import type { Room } from './room.ts';
-import type { RoomRegistry } from './roomRegistry.ts';
+} from '../collab/backpressure.ts';
+import {
+  ConnectionCaps,
+  type ConnectionCapsOptions,
+  DEFAULT_CONNECTION_CAPS,
+} from '../collab/connectionCaps.ts';
+import { type Peer, type PresenceIdentity, ProtocolError } from '../collab/peer.ts';
+import type { Room } from '../collab/room.ts';
+import type { RoomRegistry } from '../collab/roomRegistry.ts';
+import type { DraftService } from '../drafts/draftService.ts';
+import { ServiceError } from '../serviceError.ts';
+import type { DraftRecord, UserRecord } from '../storage/storage.ts';
+import { originAllowed } from './origin.ts';
+import { identify } from './session.ts';
 
 export interface CollabSocketDeps {
   registry: RoomRegistry;
