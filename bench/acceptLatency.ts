@@ -6,7 +6,7 @@ import type { Node as PMNode } from '@tiptap/pm/model';
 import { EditorState } from '@tiptap/pm/state';
 import { initProseMirrorDoc, updateYFragment } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
-import { contentSchema } from '../server/src/threads/passages.ts';
+import { contentSchema } from '../server/src/passages/passages.ts';
 import { rangeOf } from '../server/test/support/anchors.ts';
 import { CONTENT_FIELD } from '../shared/drafts.ts';
 import {

@@ -10,7 +10,7 @@ import { updateYFragment } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import config from '../e2e/playwright.config.ts';
 import { markdownToYjsState } from '../server/src/drafts/markdown.ts';
-import { contentSchema, snapshot } from '../server/src/threads/passages.ts';
+import { contentSchema, snapshot } from '../server/src/passages/passages.ts';
 import { spawnServer, tempDir } from '../server/test/support/serverProcess.ts';
 import { QUOTE_CONTEXT } from '../shared/anchoring/anchor.ts';
 import { BIND_LEFT, BIND_RIGHT, encodePosition, relativePositionAt } from '../shared/anchoring/positions.ts';

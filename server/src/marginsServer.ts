@@ -11,6 +11,7 @@ import type { BackpressureLimits } from './collab/backpressure.ts';
 import type { ConnectionCapsOptions } from './collab/connectionCaps.ts';
 import type { SaverTiming } from './collab/documentSaver.ts';
 import { RoomRegistry } from './collab/roomRegistry.ts';
+import { PostingLimiter } from './contributions/participation.ts';
 import { DraftService } from './drafts/draftService.ts';
 import { ExportService } from './exports/exportService.ts';
 import { clientAddressOf, compileProxyTrust, type TrustProxy } from './http/clientAddress.ts';
@@ -20,9 +21,8 @@ import { ReportService } from './report/reportService.ts';
 import type { Storage } from './storage/storage.ts';
 import { completeIntent } from './suggestions/intents.ts';
 import { SuggestionService } from './suggestions/suggestionService.ts';
-import { PostingLimiter } from './threads/participation.ts';
 import { ThreadService } from './threads/threadService.ts';
-import { threadsDocState } from './threads/threadViews.ts';
+import { threadsDocState } from './threadsDoc.ts';
 import { VersionService } from './versions/versionService.ts';
 
 export interface MarginsServerOptions {
@@ -97,12 +97,12 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
   );
   // One posting limit per person, across comments, replies and suggestions (and one per address, in http/).
   const posting = new PostingLimiter(options.abuseLimits?.postsPerMinutePerAccount);
-  const suggestions = new SuggestionService({ storage, registry, drafts, logger, posting, changelog });
-  const versions = new VersionService({ storage, registry, drafts, changelog, logger });
+  const suggestions = new SuggestionService({ storage, live: registry, drafts, logger, posting, changelog });
+  const versions = new VersionService({ storage, live: registry, drafts, changelog, logger });
   const reports = new ReportService(storage, drafts);
   const threads = new ThreadService({
     storage,
-    registry,
+    live: registry,
     drafts,
     logger,
     posting,
@@ -132,7 +132,15 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
       versions,
       reports,
       watcher,
-      exports: new ExportService({ storage, registry, drafts, threads, suggestions, changelog, watcher }),
+      exports: new ExportService({
+        storage,
+        live: registry,
+        drafts,
+        threads,
+        suggestions,
+        changelog,
+        watcher,
+      }),
     },
     logger,
     clientDir: options.clientDir,

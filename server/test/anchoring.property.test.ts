@@ -14,7 +14,7 @@ import {
 } from '../../shared/anchoring/positions.ts';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { markdownToYjsState } from '../src/drafts/markdown.ts';
-import { locatePassage, markPassage, resolveAnchor, snapshot } from '../src/threads/passages.ts';
+import { locatePassage, markPassage, resolveAnchor, snapshot } from '../src/passages/passages.ts';
 import { editAsBinding, rangeOf } from './support/anchors.ts';
 import {
   nodeType,

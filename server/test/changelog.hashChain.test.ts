@@ -10,8 +10,8 @@ import {
   type LogActor,
   type UnsealedEntry,
 } from '../../shared/changelog.ts';
-import { changelogJson } from '../src/changelog/changelogExports.ts';
 import { entryHash, seal, verifyChain, verifyExport } from '../src/changelog/hashChain.ts';
+import { changelogJson } from '../src/exports/changelogExports.ts';
 
 // Fixtures are written here, for these tests: a twelve-entry log of a draft in French and Spanish.
 

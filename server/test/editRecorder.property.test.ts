@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { ChangeLogEntry } from '../../shared/changelog.ts';
 import { verifyChain } from '../src/changelog/hashChain.ts';
-import { contentSchema } from '../src/threads/passages.ts';
+import { contentSchema } from '../src/passages/passages.ts';
 import type { MemoryClient } from './support/memoryPeer.ts';
 import { edit, fragmentOf, RecordedDraft } from './support/recording.ts';
 import { nodeType, prng, type Rand, structuralEdits, textPositions } from './support/seededEdits.ts';

@@ -1,6 +1,6 @@
 import { Fragment, Slice } from '@tiptap/pm/model';
 import { afterEach, describe, expect, it } from 'vitest';
-import { contentSchema } from '../src/threads/passages.ts';
+import { contentSchema } from '../src/passages/passages.ts';
 import { rangeOf } from './support/anchors.ts';
 import { describeChanges, edit, RecordedDraft } from './support/recording.ts';
 import { nodeType } from './support/seededEdits.ts';

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { ChangeLogEntry, UnsealedEntry } from '../../shared/changelog.ts';
-import { CHANGELOG_CSV_COLUMNS, changelogCsv } from '../src/changelog/changelogExports.ts';
 import { seal } from '../src/changelog/hashChain.ts';
+import { CHANGELOG_CSV_COLUMNS, changelogCsv } from '../src/exports/changelogExports.ts';
 import { spreadsheetSafe, toCsv } from '../src/exports/csv.ts';
 
 /** Parses CSV back into cells the way a careful reader would (BOM skipped, RFC 4180 quoting). */

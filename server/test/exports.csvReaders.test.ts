@@ -4,8 +4,8 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeLogEntry, UnsealedEntry } from '../../shared/changelog.ts';
-import { changelogCsv } from '../src/changelog/changelogExports.ts';
 import { seal } from '../src/changelog/hashChain.ts';
+import { changelogCsv } from '../src/exports/changelogExports.ts';
 import { RESPONSE_COLUMNS, type ResponseRow, responsesCsv } from '../src/exports/responses.ts';
 import { tempDir } from './support/serverProcess.ts';
 

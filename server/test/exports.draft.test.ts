@@ -12,7 +12,7 @@ import {
   draftMarkdown,
   withoutAnchorMarks,
 } from '../src/exports/draftExports.ts';
-import { markPassage, snapshot } from '../src/threads/passages.ts';
+import { markPassage, snapshot } from '../src/passages/passages.ts';
 
 const SERVER = Symbol('server');
 const THREAD_ID = 'thread-7f3a9c';

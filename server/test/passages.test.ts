@@ -20,7 +20,7 @@ import {
   resolveAnchor,
   snapshot,
   unmarkPassage,
-} from '../src/threads/passages.ts';
+} from '../src/passages/passages.ts';
 
 const SENTENCE = 'Every contribution gets a published answer.';
 const SERVER = Symbol('server');

@@ -18,9 +18,9 @@ import {
 import { threadsRoomName } from '../../shared/threads.ts';
 import { markdownToYjsState } from '../src/drafts/markdown.ts';
 import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
+import { contentSchema } from '../src/passages/passages.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import type { SuggestionPatch, SuggestionRecord } from '../src/storage/storage.ts';
-import { contentSchema } from '../src/threads/passages.ts';
 import { draftRecord } from './storageContract.ts';
 import { anchorIn, editAsBinding, pointAnchorAfter, rangeOf, textMarkedAs } from './support/anchors.ts';
 import { type Call, callApi, synced, windowFrom } from './support/api.ts';

@@ -16,14 +16,14 @@ import { ErrorCode } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/roles.ts';
 import { createSuggestionSchema, locateSuggestions } from '../../shared/suggestions.ts';
 import { RoomRegistry } from '../src/collab/roomRegistry.ts';
+import { PostingLimiter } from '../src/contributions/participation.ts';
 import { DraftService } from '../src/drafts/draftService.ts';
 import { markdownToYjsState } from '../src/drafts/markdown.ts';
+import { contentSchema, markPassage, snapshot } from '../src/passages/passages.ts';
 import { ServiceError } from '../src/serviceError.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import { pointResolver } from '../src/suggestions/edits.ts';
 import { SuggestionService } from '../src/suggestions/suggestionService.ts';
-import { PostingLimiter } from '../src/threads/participation.ts';
-import { contentSchema, markPassage, snapshot } from '../src/threads/passages.ts';
 import { editAsBinding, rangeOf } from './support/anchors.ts';
 import { prng, type Edit as SharedEdit, structuralEdits, textPositions } from './support/seededEdits.ts';
 
@@ -333,7 +333,7 @@ async function start(seed: number) {
   const registry = new RoomRegistry(storage, logger);
   const service = new SuggestionService({
     storage,
-    registry,
+    live: registry,
     drafts: new DraftService(storage, now),
     logger,
     now,

@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { Visibility } from '../../../shared/consultation.ts';
 import type { DraftView } from '../../../shared/drafts.ts';
 import { configureDraft, fetchDrafts } from '../api/drafts.ts';
-import { TextField } from '../app/TextField.tsx';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
+import { TextField } from '../ui/TextField.tsx';
 
 /** `datetime-local` works in the browser's own zone: convert both ways. */
 function toLocalInput(iso: string): string {

@@ -1,8 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createInvite, fetchInvites, type InviteView } from '../api/accounts.ts';
-import { TextField } from '../app/TextField.tsx';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
+import { TextField } from '../ui/TextField.tsx';
 
 /** Single-use, expiring links that let someone join the task force (or as an admin). */
 export function InvitesPanel() {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../shared/auth.ts';
 import { ACCOUNT_ROLES, type AccountRole } from '../../../shared/roles.ts';
 import { changeRole, fetchPeople } from '../api/accounts.ts';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 
 /** Everyone with an account, and their role (changes apply to open sessions within seconds). */
 export function PeoplePanel() {

@@ -4,10 +4,10 @@ import { Link } from 'wouter';
 import type { Contribution } from '../../../shared/report.ts';
 import { fetchContributions } from '../api/records.ts';
 import { useLoaded } from '../records/useLoaded.ts';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
 import { WordDiff } from '../suggestions/WordDiff.tsx';
-import { dateTimeFormat } from '../threads/ThreadCard.tsx';
+import { dateTimeFormat } from '../ui/dates.ts';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 
 const PATH = '/me/contributions';
 

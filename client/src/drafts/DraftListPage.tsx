@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { DraftView } from '../../../shared/drafts.ts';
 import { fetchDrafts } from '../api/drafts.ts';
-import { WindowStatus } from '../editor/WindowStatus.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
+import { WindowStatus } from '../ui/WindowStatus.tsx';
 
 type State = { kind: 'loading' } | { kind: 'failed' } | { kind: 'ready'; drafts: DraftView[] };
 

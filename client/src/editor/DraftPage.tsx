@@ -19,13 +19,13 @@ import { CommentButton } from '../threads/CommentButton.tsx';
 import { ThreadsPanel } from '../threads/ThreadsPanel.tsx';
 import { type PlacedThread, placeThreads } from '../threads/threadLayout.ts';
 import { useThreads } from '../threads/useThreads.ts';
+import { WindowStatus } from '../ui/WindowStatus.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { DraftEditor } from './DraftEditor.tsx';
 import { Outline } from './Outline.tsx';
 import { PresenceList, PresenceSummary } from './PresenceList.tsx';
 import { useCollaborationSession } from './useCollaborationSession.ts';
 import { usePresence } from './usePresence.ts';
-import { WindowStatus } from './WindowStatus.tsx';
 
 type DraftState =
   | { kind: 'loading' }

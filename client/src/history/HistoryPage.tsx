@@ -5,7 +5,7 @@ import { exportFileName, VERIFIER_FILE } from '../../../shared/exports.ts';
 import { exportUrl, fetchChangeLog } from '../api/records.ts';
 import { DraftRecordPage } from '../records/DraftRecordPage.tsx';
 import { useLoaded } from '../records/useLoaded.ts';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { LogEntry, originFinder } from './LogEntry.tsx';
 
 /** `/d/:draftId/history`: the draft's change log as a timeline, newest first, with filters. */

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { ChangeLogEntry, ChangeType } from '../../../shared/changelog.ts';
 import { WordDiff } from '../suggestions/WordDiff.tsx';
-import { dateTimeFormat } from '../threads/ThreadCard.tsx';
+import { dateTimeFormat } from '../ui/dates.ts';
 
 interface Props {
   entry: ChangeLogEntry;

@@ -5,7 +5,7 @@ import { SECTORS, type Sector } from '../../../shared/roles.ts';
 import { fetchReport } from '../api/records.ts';
 import { DraftRecordPage } from '../records/DraftRecordPage.tsx';
 import { useLoaded } from '../records/useLoaded.ts';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { type Bar, Bars } from './Bars.tsx';
 
 /** `/d/:draftId/report`: "What we heard", in numbers, ready to print. */

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { acceptInvite, fetchInvite, type InviteInfo } from '../api/accounts.ts';
-import { ErrorNotice } from './ErrorNotice.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { useSession } from './SessionProvider.tsx';
 import { SignUpForm } from './SignUpForm.tsx';
 

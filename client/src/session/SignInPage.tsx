@@ -2,8 +2,8 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearch } from 'wouter';
 import { signIn } from '../api/accounts.ts';
-import { TextField } from '../app/TextField.tsx';
-import { ErrorNotice } from './ErrorNotice.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
+import { TextField } from '../ui/TextField.tsx';
 import { useSession } from './SessionProvider.tsx';
 
 /** Only same-site paths are followed after signing in, never another site. */

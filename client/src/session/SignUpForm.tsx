@@ -2,9 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PASSWORD_MIN_LENGTH, type SignUp } from '../../../shared/auth.ts';
 import { SECTORS, type Sector } from '../../../shared/roles.ts';
-import { TextField } from '../app/TextField.tsx';
 import { currentUiLanguage } from '../i18n/i18n.ts';
-import { ErrorNotice } from './ErrorNotice.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
+import { TextField } from '../ui/TextField.tsx';
 
 interface Props {
   submitLabel: string;

@@ -5,7 +5,7 @@ import {
   MAX_SUGGESTION_LENGTH,
   type SuggestionAnchor,
 } from '../../../shared/suggestions.ts';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { createSuggestion } from './api.ts';
 import { WordDiff } from './WordDiff.tsx';
 

@@ -3,10 +3,11 @@ import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../shared/auth.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
 import { ApiError } from '../api/http.ts';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { Author } from '../threads/Comment.tsx';
 import { CommentBody } from '../threads/CommentBody.tsx';
 import { CommentList, ReplyForm } from '../threads/Discussion.tsx';
-import { Author, dateTimeFormat } from '../threads/ThreadCard.tsx';
+import { dateTimeFormat } from '../ui/dates.ts';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import {
   acceptSuggestion,
   rejectSuggestion,

@@ -2,8 +2,8 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Anchor } from '../../../shared/anchoring/anchor.ts';
 import { MAX_COMMENT_LENGTH } from '../../../shared/threads.ts';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { createThread } from './api.ts';
 
 /** The languages a comment can say it is written in (those of the interface). */

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../shared/auth.ts';
 import type { CommentView } from '../../../shared/threads.ts';
 import { deleteComment, editComment } from './api.ts';
-import { Comment } from './ThreadCard.tsx';
+import { Comment } from './Comment.tsx';
 
 /** The comments of a thread or a suggestion's discussion, each editable by its author. */
 export function CommentList(props: {

@@ -4,8 +4,8 @@ import type { DiffBlock } from '../../../shared/versions.ts';
 import { fetchComparison } from '../api/records.ts';
 import { LogEntry, originFinder } from '../history/LogEntry.tsx';
 import { useLoaded } from '../records/useLoaded.ts';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
-import { dateTimeFormat } from '../threads/ThreadCard.tsx';
+import { dateTimeFormat } from '../ui/dates.ts';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 
 /** Two versions compared: the newer text with what was inserted and deleted marked, then the change log between them. */
 export function ComparisonView({ draftId, from, to }: { draftId: string; from: string; to: string }) {

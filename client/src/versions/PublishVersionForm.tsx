@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_VERSION_NAME } from '../../../shared/versions.ts';
 import { publishVersion } from '../api/records.ts';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 
 /** The task force names the text as it is now ("Draft for consultation") so it can be compared later. */
 export function PublishVersionForm({ draftId, onPublished }: { draftId: string; onPublished: () => void }) {

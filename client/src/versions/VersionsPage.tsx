@@ -6,8 +6,8 @@ import type { VersionSummary } from '../../../shared/versions.ts';
 import { fetchVersions } from '../api/records.ts';
 import { DraftRecordPage } from '../records/DraftRecordPage.tsx';
 import { useLoaded } from '../records/useLoaded.ts';
-import { ErrorNotice } from '../session/ErrorNotice.tsx';
-import { dateTimeFormat } from '../threads/ThreadCard.tsx';
+import { dateTimeFormat } from '../ui/dates.ts';
+import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { ComparisonView } from './ComparisonView.tsx';
 import { PublishVersionForm } from './PublishVersionForm.tsx';
 

@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { newId } from '../accounts/tokens.ts';
-import { isPeerOrigin, type Peer } from '../collab/peer.ts';
+import { originOf } from '../collab/origins.ts';
+import type { Peer } from '../collab/peer.ts';
 import type { EditObserver, Room } from '../collab/room.ts';
+import { contentSchema } from '../passages/passages.ts';
 import type { DocumentJournal, StoredBurst } from '../storage/storage.ts';
-import { contentSchema } from '../threads/passages.ts';
 import type { ChangeLogService } from './changeLogService.ts';
 import { burstChanges, type DeleteSet } from './editAttribution.ts';
 
@@ -152,8 +153,8 @@ export class EditRecorder implements EditObserver {
     if (edits.retaining && transaction.deleteSet.clients.size > 0) edits.retained.push(transaction.deleteSet);
     // Only people's updates are edits: the server's own writes (marks, accepted suggestions,
     // loading the stored state) have their own origins and entries.
-    const origin = transaction.origin;
-    if (!isPeerOrigin(origin) || !origin.userId) return;
+    const origin = originOf(transaction.origin);
+    if (origin.kind !== 'person' || !origin.peer.userId) return;
     for (const [client, after] of transaction.afterState) {
       const before = transaction.beforeState.get(client) ?? 0;
       const author = after > before ? edits.authors.get(client) : undefined;
@@ -162,7 +163,7 @@ export class EditRecorder implements EditObserver {
       if (!burst.clients.has(client)) burst.clients.set(client, before);
     }
     if (transaction.deleteSet.clients.size > 0) {
-      const burst = this.burstOf(room, edits, origin.userId);
+      const burst = this.burstOf(room, edits, origin.peer.userId);
       burst.deletes = Y.mergeDeleteSets([burst.deletes, transaction.deleteSet]);
     }
   }

@@ -25,17 +25,6 @@ export interface PresenceIdentity {
   color: string;
 }
 
-/** Whether a Yjs transaction's origin is a connected person's update (the room applies them with the peer as origin). */
-export function isPeerOrigin(origin: unknown): origin is Peer {
-  return (
-    typeof origin === 'object' &&
-    origin !== null &&
-    'send' in origin &&
-    'canWrite' in origin &&
-    typeof (origin as Peer).send === 'function'
-  );
-}
-
 /** Thrown by the core for input that breaks the protocol; the adapter closes the socket with `code`. */
 export class ProtocolError extends Error {
   constructor(

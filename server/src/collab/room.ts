@@ -10,6 +10,7 @@ import { type DocumentJournal, emptyJournal, type StoredIntent } from '../storag
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awarenessUpdate.ts';
 import { DocumentSaver, type SaverTiming } from './documentSaver.ts';
 import { overDeepParts } from './nesting.ts';
+import { FROM_STORAGE, originOf } from './origins.ts';
 import { type Peer, ProtocolError } from './peer.ts';
 import { PresenceRelay, presenceWindowMs } from './presenceRelay.ts';
 import { ReaderBatches } from './readerBatches.ts';
@@ -19,7 +20,6 @@ import { checkUpdate, dropPending, MalformedUpdateError, type UpdateCheck } from
 export const READ_ONLY_REASON = 'read-only';
 
 /** Transaction origin of the stored state being loaded: not a change, so not saved or broadcast. */
-const FROM_STORAGE = Symbol('from-storage');
 
 export interface RoomDeps {
   /** Writes the document's full state with its journal, in one write. */
@@ -523,7 +523,7 @@ export class Room {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === FROM_STORAGE) return;
+    if (originOf(origin).kind === 'storage') return;
     this.pristine = undefined;
     this.saver.markDirty();
     this.outbox.push({ update, origin });

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
-import { draftIdOfThreadsRoom } from '../../../shared/threads.ts';
+import type * as Y from 'yjs';
+import { draftIdOfThreadsRoom, threadsRoomName } from '../../../shared/threads.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { SaverTiming } from './documentSaver.ts';
+import type { LiveDrafts } from './liveDrafts.ts';
+import type { ServerChange } from './origins.ts';
 import { type EditObserver, Room } from './room.ts';
 
 const UNLOAD_RETRY_MS = 5000;
@@ -11,7 +14,7 @@ const UNLOAD_RETRY_MS = 5000;
  * last peer has left and its state is saved. Concurrent joins of a draft that is still loading
  * share the same load.
  */
-export class RoomRegistry {
+export class RoomRegistry implements LiveDrafts {
   private readonly rooms = new Map<string, Promise<Room>>();
   private readonly ready = new Map<string, Room>();
 
@@ -67,12 +70,15 @@ export class RoomRegistry {
     }
   }
 
-  /**
-   * Closes the draft's open edit bursts and saves it, if it is loaded: before anything that must
-   * come after its edits in the change log (a version, an export, the window closing).
-   */
   async settle(draftId: string): Promise<void> {
     await this.ready.get(draftId)?.settle();
+  }
+
+  publish(draftId: string, origin: ServerChange, change: (sideChannel: Y.Doc) => void): void {
+    const room = this.ready.get(threadsRoomName(draftId));
+    if (!room) return;
+    const doc = room.liveDoc;
+    doc.transact(() => change(doc), origin);
   }
 
   /** For a caller that acquired a room but will not join it: unloads the room if nobody is in it. */

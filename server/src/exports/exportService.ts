@@ -5,17 +5,17 @@ import { type ExportName, exportFileName } from '../../../shared/exports.ts';
 import type { Actor } from '../../../shared/roles.ts';
 import { locateSuggestions } from '../../../shared/suggestions.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
-import { changelogCsv, changelogJson } from '../changelog/changelogExports.ts';
 import type { ConsultationWatcher } from '../changelog/consultationWatcher.ts';
-import type { RoomRegistry } from '../collab/roomRegistry.ts';
+import type { LiveDrafts } from '../collab/liveDrafts.ts';
 import type { DraftService } from '../drafts/draftService.ts';
+import { snapshot } from '../passages/passages.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { Storage } from '../storage/storage.ts';
 import { pointResolver } from '../suggestions/edits.ts';
 import type { SuggestionService } from '../suggestions/suggestionService.ts';
-import { snapshot } from '../threads/passages.ts';
 import type { ThreadService } from '../threads/threadService.ts';
 import { annotationsJsonLd } from './annotations.ts';
+import { changelogCsv, changelogJson } from './changelogExports.ts';
 import { draftDocx } from './draftDocx.ts';
 import { draftHtml, draftMarkdown } from './draftExports.ts';
 import { type ResponseAuthor, responseRows, responsesCsv } from './responses.ts';
@@ -38,7 +38,8 @@ export interface ExportFile {
 
 export interface ExportDeps {
   storage: Storage;
-  registry: RoomRegistry;
+  /** The drafts' live documents (the sync core). */
+  live: LiveDrafts;
   drafts: DraftService;
   threads: ThreadService;
   suggestions: SuggestionService;
@@ -57,7 +58,7 @@ export class ExportService {
   async export(actor: Actor, draftId: string, name: ExportName, baseUrl: string): Promise<ExportFile> {
     const draft = await this.deps.drafts.readable(actor, draftId);
     // Whatever is exported, the change log already holds the edits in the text.
-    await this.deps.registry.settle(draftId);
+    await this.deps.live.settle(draftId);
     const extension = name.slice(name.lastIndexOf('.') + 1);
     const file = (body: string | Buffer): ExportFile => ({
       filename: exportFileName(draftId, name),
@@ -68,7 +69,7 @@ export class ExportService {
     const exportedAt = (this.deps.now?.() ?? new Date()).toISOString();
 
     if (name.startsWith('draft.')) {
-      const doc = await this.deps.registry.use(
+      const doc = await this.deps.live.use(
         draftId,
         (room) => snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD)).doc,
       );
@@ -126,7 +127,7 @@ export class ExportService {
     threads: Awaited<ReturnType<ThreadService['list']>>,
     suggestions: Awaited<ReturnType<SuggestionService['list']>>,
   ): Promise<string[]> {
-    const placed = await this.deps.registry.use(draftId, (room) => {
+    const placed = await this.deps.live.use(draftId, (room) => {
       const fragment = room.liveDoc.getXmlFragment(CONTENT_FIELD);
       const { doc, mapping } = snapshot(fragment);
       const at = new Map<string, number>();

@@ -12,7 +12,12 @@ import {
   relativePositionAt,
 } from '../../../shared/anchoring/positions.ts';
 import type { SuggestionAnchor } from '../../../shared/suggestions.ts';
-import { contentSchema, dropRedundantMarkers, type snapshot, writableSnapshot } from '../threads/passages.ts';
+import {
+  contentSchema,
+  dropRedundantMarkers,
+  type snapshot,
+  writableSnapshot,
+} from '../passages/passages.ts';
 
 export interface Range {
   from: number;

@@ -13,21 +13,13 @@ import {
   type SuggestionAnchor,
   type SuggestionView,
 } from '../../../shared/suggestions.ts';
-import { threadsRoomName } from '../../../shared/threads.ts';
 import { newId } from '../accounts/tokens.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
-import type { Room } from '../collab/room.ts';
-import type { RoomRegistry } from '../collab/roomRegistry.ts';
+import type { LiveDraft, LiveDrafts } from '../collab/liveDrafts.ts';
+import { ServerChanges } from '../collab/origins.ts';
+import { languageOf, PostingLimiter, requireAllowed } from '../contributions/participation.ts';
+import { latestVersionId, person, versionNames } from '../contributions/views.ts';
 import type { DraftService } from '../drafts/draftService.ts';
-import { ServiceError } from '../serviceError.ts';
-import type {
-  DraftRecord,
-  Storage,
-  StoredIntent,
-  SuggestionPatch,
-  SuggestionRecord,
-} from '../storage/storage.ts';
-import { languageOf, PostingLimiter, requireAllowed } from '../threads/participation.ts';
 import {
   checkedPassage,
   contentSchema,
@@ -36,9 +28,15 @@ import {
   sectionAt,
   snapshot,
   unmarkPassage,
-} from '../threads/passages.ts';
-import { latestVersionId } from '../threads/threadService.ts';
-import { person, versionNames } from '../threads/threadViews.ts';
+} from '../passages/passages.ts';
+import { ServiceError } from '../serviceError.ts';
+import type {
+  DraftRecord,
+  Storage,
+  StoredIntent,
+  SuggestionPatch,
+  SuggestionRecord,
+} from '../storage/storage.ts';
 import {
   marksAt,
   pointResolver,
@@ -51,15 +49,16 @@ import { completeIntent } from './intents.ts';
 import { suggestionViews, toSuggestionView } from './suggestionViews.ts';
 
 /** Origin of the server putting (or taking off) a suggestion's mark: not an edit. */
-export const SUGGESTION_ANCHORING = Symbol('suggestion-anchoring');
+const SUGGESTION_ANCHORING = ServerChanges.suggestionAnchoring;
 /** Origin of the transaction that applies an accepted suggestion, for the change log. */
-export const SUGGESTION_ACCEPTED = Symbol('suggestion-accepted');
+const SUGGESTION_ACCEPTED = ServerChanges.suggestionAccepted;
 /** Origin of the transaction that restores the wording an accepted suggestion replaced. */
-export const SUGGESTION_REVERTED = Symbol('suggestion-reverted');
+const SUGGESTION_REVERTED = ServerChanges.suggestionReverted;
 
 export interface SuggestionDeps {
   storage: Storage;
-  registry: RoomRegistry;
+  /** The drafts' live documents (the sync core). */
+  live: LiveDrafts;
   drafts: DraftService;
   logger: Logger;
   now?: () => Date;
@@ -87,7 +86,7 @@ export class SuggestionService {
   async list(actor: Actor, draftId: string): Promise<LocatedSuggestionView[]> {
     await this.deps.drafts.readable(actor, draftId);
     const views = await suggestionViews(this.deps.storage, draftId);
-    const located = await this.deps.registry.use(draftId, (room) => {
+    const located = await this.deps.live.use(draftId, (room) => {
       const fragment = room.liveDoc.getXmlFragment(CONTENT_FIELD);
       const { doc, mapping } = snapshot(fragment);
       const open = views.filter((view) => view.status === 'open');
@@ -134,7 +133,7 @@ export class SuggestionService {
       revertedAt: null,
       revertRationale: null,
     };
-    await this.deps.registry.use(draftId, async (room) => {
+    await this.deps.live.use(draftId, async (room) => {
       const ydoc = room.liveDoc;
       const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
       const passage = checkedPassage(ydoc, fragment, input.anchor);
@@ -197,7 +196,7 @@ export class SuggestionService {
       const { draft, suggestion } = await this.suggestionOf(actor, draftId, id);
       this.require(actor, 'suggestion.decide', draft);
       assertOpen(suggestion);
-      const applied = await this.deps.registry.use(draftId, async (room) => {
+      const applied = await this.deps.live.use(draftId, async (room) => {
         const ydoc = room.liveDoc;
         const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
         const { doc, mapping } = snapshot(fragment);
@@ -316,7 +315,7 @@ export class SuggestionService {
           .map((s) => s.id),
       );
       const restored = { current: applied.anchor.quote.exact };
-      await this.deps.registry.use(draftId, async (room) => {
+      await this.deps.live.use(draftId, async (room) => {
         const ydoc = room.liveDoc;
         const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
         const range = appliedRange(ydoc, fragment, applied.anchor);
@@ -371,11 +370,9 @@ export class SuggestionService {
     const users = new Map((await this.deps.storage.listUsers()).map((u) => [u.id, u]));
     const versionOf = await versionNames(this.deps.storage, draftId);
     const view = toSuggestionView(suggestion, replies, (userId) => person(users.get(userId)), versionOf);
-    const room = this.deps.registry.loaded(threadsRoomName(draftId));
-    if (room) {
-      const doc = room.liveDoc;
-      doc.transact(() => doc.getMap<SuggestionView>(SUGGESTIONS_MAP).set(id, view), SUGGESTION_ANCHORING);
-    }
+    this.deps.live.publish(draftId, SUGGESTION_ANCHORING, (doc) =>
+      doc.getMap<SuggestionView>(SUGGESTIONS_MAP).set(id, view),
+    );
     return view;
   }
 
@@ -384,7 +381,7 @@ export class SuggestionService {
    * describes; only then is the change answered. A crash in between leaves the intent in the
    * document's journal, and the next start completes the records from it.
    */
-  private async durably(room: Room, draftId: string, intent: StoredIntent): Promise<void> {
+  private async durably(room: LiveDraft, draftId: string, intent: StoredIntent): Promise<void> {
     await room.commit(intent);
     await completeIntent(intent, this.deps.storage, this.deps.changelog, draftId);
     room.settleIntent(intent.id);
@@ -407,7 +404,7 @@ export class SuggestionService {
   }
 
   private async unmark(draftId: string, id: string): Promise<void> {
-    await this.deps.registry.use(draftId, async (room) => {
+    await this.deps.live.use(draftId, async (room) => {
       const ydoc = room.liveDoc;
       unmarkPassage(ydoc, ydoc.getXmlFragment(CONTENT_FIELD), id, SUGGESTION_ANCHORING, SUGGESTION_MARK);
       await room.commit();

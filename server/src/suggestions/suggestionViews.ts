@@ -1,7 +1,7 @@
 import type { SuggestionView } from '../../../shared/suggestions.ts';
 import type { PersonView, VersionRef } from '../../../shared/threads.ts';
+import { commentViews, person, versionNames } from '../contributions/views.ts';
 import type { CommentRecord, Storage, SuggestionRecord } from '../storage/storage.ts';
-import { commentViews, person, versionNames } from '../threads/threadViews.ts';
 
 /** Turns stored suggestions and their replies into what clients see, authors' names included. */
 export async function suggestionViews(storage: Storage, draftId: string): Promise<SuggestionView[]> {

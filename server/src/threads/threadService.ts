@@ -5,31 +5,29 @@ import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
 import type { Action } from '../../../shared/permissions.ts';
 import type { Actor } from '../../../shared/roles.ts';
-import {
-  type LocatedThreadView,
-  THREADS_MAP,
-  type ThreadView,
-  threadsRoomName,
-} from '../../../shared/threads.ts';
+import { type LocatedThreadView, THREADS_MAP, type ThreadView } from '../../../shared/threads.ts';
 import { newId } from '../accounts/tokens.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
-import type { RoomRegistry } from '../collab/roomRegistry.ts';
+import type { LiveDrafts } from '../collab/liveDrafts.ts';
+import { ServerChanges } from '../collab/origins.ts';
+import { languageOf, PostingLimiter, requireAllowed } from '../contributions/participation.ts';
+import { latestVersionId, person, versionNames } from '../contributions/views.ts';
 import type { DraftService } from '../drafts/draftService.ts';
+import { checkedPassage, markPassage, resolveAnchor, sectionAt, snapshot } from '../passages/passages.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord, Storage, ThreadRecord } from '../storage/storage.ts';
-import { languageOf, PostingLimiter, requireAllowed } from './participation.ts';
-import { checkedPassage, markPassage, resolveAnchor, sectionAt, snapshot } from './passages.ts';
-import { person, threadViews, toView, versionNames } from './threadViews.ts';
+import { threadViews, toView } from './threadViews.ts';
 
 /**
  * Transaction origin of what the server writes into the text for threads (their marks), so that
  * the change log can tell it from an edit.
  */
-export const THREAD_ANCHORING = Symbol('thread-anchoring');
+const THREAD_ANCHORING = ServerChanges.threadAnchoring;
 
 export interface ThreadDeps {
   storage: Storage;
-  registry: RoomRegistry;
+  /** The drafts' live documents (the sync core). */
+  live: LiveDrafts;
   drafts: DraftService;
   logger: Logger;
   now?: () => Date;
@@ -70,7 +68,7 @@ export class ThreadService {
   async list(actor: Actor, draftId: string): Promise<LocatedThreadView[]> {
     await this.deps.drafts.readable(actor, draftId);
     const views = await threadViews(this.deps.storage, draftId);
-    const located = await this.deps.registry.use(draftId, (room) => {
+    const located = await this.deps.live.use(draftId, (room) => {
       const { doc } = snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD));
       const locations = locateAll(doc, views);
       return views.map((view): LocatedThreadView => {
@@ -105,7 +103,7 @@ export class ThreadService {
       resolvedAt: null,
       resolutionNote: null,
     };
-    await this.deps.registry.use(draftId, async (room) => {
+    await this.deps.live.use(draftId, async (room) => {
       const ydoc = room.liveDoc;
       const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
       const passage = checkedPassage(ydoc, fragment, input.anchor);
@@ -229,11 +227,9 @@ export class ThreadService {
     const users = new Map((await this.deps.storage.listUsers()).map((u) => [u.id, u]));
     const versionOf = await versionNames(this.deps.storage, draftId);
     const view = toView(thread, comments, (id) => person(users.get(id)), versionOf);
-    const room = this.deps.registry.loaded(threadsRoomName(draftId));
-    if (room) {
-      const doc = room.liveDoc;
-      doc.transact(() => doc.getMap<ThreadView>(THREADS_MAP).set(threadId, view), THREAD_ANCHORING);
-    }
+    this.deps.live.publish(draftId, THREAD_ANCHORING, (doc) =>
+      doc.getMap<ThreadView>(THREADS_MAP).set(threadId, view),
+    );
     return view;
   }
 
@@ -257,7 +253,3 @@ export class ThreadService {
 }
 
 /** The draft's latest published version, which new contributions are made on. */
-export async function latestVersionId(storage: Storage, draftId: string): Promise<string | null> {
-  const versions = await storage.listVersions(draftId);
-  return versions[versions.length - 1]?.id ?? null;
-}

@@ -6,17 +6,18 @@ import type { Actor } from '../../../shared/roles.ts';
 import type { Comparison, VersionSummary } from '../../../shared/versions.ts';
 import { newId } from '../accounts/tokens.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
-import type { RoomRegistry } from '../collab/roomRegistry.ts';
+import type { LiveDrafts } from '../collab/liveDrafts.ts';
+import { requireAllowed } from '../contributions/participation.ts';
 import type { DraftService } from '../drafts/draftService.ts';
+import { contentSchema, snapshot } from '../passages/passages.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { Storage, VersionRecord } from '../storage/storage.ts';
-import { requireAllowed } from '../threads/participation.ts';
-import { contentSchema, snapshot } from '../threads/passages.ts';
 import { compareDocs } from './compare.ts';
 
 export interface VersionDeps {
   storage: Storage;
-  registry: RoomRegistry;
+  /** The drafts' live documents (the sync core). */
+  live: LiveDrafts;
   drafts: DraftService;
   changelog: ChangeLogService;
   logger: Logger;
@@ -55,8 +56,8 @@ export class VersionService {
       );
     }
     // The edits in the text are logged before the version that contains them.
-    await this.deps.registry.settle(draftId);
-    const content = await this.deps.registry.use(draftId, (room) =>
+    await this.deps.live.settle(draftId);
+    const content = await this.deps.live.use(draftId, (room) =>
       snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD)).doc.toJSON(),
     );
     if (!content) throw new ServiceError(ErrorCode.NotFound, 'There is no such draft.');
@@ -91,10 +92,7 @@ export class VersionService {
     const to = toId === 'current' ? undefined : await this.versionOf(draftId, toId);
     const toDoc = to
       ? PMNode.fromJSON(contentSchema, to.content)
-      : await this.deps.registry.use(
-          draftId,
-          (room) => snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD)).doc,
-        );
+      : await this.deps.live.use(draftId, (room) => snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD)).doc);
     if (!toDoc) throw new ServiceError(ErrorCode.NotFound, 'There is no such draft.');
     const [older, newer] = to && to.logSeq < from.logSeq ? [to, from] : [from, to];
     const olderDoc = PMNode.fromJSON(contentSchema, older.content);

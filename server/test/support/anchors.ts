@@ -11,7 +11,7 @@ import {
   relativePositionAt,
 } from '../../../shared/anchoring/positions.ts';
 import type { SuggestionAnchor } from '../../../shared/suggestions.ts';
-import { contentSchema } from '../../src/threads/passages.ts';
+import { contentSchema } from '../../src/passages/passages.ts';
 
 /** Where `words` first occur inside one block of `doc`, and that block's text. */
 export function rangeOf(doc: PMNode, words: string): { from: number; to: number; block: string; at: number } {

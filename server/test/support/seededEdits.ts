@@ -1,7 +1,7 @@
 import type { NodeType, Node as PMNode } from '@tiptap/pm/model';
 import type { Transaction } from '@tiptap/pm/state';
 import { canJoin, canSplit, findWrapping, liftTarget } from '@tiptap/pm/transform';
-import { contentSchema } from '../../src/threads/passages.ts';
+import { contentSchema } from '../../src/passages/passages.ts';
 
 /*
  * What the seeded property tests share: a tiny PRNG and the structural edits people make (split,

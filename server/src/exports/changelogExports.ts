@@ -1,6 +1,6 @@
 import type { ChangeLogEntry, ChangeLogExport, TextChange } from '../../../shared/changelog.ts';
-import { toCsv } from '../exports/csv.ts';
-import { unsealedEntry } from './hashChain.ts';
+import { unsealedEntry } from '../changelog/hashChain.ts';
+import { toCsv } from './csv.ts';
 
 // The two forms a draft's change log is published in. `changelog.json` is the record: complete,
 // and checkable with `npm run verify-log`. `changelog.csv` is a reading copy for spreadsheets:
