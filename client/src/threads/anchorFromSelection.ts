@@ -39,3 +39,8 @@ export function suggestionAnchorFromSelection(editor: Editor, fragment: Y.XmlFra
     quote: quoteAround(editor.state.doc, from, to),
   };
 }
+
+/** Collapses the selection to its end, so the toolbar over it goes once its words are dealt with. */
+export function leaveSelection(editor: Editor): void {
+  if (!editor.state.selection.empty) editor.commands.setTextSelection(editor.state.selection.to);
+}

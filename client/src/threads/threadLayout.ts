@@ -68,3 +68,13 @@ export function showPassage(editor: Editor, placed: PlacedThread): void {
   const element = dom instanceof HTMLElement ? dom : dom.parentElement;
   element?.scrollIntoView({ behavior: 'smooth', block: 'center' });
 }
+
+/** Open threads per section heading, for the outline's counts. */
+export function openThreadsBySection(placed: PlacedThread[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of placed) {
+    if (p.thread.status !== 'open' || !p.section) continue;
+    counts.set(p.section, (counts.get(p.section) ?? 0) + 1);
+  }
+  return counts;
+}
