@@ -1,39 +1,12 @@
-import { z } from 'zod';
-import { type AccountRole, accountRoleSchema, SECTORS, type Sector } from './roles.ts';
+import type { z } from 'zod';
+import type { signUpSchema } from './authSchemas.ts';
+import type { AccountRole, Sector } from './roles.ts';
 
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 200;
 
-const email = z.email('enter a valid email address').max(254);
-const password = z
-  .string()
-  .min(PASSWORD_MIN_LENGTH, `use at least ${PASSWORD_MIN_LENGTH} characters`)
-  .max(PASSWORD_MAX_LENGTH);
-
 /** Everything a person tells us when they sign up (by themselves, or through an invite). */
-export const signUpSchema = z
-  .object({
-    name: z.string().trim().min(1, 'enter your name').max(80),
-    email,
-    password,
-    organisation: z.string().trim().max(120).optional(),
-    sector: z.enum(SECTORS).optional(),
-    country: z.string().trim().max(80).optional(),
-    language: z.string().trim().max(20).optional(),
-  })
-  .strict();
 export type SignUp = z.infer<typeof signUpSchema>;
-
-export const signInSchema = z
-  .object({ email: z.string().max(254), password: z.string().max(PASSWORD_MAX_LENGTH) })
-  .strict();
-
-/** `POST /api/admin/invites`: an invite to join as task force or admin, optionally for one address. */
-export const createInviteSchema = z
-  .object({ role: z.enum(['taskforce', 'admin']), email: email.optional() })
-  .strict();
-
-export const changeRoleSchema = z.object({ role: accountRoleSchema }).strict();
 
 /** A person as the API shows them (never the password hash). */
 export interface PublicUser {

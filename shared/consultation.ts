@@ -1,18 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { consultationWindowSchema } from './draftSchemas.ts';
 
 export const VISIBILITIES = ['public', 'private'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
 /** When stakeholders may comment and suggest: from `opensAt` (inclusive) to `closesAt` (exclusive), ISO instants. */
-export const consultationWindowSchema = z
-  .object({
-    opensAt: z.iso.datetime({ offset: true }),
-    closesAt: z.iso.datetime({ offset: true }),
-  })
-  .refine((w) => Date.parse(w.opensAt) < Date.parse(w.closesAt), {
-    message: 'the consultation must close after it opens',
-    path: ['closesAt'],
-  });
 export type ConsultationWindow = z.infer<typeof consultationWindowSchema>;
 
 export type WindowState = 'not-yet-open' | 'open' | 'closed';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ConsultationWindow,
-  consultationWindowSchema,
   DEFAULT_WINDOW_DAYS,
   defaultWindow,
   type Visibility,
   windowState,
 } from './consultation.ts';
+import { consultationWindowSchema } from './draftSchemas.ts';
 import { ACTIONS, type Action, can } from './permissions.ts';
 import { type Actor, ROLES, type Role } from './roles.ts';
 

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** Who someone is to Margins. A visitor is anyone not signed in. Each role may do what the one before it may. */
 export const ROLES = ['visitor', 'stakeholder', 'taskforce', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -7,7 +5,6 @@ export type Role = (typeof ROLES)[number];
 /** Roles an account can hold (a visitor has no account). */
 export const ACCOUNT_ROLES = ['stakeholder', 'taskforce', 'admin'] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
-export const accountRoleSchema = z.enum(ACCOUNT_ROLES);
 
 /** Sectors a stakeholder may say they belong to (used later to report who was heard). */
 export const SECTORS = [

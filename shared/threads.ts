@@ -1,28 +1,8 @@
-import { z } from 'zod';
-import { anchorSchema, type TextQuote } from './anchoring/anchor.ts';
+import type { TextQuote } from './anchoring/anchor.ts';
 import type { Role } from './roles.ts';
 
 export const MAX_COMMENT_LENGTH = 10_000;
 export const MAX_NOTE_LENGTH = 2_000;
-
-const body = z
-  .string()
-  .trim()
-  .min(1, 'write something first')
-  .max(MAX_COMMENT_LENGTH, `a comment is at most ${MAX_COMMENT_LENGTH} characters`);
-const language = z
-  .string()
-  .regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en, fr or es')
-  .optional();
-
-/** `POST /api/drafts/:draftId/threads` */
-export const createThreadSchema = z.object({ anchor: anchorSchema, body, language }).strict();
-/** `POST …/threads/:threadId/replies` */
-export const replySchema = z.object({ body, language }).strict();
-/** `PATCH …/comments/:commentId` */
-export const editCommentSchema = z.object({ body }).strict();
-/** `POST …/threads/:threadId/resolve` */
-export const resolveSchema = z.object({ note: z.string().trim().max(MAX_NOTE_LENGTH).optional() }).strict();
 
 export type ThreadStatus = 'open' | 'resolved';
 

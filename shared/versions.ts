@@ -1,12 +1,6 @@
-import { z } from 'zod';
 import type { ChangeLogEntry } from './changelog.ts';
 
 export const MAX_VERSION_NAME = 200;
-
-/** `POST /api/drafts/:draftId/versions` */
-export const publishVersionSchema = z
-  .object({ name: z.string().trim().min(1, 'give the version a name').max(MAX_VERSION_NAME) })
-  .strict();
 
 /** A published version, without its content. */
 export interface VersionSummary {

@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultWindow } from '../../shared/consultation.ts';
-import { draftSummarySchema } from '../../shared/drafts.ts';
+import { draftSummarySchema } from '../../shared/draftSchemas.ts';
 import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
 import { DamagedStoreError, type Storage, StrayDocumentError } from '../src/storage/storage.ts';
 import {

@@ -14,7 +14,8 @@ import {
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { ErrorCode } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/roles.ts';
-import { createSuggestionSchema, locateSuggestions } from '../../shared/suggestions.ts';
+import { createSuggestionSchema } from '../../shared/suggestionSchemas.ts';
+import { locateSuggestions } from '../../shared/suggestions.ts';
 import { RoomRegistry } from '../src/collab/roomRegistry.ts';
 import { PostingLimiter } from '../src/contributions/participation.ts';
 import { DraftService } from '../src/drafts/draftService.ts';

@@ -1,33 +1,14 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { anchorSchema, textQuoteSchema } from './anchorSchemas.ts';
 
 /** Characters of context kept each side of a quote, to find it again if the mark is lost. */
 export const QUOTE_CONTEXT = 32;
 export const MAX_QUOTE_LENGTH = 5000;
 
 /** A W3C-style text-quote selector: the exact words, and a little text before and after. */
-export const textQuoteSchema = z.object({
-  exact: z.string().min(1, 'select some text').max(MAX_QUOTE_LENGTH),
-  prefix: z.string().max(QUOTE_CONTEXT * 2),
-  suffix: z.string().max(QUOTE_CONTEXT * 2),
-});
 export type TextQuote = z.infer<typeof textQuoteSchema>;
 
-const encodedPosition = z
-  .string()
-  .min(1)
-  .max(1024)
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'a base64-encoded Yjs relative position');
-
-/**
- * A passage as a client sends it: `start` and `end` are `Y.encodeRelativePosition` of the
- * passage's ends in the content fragment (base64); `start` binds to the first character (right),
- * `end` to the last (left), so typing at either edge does not grow the passage.
- */
-export const anchorSchema = z.object({
-  start: encodedPosition,
-  end: encodedPosition,
-  quote: textQuoteSchema,
-});
+/** A passage as a client sends it (see `anchorSchema`): two encoded Yjs positions and the quote. */
 export type Anchor = z.infer<typeof anchorSchema>;
 
 /** The quote of `text` between `from` and `to` (indexes into the same string). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { draftIdProblem } from '../../../shared/drafts.ts';
+import { draftIdProblem } from '../../../shared/draftSchemas.ts';
 import { configFromEnv } from '../config.ts';
 import { draftIdFromFileName, importDraft } from '../drafts/importDrafts.ts';
 import { lockDataDirOrExit } from '../storage/dataDirLock.ts';
@@ -59,7 +59,7 @@ try {
   if (outcome === 'kept') {
     problem = `A draft "${draftId}" already exists with content; nothing was changed. Choose another id with --id.`;
   } else {
-    const draft = await storage.getDraft(draftId);
+    const draft = await storage.drafts.getDraft(draftId);
     console.log(`Imported "${draft?.title}" as draft ${draftId} in ${config.dataDir}`);
   }
 } catch (error) {

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { defaultWindow } from '../../../shared/consultation.ts';
-import { draftIdProblem } from '../../../shared/drafts.ts';
+import { draftIdProblem } from '../../../shared/draftSchemas.ts';
 import { type Storage, StrayDocumentError } from '../storage/storage.ts';
 import { markdownToYjsState, parseDraftFile } from './markdown.ts';
 
@@ -22,12 +22,12 @@ export async function importDraft(
 ): Promise<ImportOutcome> {
   const problem = draftIdProblem(draftId);
   if (problem) throw new Error(`"${draftId}" is not a valid draft id: ${problem}`);
-  if (await storage.getDraft(draftId)) return 'kept';
+  if (await storage.drafts.getDraft(draftId)) return 'kept';
   const { title, language, visibility, window, body } = parseDraftFile(source);
   const state = markdownToYjsState(body, warn);
   const now = new Date();
   const stamp = now.toISOString();
-  await storage.createDraft(
+  await storage.drafts.createDraft(
     {
       id: draftId,
       title,

@@ -3,12 +3,9 @@ import { MarkdownManager } from '@tiptap/markdown';
 import { prosemirrorToYXmlFragment } from '@tiptap/y-tiptap';
 import matter from 'gray-matter';
 import * as Y from 'yjs';
-import {
-  type ConsultationWindow,
-  consultationWindowSchema,
-  type Visibility,
-} from '../../../shared/consultation.ts';
-import { CONTENT_FIELD, draftLanguageSchema } from '../../../shared/drafts.ts';
+import type { ConsultationWindow, Visibility } from '../../../shared/consultation.ts';
+import { consultationWindowSchema, draftLanguageSchema } from '../../../shared/draftSchemas.ts';
+import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { contentExtensions } from '../../../shared/editorExtensions.ts';
 import { fitToSchema, type Warn } from './fitToSchema.ts';
 import { TEXT_FALLBACKS, unsupportedMarkdown } from './markdownFallbacks.ts';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { changeRoleSchema, createInviteSchema } from '../../../shared/auth.ts';
+import { changeRoleSchema, createInviteSchema } from '../../../shared/authSchemas.ts';
 import { type AccountService, toPublicUser } from '../accounts/accountService.ts';
 import type { InviteRecord } from '../storage/storage.ts';
 import { parseBody } from './errors.ts';

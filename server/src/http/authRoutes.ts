@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { signInSchema, signUpSchema } from '../../../shared/auth.ts';
+import { signInSchema, signUpSchema } from '../../../shared/authSchemas.ts';
 import { type AccountService, toPublicUser } from '../accounts/accountService.ts';
 import type { AddressLimits } from './addressLimits.ts';
 import { parseBody } from './errors.ts';

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { colorFor } from '../../../shared/auth.ts';
-import { isDraftId } from '../../../shared/drafts.ts';
+import { isDraftId } from '../../../shared/draftSchemas.ts';
 import { can } from '../../../shared/permissions.ts';
 import { CloseCode, COLLAB_PATH, Limits } from '../../../shared/protocol.ts';
 import type { Actor } from '../../../shared/roles.ts';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { draftSettingsSchema } from '../../../shared/drafts.ts';
+import { draftSettingsSchema } from '../../../shared/draftSchemas.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { parseBody } from './errors.ts';
 import { locals } from './session.ts';

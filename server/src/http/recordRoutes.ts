@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { ErrorCode } from '../../../shared/errors.ts';
 import { EXPORT_NAMES, isExportName } from '../../../shared/exports.ts';
-import { publishVersionSchema } from '../../../shared/versions.ts';
+import { publishVersionSchema } from '../../../shared/versionSchemas.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
 import type { ConsultationWatcher } from '../changelog/consultationWatcher.ts';
 import type { DraftService } from '../drafts/draftService.ts';

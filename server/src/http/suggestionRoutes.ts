@@ -5,8 +5,8 @@ import {
   rejectSchema,
   revertSchema,
   withdrawSchema,
-} from '../../../shared/suggestions.ts';
-import { replySchema } from '../../../shared/threads.ts';
+} from '../../../shared/suggestionSchemas.ts';
+import { replySchema } from '../../../shared/threadSchemas.ts';
 import type { SuggestionService } from '../suggestions/suggestionService.ts';
 import type { AddressLimits } from './addressLimits.ts';
 import { parseBody } from './errors.ts';

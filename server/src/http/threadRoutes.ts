@@ -4,7 +4,7 @@ import {
   editCommentSchema,
   replySchema,
   resolveSchema,
-} from '../../../shared/threads.ts';
+} from '../../../shared/threadSchemas.ts';
 import type { ThreadService } from '../threads/threadService.ts';
 import type { AddressLimits } from './addressLimits.ts';
 import { parseBody } from './errors.ts';
