@@ -6,6 +6,7 @@ import { type BackpressureLimits, DEFAULT_BACKPRESSURE } from './collab/backpres
 import { type ConnectionCapsOptions, DEFAULT_CONNECTION_CAPS } from './collab/connectionCaps.ts';
 import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './http/collabSocket.ts';
+import { packageRoot } from './packageRoot.ts';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -95,7 +96,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     host: values.HOST,
     dataDir: path.resolve(cwd, values.DATA_DIR),
     draftsDir: path.resolve(cwd, values.DRAFTS_DIR),
-    clientDir: path.resolve(import.meta.dirname, '../../dist/client'),
+    clientDir: path.join(packageRoot, 'dist/client'),
     logLevel: values.LOG_LEVEL,
     allowedOrigins: values.ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())

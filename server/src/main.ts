@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { pino } from 'pino';
 import { AdminTakeoverError } from './accounts/accountService.ts';
 import { type Config, configFromEnv } from './config.ts';
 import { importDraftsFromDir } from './drafts/importDrafts.ts';
 import { createMarginsServer } from './marginsServer.ts';
+import { packageRoot } from './packageRoot.ts';
 import { lockDataDirOrExit } from './storage/dataDirLock.ts';
 import { LowdbStorage } from './storage/lowdbStorage.ts';
 import { DamagedStoreError } from './storage/storage.ts';
@@ -12,7 +14,7 @@ import { DamagedStoreError } from './storage/storage.ts';
 const config = configOrExit();
 const logger = pino({ level: config.logLevel });
 const version = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
 const lock = lockDataDirOrExit(config.dataDir, (message) => `Margins cannot start: ${message}`);

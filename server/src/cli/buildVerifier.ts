@@ -2,15 +2,16 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { VERIFIER_FILE } from '../../../shared/exports.ts';
+import { packageRoot } from '../packageRoot.ts';
 
 // `npm run build` (and so `npm start` and the end-to-end tests) also writes the change-log
 // verifier as one self-contained ES module beside the built client, `dist/client/verify-log.mjs`,
 // which the server offers at `/verify-log.mjs`. It is bundled from the very source
 // `npm run verify-log` runs (verifyLog.ts, hashChain.ts, the entry schema and the RFC 8785
 // canonicalizer), so there is one definition of what an intact log is; a member of the public
-// runs it with plain `node`, nothing to install. esbuild comes with tsx and vite.
+// runs it with plain `node`, nothing to install. esbuild comes with vite.
 
-const root = path.resolve(import.meta.dirname, '../../..');
+const root = packageRoot;
 const entry = path.join(root, 'server/src/cli/verifyLog.ts');
 
 const BANNER = `#!/usr/bin/env node

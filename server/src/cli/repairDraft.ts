@@ -49,8 +49,8 @@ const lock = lockDataDirOrExit(
 let problem: string | undefined;
 const storage = await LowdbStorage.open(config.dataDir);
 try {
-  const { state, journal } = await storage.loadDocumentWithJournal(draftId);
-  if (!(await storage.getDraft(draftId)) || !state) {
+  const { state, journal } = await storage.drafts.loadDocumentWithJournal(draftId);
+  if (!(await storage.drafts.getDraft(draftId)) || !state) {
     problem = `There is no draft "${draftId}" in ${config.dataDir}.`;
   } else {
     const repair = await inWorker(state);
@@ -64,7 +64,7 @@ try {
     } else if (dryRun) {
       console.log('Nothing was changed (--dry-run). Run again without --dry-run to repair it.');
     } else {
-      await storage.saveDocument(draftId, repair.state, journal);
+      await storage.drafts.saveDocument(draftId, repair.state, journal);
       const detail = summary(repair);
       const entry = await new ChangeLogService(storage, pino({ level: 'silent' })).record(draftId, {
         type: 'edit',
@@ -86,18 +86,21 @@ if (problem) fail(problem);
 
 /** `repairNesting(state)` on a thread with a stack large enough for Yjs to read any stored state. */
 function inWorker(state: Uint8Array): Promise<NestingRepair> {
-  // Worker threads do not inherit tsx's loader: the worker loads it, then the TypeScript module.
+  // Worker threads do not inherit tsx's loader: run from the sources, the worker loads it first,
+  // then the TypeScript module; compiled (dist/), it imports the JavaScript module directly.
+  const compiled = import.meta.url.endsWith('.js');
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
-    import(workerData.tsx)
-      .then(({ tsImport }) => tsImport(workerData.module, workerData.module))
+    (workerData.tsx
+      ? import(workerData.tsx).then(({ tsImport }) => tsImport(workerData.module, workerData.module))
+      : import(workerData.module))
       .then(({ repairNesting }) => parentPort.postMessage(repairNesting(workerData.state)));`;
   const worker = new Worker(code, {
     eval: true,
     workerData: {
       state,
-      tsx: import.meta.resolve('tsx/esm/api'),
-      module: new URL('../drafts/repairNesting.ts', import.meta.url).href,
+      tsx: compiled ? null : import.meta.resolve('tsx/esm/api'),
+      module: new URL(`../drafts/repairNesting.${compiled ? 'js' : 'ts'}`, import.meta.url).href,
     },
     resourceLimits: { stackSizeMb: REPAIR_STACK_MB },
   });

@@ -15,8 +15,8 @@ import { verifyExport } from '../changelog/hashChain.ts';
 // inherited by everything an npm script starts, from wherever that first npm command ran.
 const viaNpm = process.env.npm_lifecycle_event === 'verify-log';
 const callerDir = (viaNpm && process.env.INIT_CWD) || process.cwd();
-// The bundled copy is an .mjs file; this source runs as .ts (npm run verify-log).
-const standalone = !import.meta.url.endsWith('.ts');
+// The bundled copy is an .mjs file; this file runs as .ts (npm run verify-log) or, compiled, as .js.
+const standalone = import.meta.url.endsWith('.mjs');
 const usage = standalone
   ? `Usage: node ${path.basename(process.argv[1] ?? 'verify-log.mjs')} <draft>-changelog.json`
   : 'Usage: npm run verify-log -- <changelog.json>';
