@@ -1,4 +1,5 @@
 import type { Editor } from '@tiptap/core';
+import type { Node as PMNode } from '@tiptap/pm/model';
 import { useEditorState } from '@tiptap/react';
 import { useTranslation } from 'react-i18next';
 
@@ -10,9 +11,9 @@ export interface OutlineHeading {
 }
 
 /** The headings of a document, in order. */
-export function collectHeadings(editor: Editor): OutlineHeading[] {
+export function collectHeadings(doc: PMNode): OutlineHeading[] {
   const headings: OutlineHeading[] = [];
-  editor.state.doc.descendants((node, pos) => {
+  doc.descendants((node, pos) => {
     if (node.type.name === 'heading') {
       headings.push({ level: Number(node.attrs.level) || 1, text: node.textContent, pos });
       return false;
@@ -25,7 +26,10 @@ export function collectHeadings(editor: Editor): OutlineHeading[] {
 /** The document's headings as a table of contents; choosing one scrolls the text to it. */
 export function Outline({ editor, openThreads }: { editor: Editor; openThreads?: Map<string, number> }) {
   const { t } = useTranslation();
-  const headings = useEditorState({ editor, selector: ({ editor: current }) => collectHeadings(current) });
+  const headings = useEditorState({
+    editor,
+    selector: ({ editor: current }) => collectHeadings(current.state.doc),
+  });
 
   const jump = (heading: OutlineHeading) => {
     const element = editor.view.nodeDOM(heading.pos);

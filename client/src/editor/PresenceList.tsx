@@ -43,7 +43,8 @@ export const PresenceList = memo(function PresenceList({ participants }: { parti
   );
 });
 
-function initials(name: string): string {
+/** The initials shown in a person's avatar: of the first and last of their names. */
+export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : [words[0]];
   return letters

@@ -11,6 +11,29 @@ export interface Participant {
   isSelf: boolean;
 }
 
+/**
+ * Who is here, from the awareness states of everyone connected: you first, then by name. What a
+ * peer claims about itself is checked (a name and colour are strings, a role is a known one);
+ * states without a user (a socket that only reads) are nobody.
+ */
+export function participantsOf(states: Map<number, unknown>, selfId: number): Participant[] {
+  const list: Participant[] = [];
+  for (const [clientId, state] of states) {
+    const user = (state as { user?: { name?: unknown; color?: unknown; role?: unknown } } | null)?.user;
+    if (!user) continue;
+    list.push({
+      clientId,
+      name: typeof user.name === 'string' ? user.name : '',
+      color: typeof user.color === 'string' ? user.color : '#475467',
+      role:
+        typeof user.role === 'string' && ROLES.includes(user.role as Role) ? (user.role as Role) : undefined,
+      isSelf: clientId === selfId,
+    });
+  }
+  list.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name));
+  return list;
+}
+
 /** Everyone whose presence (awareness state) is on this draft, you first. */
 export function usePresence(provider: WebsocketProvider | undefined): Participant[] {
   const [participants, setParticipants] = useState<Participant[]>([]);
@@ -18,22 +41,7 @@ export function usePresence(provider: WebsocketProvider | undefined): Participan
     if (!provider) return;
     const awareness = provider.awareness;
     const read = () => {
-      const list: Participant[] = [];
-      for (const [clientId, state] of awareness.getStates()) {
-        const user = (state as { user?: { name?: unknown; color?: unknown; role?: unknown } }).user;
-        if (!user) continue;
-        list.push({
-          clientId,
-          name: typeof user.name === 'string' ? user.name : '',
-          color: typeof user.color === 'string' ? user.color : '#475467',
-          role:
-            typeof user.role === 'string' && ROLES.includes(user.role as Role)
-              ? (user.role as Role)
-              : undefined,
-          isSelf: clientId === awareness.clientID,
-        });
-      }
-      list.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name));
+      const list = participantsOf(awareness.getStates(), awareness.clientID);
       // Carets move at every keystroke, and each move is an awareness change: the page re-renders
       // only when who is here changed.
       setParticipants((previous) => (sameParticipants(previous, list) ? previous : list));

@@ -5,9 +5,13 @@ import type { PublicUser } from '../../../shared/auth.ts';
 import type { SuggestionAnchor } from '../../../shared/suggestions.ts';
 import { SuggestComposer } from './SuggestComposer.tsx';
 import { SuggestionCard } from './SuggestionCard.tsx';
-import { groupCompeting, type PlacedSuggestion, showSuggestion } from './suggestionLayout.ts';
-
-type Filter = 'open' | 'decided' | 'all';
+import {
+  type DecisionFilter,
+  filterSuggestions,
+  groupCompeting,
+  type PlacedSuggestion,
+  showSuggestion,
+} from './suggestionLayout.ts';
 
 interface Props {
   editor: Editor;
@@ -29,13 +33,9 @@ interface Props {
 export function SuggestionsPanel(props: Props) {
   const { editor, draftId, placed, user, active, onActivate } = props;
   const { t } = useTranslation();
-  const [filter, setFilter] = useState<Filter>('open');
+  const [filter, setFilter] = useState<DecisionFilter>('open');
   const [mine, setMine] = useState(false);
-  const matching = placed.filter(
-    (p) =>
-      (filter === 'all' || (filter === 'open') === (p.suggestion.status === 'open')) &&
-      (!mine || (user && p.suggestion.author.id === user.id)),
-  );
+  const matching = filterSuggestions(placed, { decision: filter, mine }, user);
   const groups = groupCompeting(matching);
 
   // A suggestion named in the address (#suggestion-<id>) opens scrolled to.
@@ -87,7 +87,7 @@ export function SuggestionsPanel(props: Props) {
           className="select select-small"
           aria-label={t('suggestions.statusFilter')}
           value={filter}
-          onChange={(e) => setFilter(e.target.value as Filter)}
+          onChange={(e) => setFilter(e.target.value as DecisionFilter)}
         >
           <option value="open">{t('suggestions.showOpen')}</option>
           <option value="decided">{t('suggestions.showDecided')}</option>

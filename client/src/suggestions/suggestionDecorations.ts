@@ -37,27 +37,33 @@ export const SuggestionDecorations = Extension.create({
   name: 'inlineSuggestions',
 
   addProseMirrorPlugins() {
-    return [
-      new Plugin<State>({
-        key: suggestionsKey,
-        state: {
-          init: (_, state) => build(EMPTY, state),
-          apply: (tr, previous, _old, state) => {
-            const input = tr.getMeta(suggestionsKey) as InlineSuggestions | undefined;
-            if (input) return build(input, state);
-            if (!tr.docChanged) return previous;
-            return previous.input.suggestions.length === 0
-              ? { ...previous, decorations: previous.decorations.map(tr.mapping, tr.doc) }
-              : build(previous.input, state);
-          },
-        },
-        props: {
-          decorations: (state) => suggestionsKey.getState(state)?.decorations,
-        },
-      }),
-    ];
+    return [inlineSuggestionsPlugin()];
   },
 });
+
+/**
+ * The plugin behind SuggestionDecorations. It is given the suggestions by a transaction carrying
+ * them as `suggestionsKey` meta, and places them again whenever the text changes.
+ */
+export function inlineSuggestionsPlugin(): Plugin<State> {
+  return new Plugin<State>({
+    key: suggestionsKey,
+    state: {
+      init: (_, state) => build(EMPTY, state),
+      apply: (tr, previous, _old, state) => {
+        const input = tr.getMeta(suggestionsKey) as InlineSuggestions | undefined;
+        if (input) return build(input, state);
+        if (!tr.docChanged) return previous;
+        return previous.input.suggestions.length === 0
+          ? { ...previous, decorations: previous.decorations.map(tr.mapping, tr.doc) }
+          : build(previous.input, state);
+      },
+    },
+    props: {
+      decorations: (state) => suggestionsKey.getState(state)?.decorations,
+    },
+  });
+}
 
 /** Open suggestions whose passage (or insertion point) contains `pos`. */
 export function suggestionsAt(state: EditorState, pos: number): string[] {
@@ -70,52 +76,71 @@ export function suggestionsAt(state: EditorState, pos: number): string[] {
   return ids;
 }
 
+/** A suggestion as it shows in the text: the words it would remove, and those it would add after them. */
+export type InlineChange =
+  | { kind: 'removal'; id: string; from: number; to: number; label: string }
+  | { kind: 'insertion'; id: string; at: number; text: string; label: string };
+
+/**
+ * What the open suggestions show in the text, where they are now (`located`): a removal over
+ * the words each would replace or delete, an insertion after them of the words it would add.
+ * Suggestions whose passage is gone show nothing.
+ */
+export function inlineChanges(
+  open: SuggestionView[],
+  located: Map<string, SuggestionLocation>,
+  labelOf: (suggestion: SuggestionView) => string,
+): InlineChange[] {
+  const changes: InlineChange[] = [];
+  for (const suggestion of open) {
+    const where = located.get(suggestion.id);
+    if (!where || where.state === 'detached') continue;
+    const label = labelOf(suggestion);
+    const { id, text } = suggestion;
+    if (where.from < where.to) changes.push({ kind: 'removal', id, from: where.from, to: where.to, label });
+    if (text) changes.push({ kind: 'insertion', id, at: where.to, text, label });
+  }
+  return changes;
+}
+
 function build(input: InlineSuggestions, state: EditorState): State {
   const open = input.suggestions.filter((s) => s.status === 'open');
   if (open.length === 0) return { input, located: new Map(), decorations: DecorationSet.empty };
   const located = locateSuggestions(state.doc, open, pointResolver(state));
-  const decorations: Decoration[] = [];
-  for (const suggestion of open) {
-    const where = located.get(suggestion.id);
-    if (!where || where.state === 'detached') continue;
-    const label = input.describe(suggestion);
-    if (where.from < where.to) {
-      decorations.push(
-        Decoration.inline(where.from, where.to, {
+  const decorations = inlineChanges(open, located, input.describe).map((change) =>
+    change.kind === 'removal'
+      ? Decoration.inline(change.from, change.to, {
           class: 'suggestion-removal',
-          title: label,
-          'data-suggestion-id': suggestion.id,
-        }),
-      );
-    }
-    if (suggestion.text) {
-      decorations.push(
-        Decoration.widget(where.to, () => insertion(suggestion, label, input.onActivate), {
+          title: change.label,
+          'data-suggestion-id': change.id,
+        })
+      : Decoration.widget(change.at, () => insertion(change, input.onActivate), {
           side: 1,
-          key: `${suggestion.id}:${suggestion.text}`,
+          key: `${change.id}:${change.text}`,
           ignoreSelection: true,
         }),
-      );
-    }
-  }
+  );
   return { input, located, decorations: DecorationSet.create(state.doc, decorations) };
 }
 
 /** The proposed words, shown after the passage; focusable so keyboard users can read who proposed them. */
-function insertion(suggestion: SuggestionView, label: string, onActivate: (id: string) => void): HTMLElement {
+function insertion(
+  change: Extract<InlineChange, { kind: 'insertion' }>,
+  onActivate: (id: string) => void,
+): HTMLElement {
   const element = document.createElement('ins');
   element.className = 'suggestion-insertion';
-  element.dataset.suggestionId = suggestion.id;
-  element.textContent = suggestion.text.replace(/\n+/g, ' ¶ ');
-  element.title = label;
+  element.dataset.suggestionId = change.id;
+  element.textContent = change.text.replace(/\n+/g, ' ¶ ');
+  element.title = change.label;
   element.tabIndex = 0;
-  element.setAttribute('aria-label', `${label}: ${suggestion.text}`);
+  element.setAttribute('aria-label', `${change.label}: ${change.text}`);
   element.contentEditable = 'false';
-  element.addEventListener('click', () => onActivate(suggestion.id));
+  element.addEventListener('click', () => onActivate(change.id));
   element.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      onActivate(suggestion.id);
+      onActivate(change.id);
     }
   });
   return element;

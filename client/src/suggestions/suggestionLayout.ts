@@ -1,5 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import type { EditorState } from '@tiptap/pm/state';
+import type { PublicUser } from '../../../shared/auth.ts';
 import {
   locateSuggestions,
   type SuggestionLocation,
@@ -32,6 +33,22 @@ export function placeSuggestions(
       return { suggestion, location, order: attached ? location.from : Number.MAX_SAFE_INTEGER };
     })
     .sort((a, b) => a.order - b.order || a.suggestion.createdAt.localeCompare(b.suggestion.createdAt));
+}
+
+export type DecisionFilter = 'open' | 'decided' | 'all';
+
+/** The suggestions the filters let through: open, decided or all; with `mine`, only `user`'s. */
+export function filterSuggestions(
+  placed: PlacedSuggestion[],
+  filter: { decision: DecisionFilter; mine: boolean },
+  user: PublicUser | null,
+): PlacedSuggestion[] {
+  const { decision, mine } = filter;
+  return placed.filter(
+    (p) =>
+      (decision === 'all' || (decision === 'open') === (p.suggestion.status === 'open')) &&
+      (!mine || (user && p.suggestion.author.id === user.id)),
+  );
 }
 
 /** Groups open suggestions whose passages overlap (or share an insertion point); the rest stand alone. */

@@ -4,10 +4,10 @@ import { useTranslation } from 'react-i18next';
 import type { Anchor } from '../../../shared/anchoring/anchor.ts';
 import type { PublicUser } from '../../../shared/auth.ts';
 import { Composer } from './Composer.tsx';
+import { type CardLayout, type StackedCard, sameLayout, stackCards } from './cardStack.ts';
 import { ThreadCard } from './ThreadCard.tsx';
+import { filterThreads, MAX_RENDERED, type StatusFilter, visibleThreads } from './threadFilters.ts';
 import { type PlacedThread, showPassage } from './threadLayout.ts';
-
-type StatusFilter = 'open' | 'resolved' | 'all';
 
 interface Props {
   editor: Editor;
@@ -30,21 +30,9 @@ export function ThreadsPanel(props: Props) {
   const [mine, setMine] = useState(false);
   const [section, setSection] = useState('');
   const sections = useMemo(() => [...new Set(placed.map((p) => p.section ?? ''))].filter(Boolean), [placed]);
-  const matching = placed.filter(
-    (p) =>
-      (status === 'all' || p.thread.status === status) &&
-      (!mine || (user && p.thread.comments.some((c) => c.author.id === user.id))) &&
-      (!section || p.section === section),
-  );
+  const matching = filterThreads(placed, { status, mine, section }, user);
   const range = useVisibleRange(editor, matching.length > MAX_RENDERED);
-  const windowed = matching.length > MAX_RENDERED;
-  const visible = !windowed
-    ? matching
-    : matching
-        .filter(
-          (p) => active.includes(p.thread.id) || (range && p.order >= range.from && p.order <= range.to),
-        )
-        .slice(0, MAX_RENDERED);
+  const visible = visibleThreads(matching, active, range);
   const tops = useAlignment(editor, visible);
 
   // A thread named in the address (#thread-<id>) opens scrolled to.
@@ -133,9 +121,6 @@ export function ThreadsPanel(props: Props) {
 /** How long the text rests before the margin measures it again. */
 const SETTLE_MS = 150;
 
-/** Beyond this many threads, only those beside the visible part of the text are rendered. */
-const MAX_RENDERED = 60;
-
 /**
  * The document positions shown on screen (with a screen's worth of slack each side), followed as
  * the reader scrolls; undefined when not needed. Rendering every card of a draft with thousands of
@@ -189,7 +174,7 @@ function useVisibleRange(editor: Editor, needed: boolean): { from: number; to: n
  * overlap the card above; on narrow screens (margin under the text) they simply follow each other.
  */
 function useAlignment(editor: Editor, visible: PlacedThread[]) {
-  const [layout, setLayout] = useState<{ top: Map<string, number>; height: number }>();
+  const [layout, setLayout] = useState<CardLayout>();
   const frame = useRef(0);
   const [tick, setTick] = useState(0);
   useEffect(() => {
@@ -220,29 +205,20 @@ function useAlignment(editor: Editor, visible: PlacedThread[]) {
       return;
     }
     const listTop = list.getBoundingClientRect().top;
-    const top = new Map<string, number>();
-    let next = 0;
-    for (const p of visible) {
+    const cards = visible.map((p): StackedCard => {
       const card = list.querySelector<HTMLElement>(`[data-thread-id="${p.thread.id}"]`);
-      let desired = next;
+      let passageTop: number | undefined;
       if (p.location.state !== 'detached') {
         try {
-          desired = editor.view.coordsAtPos(p.location.from).top - listTop;
+          passageTop = editor.view.coordsAtPos(p.location.from).top - listTop;
         } catch {
           // a position from a document that just changed: keep the stacked place
         }
       }
-      const at = Math.max(desired, next);
-      top.set(p.thread.id, at);
-      next = at + (card?.offsetHeight ?? 120) + 12;
-    }
-    setLayout((previous) => (previous && sameLayout(previous.top, top) ? previous : { top, height: next }));
+      return { id: p.thread.id, passageTop, height: card?.offsetHeight };
+    });
+    const { top, height } = stackCards(cards);
+    setLayout((previous) => (previous && sameLayout(previous.top, top) ? previous : { top, height }));
   }, [visible, tick, editor]);
   return layout;
-}
-
-function sameLayout(a: Map<string, number>, b: Map<string, number>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [id, top] of a) if (Math.abs((b.get(id) ?? -1) - top) > 0.5) return false;
-  return true;
 }
