@@ -3,8 +3,7 @@ import * as Y from 'yjs';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { newId } from '../accounts/tokens.ts';
 import { originOf } from '../collab/origins.ts';
-import type { Peer } from '../collab/peer.ts';
-import type { EditObserver, Room } from '../collab/room.ts';
+import type { EditObserver, ObservedDraft } from '../collab/room.ts';
 import { contentSchema } from '../passages/passages.ts';
 import type { DocumentJournal, StoredBurst } from '../storage/storage.ts';
 import type { ChangeLogService } from './changeLogService.ts';
@@ -56,7 +55,7 @@ const isTextBlock = (nodeName: string) => contentSchema.nodes[nodeName]?.isTextb
  * when the server is killed is logged at the next start with its own times.
  */
 export class EditRecorder implements EditObserver {
-  private readonly drafts = new Map<Room, DraftEdits>();
+  private readonly drafts = new Map<ObservedDraft, DraftEdits>();
 
   constructor(
     private readonly changelog: ChangeLogService,
@@ -65,91 +64,90 @@ export class EditRecorder implements EditObserver {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  opened(room: Room, journal: DocumentJournal): void {
+  opened(draft: ObservedDraft, journal: DocumentJournal): void {
     const edits = new DraftEdits();
     for (const [client, userId] of Object.entries(journal.authors)) edits.authors.set(Number(client), userId);
     edits.recovered = journal.bursts.map(fromStored);
-    this.drafts.set(room, edits);
+    this.drafts.set(draft, edits);
     // Deleted words stay readable while a burst may still have to show them (Yjs would otherwise
     // drop their content at the end of the transaction that deleted them).
-    room.doc.gcFilter = () => !edits.retaining;
-    room.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+    draft.doc.gcFilter = () => !edits.retaining;
+    draft.doc.on('afterTransaction', (transaction: Y.Transaction) => {
       // Runs inside the editor's own update: a failure here must not fail their socket.
       try {
-        this.observe(room, edits, transaction);
+        this.observe(draft, edits, transaction);
       } catch (error) {
-        this.logger.error({ err: error, draftId: room.draftId }, 'could not note an edit for the change log');
+        this.logger.error({ err: error, draftId: draft.draftId }, 'could not note an edit for the change log');
       }
     });
   }
 
-  beforeUpdate(room: Room, peer: Peer, writtenClients: readonly number[]): void {
-    const edits = this.drafts.get(room);
-    const userId = peer.userId;
-    if (!edits || !userId) return;
+  beforeUpdate(draft: ObservedDraft, userId: string, writtenClients: readonly number[]): void {
+    const edits = this.drafts.get(draft);
+    if (!edits) return;
     try {
-      this.claim(room, edits, userId, writtenClients);
+      this.claim(draft, edits, userId, writtenClients);
     } catch (error) {
-      this.logger.error({ err: error, draftId: room.draftId }, 'could not note an edit for the change log');
+      this.logger.error({ err: error, draftId: draft.draftId }, 'could not note an edit for the change log');
     }
   }
 
-  private claim(room: Room, edits: DraftEdits, userId: string, writtenClients: readonly number[]): void {
+  private claim(draft: ObservedDraft, edits: DraftEdits, userId: string, writtenClients: readonly number[]): void {
     // Opened before the update is applied, so that what it deletes is retained.
-    this.burstOf(room, edits, userId);
+    this.burstOf(draft, edits, userId);
     for (const client of writtenClients) {
       const author = edits.authors.get(client);
       if (author === undefined) {
         edits.authors.set(client, userId);
       } else if (author !== userId) {
         // Someone re-sending another person's edits the server lost in a crash: still theirs.
-        this.burstOf(room, edits, author);
+        this.burstOf(draft, edits, author);
       }
     }
   }
 
-  journal(room: Room): Pick<DocumentJournal, 'authors' | 'bursts'> {
-    const edits = this.drafts.get(room);
+  journal(draft: ObservedDraft): Pick<DocumentJournal, 'authors' | 'bursts'> {
+    const edits = this.drafts.get(draft);
     if (!edits) return { authors: {}, bursts: [] };
     const bursts = [...edits.recovered, ...edits.ending, ...edits.open.values()];
     return { authors: Object.fromEntries(edits.authors), bursts: bursts.map(toStored) };
   }
 
   /** Logs the bursts a crash or stop left in the journal (skipping any already logged). */
-  async recover(room: Room): Promise<void> {
-    const edits = this.drafts.get(room);
+  async recover(draft: ObservedDraft): Promise<void> {
+    const edits = this.drafts.get(draft);
     if (!edits || edits.recovered.length === 0) return;
     const logged = new Set(
-      (await this.changelog.list(room.draftId)).flatMap((entry) => (entry.burst ? [entry.burst.id] : [])),
+      (await this.changelog.list(draft.draftId)).flatMap((entry) => (entry.burst ? [entry.burst.id] : [])),
     );
     const recovered = edits.recovered;
     for (const burst of recovered) {
-      if (!logged.has(burst.id)) await this.write(room, burst);
+      if (!logged.has(burst.id)) await this.write(draft, burst);
     }
     edits.recovered = [];
-    this.release(room, edits);
+    this.release(draft, edits);
   }
 
   /** Ends the draft's open bursts now and resolves once their entries are stored. */
-  async settle(room: Room): Promise<void> {
-    const edits = this.drafts.get(room);
+  async settle(draft: ObservedDraft): Promise<void> {
+    const edits = this.drafts.get(draft);
     if (!edits) return;
-    for (const burst of [...edits.open.values()]) this.end(room, edits, burst);
+    for (const burst of [...edits.open.values()]) this.end(draft, edits, burst);
     await Promise.all([...edits.writes]);
   }
 
-  closed(room: Room): void {
-    const edits = this.drafts.get(room);
+  closed(draft: ObservedDraft): void {
+    const edits = this.drafts.get(draft);
     for (const burst of edits?.open.values() ?? []) clearTimeout(burst.timer);
-    this.drafts.delete(room);
+    this.drafts.delete(draft);
   }
 
   /** Ends every open burst now and waits for their entries (the server is stopping). */
   async settleAll(): Promise<void> {
-    await Promise.all([...this.drafts.keys()].map((room) => this.settle(room)));
+    await Promise.all([...this.drafts.keys()].map((draft) => this.settle(draft)));
   }
 
-  private observe(room: Room, edits: DraftEdits, transaction: Y.Transaction): void {
+  private observe(draft: ObservedDraft, edits: DraftEdits, transaction: Y.Transaction): void {
     if (edits.retaining && transaction.deleteSet.clients.size > 0) edits.retained.push(transaction.deleteSet);
     // Only people's updates are edits: the server's own writes (marks, accepted suggestions,
     // loading the stored state) have their own origins and entries.
@@ -159,16 +157,16 @@ export class EditRecorder implements EditObserver {
       const before = transaction.beforeState.get(client) ?? 0;
       const author = after > before ? edits.authors.get(client) : undefined;
       if (author === undefined) continue;
-      const burst = this.burstOf(room, edits, author);
+      const burst = this.burstOf(draft, edits, author);
       if (!burst.clients.has(client)) burst.clients.set(client, before);
     }
     if (transaction.deleteSet.clients.size > 0) {
-      const burst = this.burstOf(room, edits, origin.peer.userId);
+      const burst = this.burstOf(draft, edits, origin.peer.userId);
       burst.deletes = Y.mergeDeleteSets([burst.deletes, transaction.deleteSet]);
     }
   }
 
-  private burstOf(room: Room, edits: DraftEdits, userId: string): Burst {
+  private burstOf(draft: ObservedDraft, edits: DraftEdits, userId: string): Burst {
     const now = this.now();
     const existing = edits.open.get(userId);
     if (existing) {
@@ -184,26 +182,26 @@ export class EditRecorder implements EditObserver {
       clients: new Map(),
       deletes: Y.createDeleteSet(),
     };
-    burst.timer = setTimeout(() => this.end(room, edits, burst), this.quietMs);
+    burst.timer = setTimeout(() => this.end(draft, edits, burst), this.quietMs);
     burst.timer.unref();
     edits.open.set(userId, burst);
     return burst;
   }
 
-  private end(room: Room, edits: DraftEdits, burst: Burst): void {
+  private end(draft: ObservedDraft, edits: DraftEdits, burst: Burst): void {
     clearTimeout(burst.timer);
     if (edits.open.get(burst.userId) !== burst) return;
     edits.open.delete(burst.userId);
     edits.ending.add(burst);
-    const write = this.write(room, burst).then(
+    const write = this.write(draft, burst).then(
       () => {
         edits.ending.delete(burst);
-        this.release(room, edits);
+        this.release(draft, edits);
       },
       (error: unknown) => {
         // Left in the journal: the next start logs it.
         this.logger.error(
-          { err: error, draftId: room.draftId },
+          { err: error, draftId: draft.draftId },
           'could not log an edit burst; kept for the next start',
         );
       },
@@ -213,11 +211,11 @@ export class EditRecorder implements EditObserver {
   }
 
   /** Writes the burst's entry, if it changed any text; rejects if the log could not be written. */
-  private async write(room: Room, burst: Burst): Promise<void> {
-    const fragment = room.liveDoc.getXmlFragment(CONTENT_FIELD);
+  private async write(draft: ObservedDraft, burst: Burst): Promise<void> {
+    const fragment = draft.liveDoc.getXmlFragment(CONTENT_FIELD);
     const changes = burstChanges(fragment, burst, isTextBlock);
     if (changes.length === 0) return;
-    await this.changelog.record(room.draftId, {
+    await this.changelog.record(draft.draftId, {
       type: 'edit',
       userId: burst.userId,
       at: burst.lastAt,
@@ -228,12 +226,12 @@ export class EditRecorder implements EditObserver {
   }
 
   /** Once no burst needs deleted words any more, lets Yjs drop their content, and saves. */
-  private release(room: Room, edits: DraftEdits): void {
-    if (!edits.retaining && edits.retained.length > 0 && !room.doc.isDestroyed) {
-      for (const deletions of edits.retained) Y.tryGc(deletions, room.doc.store, () => true);
+  private release(draft: ObservedDraft, edits: DraftEdits): void {
+    if (!edits.retaining && edits.retained.length > 0 && !draft.doc.isDestroyed) {
+      for (const deletions of edits.retained) Y.tryGc(deletions, draft.doc.store, () => true);
       edits.retained = [];
     }
-    room.journalChanged();
+    draft.journalChanged();
   }
 }
 

@@ -36,20 +36,39 @@ export interface RoomDeps {
   presenceWindowMs?: (peers: number) => number;
 }
 
+/**
+ * What an edit observer sees of a live draft: its id and its document, to read (and to keep
+ * deleted content readable while it still needs it, through `gcFilter`), never to write.
+ */
+export interface ObservedDraft {
+  readonly draftId: string;
+  /** The document as it is, stored state not necessarily applied yet. */
+  readonly doc: Y.Doc;
+  /** The document with its stored state applied. */
+  readonly liveDoc: Y.Doc;
+  /** The observer's part of the journal changed: save it soon. */
+  journalChanged(): void;
+}
+
+/**
+ * Whatever follows people's edits (the change log's recorder) subscribes here, with plain data:
+ * the draft, who wrote, under which Yjs client ids. The room calls it outside its own error path:
+ * a failing observer is logged and never closes anyone's socket or stops the sync loop.
+ */
 export interface EditObserver {
-  /** The room was created, before its stored state is applied; `journal` is what was stored with it. */
-  opened(room: Room, journal: DocumentJournal): void;
+  /** The draft was loaded, before its stored state is applied; `journal` is what was stored with it. */
+  opened(draft: ObservedDraft, journal: DocumentJournal): void;
   /**
-   * A writable peer's non-empty update is about to be applied to `room.doc`; `writtenClients` are
-   * the Yjs client ids under which it brings structs the room does not have yet.
+   * A person's non-empty update is about to be applied to `draft.doc`; `writtenClients` are the
+   * Yjs client ids under which it brings structs the draft does not have yet.
    */
-  beforeUpdate(room: Room, peer: Peer, writtenClients: readonly number[]): void;
+  beforeUpdate(draft: ObservedDraft, userId: string, writtenClients: readonly number[]): void;
   /** The observer's part of the journal, saved with every save of the state. */
-  journal(room: Room): Pick<DocumentJournal, 'authors' | 'bursts'>;
+  journal(draft: ObservedDraft): Pick<DocumentJournal, 'authors' | 'bursts'>;
   /** Finishes what is open (edit bursts) and resolves once it is recorded: before a last save. */
-  settle(room: Room): Promise<void>;
-  /** The room is destroyed. */
-  closed(room: Room): void;
+  settle(draft: ObservedDraft): Promise<void>;
+  /** The draft is unloaded. */
+  closed(draft: ObservedDraft): void;
 }
 
 interface PeerState {
@@ -69,7 +88,7 @@ interface PeerState {
  * One draft's live document and the peers editing it: the y-websocket sync loop, written on
  * y-protocols. It knows nothing of sockets (see `Peer`) or of where the state is stored.
  */
-export class Room {
+export class Room implements ObservedDraft {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly peers = new Map<Peer, PeerState>();
@@ -104,7 +123,7 @@ export class Room {
     }
     const journal = deps.journal ?? emptyJournal();
     this.intents = [...journal.intents];
-    deps.observer?.opened(this, journal);
+    this.tellObserver((observer) => observer.opened(this, journal));
     // State and journal are read in the same turn, so the stored pair is always of one moment.
     this.saver = new DocumentSaver(
       // While the stored state is not applied yet (nothing changed the text), it is the whole
@@ -287,7 +306,7 @@ export class Room {
   }
 
   destroy(): void {
-    this.deps.observer?.closed(this);
+    this.tellObserver((observer) => observer.closed(this));
     this.saver.dispose();
     this.doc.off('update', this.onDocUpdate);
     this.presence.dispose();
@@ -377,7 +396,8 @@ export class Room {
     }
     if (!check.placeable) return;
     const written = this.claimClients(peer, check.writes);
-    this.deps.observer?.beforeUpdate(this, peer, written);
+    const userId = peer.userId;
+    if (userId) this.tellObserver((observer) => observer.beforeUpdate(this, userId, written));
     Y.applyUpdate(this.doc, update, peer);
     // What the check did not foresee (structs waiting on each other in a circle) is not kept either.
     if (dropPending(this.doc) > 0 && !answering) {
@@ -425,6 +445,17 @@ export class Room {
       this.docClientOwners.set(client, peer);
     }
     return written;
+  }
+
+  /** Tells the edit observer, outside the sync loop's error path: its failure is only logged. */
+  private tellObserver(tell: (observer: EditObserver) => void): void {
+    const observer = this.deps.observer;
+    if (!observer) return;
+    try {
+      tell(observer);
+    } catch (error) {
+      this.deps.logger.error({ err: error, draftId: this.draftId }, 'the edit observer failed');
+    }
   }
 
   private currentJournal(): DocumentJournal {
