@@ -18,7 +18,7 @@ import { clientAddressOf, compileProxyTrust, type TrustProxy } from './http/clie
 import { CollabSocketServer, type MessageLimits } from './http/collabSocket.ts';
 import { createHttpApp } from './http/httpApp.ts';
 import { ReportService } from './report/reportService.ts';
-import type { Storage } from './storage/storage.ts';
+import type { Stores } from './storage/stores.ts';
 import { completeIntent } from './suggestions/intents.ts';
 import { SuggestionService } from './suggestions/suggestionService.ts';
 import { ThreadService } from './threads/threadService.ts';
@@ -26,7 +26,8 @@ import { threadsDocState } from './threadsDoc.ts';
 import { VersionService } from './versions/versionService.ts';
 
 export interface MarginsServerOptions {
-  storage: Storage;
+  /** The stores every service is given its part of. */
+  storage: Stores;
   logger: Logger;
   clientDir: string;
   saverTiming?: SaverTiming;
@@ -156,8 +157,8 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
 
   /** Logs what a crash or stop left in the documents' journals, before anyone connects. */
   const recover = async () => {
-    for (const draft of await storage.listDrafts()) {
-      const journal = await storage.loadJournal(draft.id);
+    for (const draft of await storage.drafts.listDrafts()) {
+      const journal = await storage.drafts.loadJournal(draft.id);
       if (journal.bursts.length === 0 && journal.intents.length === 0) continue;
       await registry.use(draft.id, async (room) => {
         await recorder.recover(room);

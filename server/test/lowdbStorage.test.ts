@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultWindow } from '../../shared/consultation.ts';
 import { draftSummarySchema } from '../../shared/draftSchemas.ts';
 import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
-import { DamagedStoreError, type Storage, StrayDocumentError } from '../src/storage/storage.ts';
+import { DamagedStoreError, StrayDocumentError } from '../src/storage/storage.ts';
+import { describeEveryStoreContract } from './contracts/everyStore.ts';
 import {
   commentRecord,
-  describeStorageContract,
   draftRecord,
   sessionRecord,
+  textOf,
   threadRecord,
   userRecord,
   yjsStateWithText,
@@ -28,11 +29,11 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-describeStorageContract('LowdbStorage', async () => {
+describeEveryStoreContract('LowdbStorage', async () => {
   const dir = freshDir();
-  let current: Storage = await LowdbStorage.open(dir);
+  let current = await LowdbStorage.open(dir);
   return {
-    storage: current,
+    stores: current,
     reopen: async () => {
       await current.close();
       current = await LowdbStorage.open(dir);
@@ -148,6 +149,42 @@ describe('LowdbStorage on disk', () => {
 
     expect(await readFile(path.join(dir, 'documents', 'untouched.json'), 'utf8')).toBe(untouchedBefore);
     await storage.close();
+  });
+});
+
+describe('LowdbStorage saving a draft’s text', () => {
+  it('rewrites only the draft’s document file: margins.json keeps its bytes, inode and mtime', async () => {
+    const dir = freshDir();
+    const storage = await LowdbStorage.open(dir);
+    await storage.drafts.createDraft(draftRecord('typed'), yjsStateWithText('First words'));
+    await storage.accounts.createUser(userRecord('alice'));
+    const index = path.join(dir, 'margins.json');
+    const document = path.join(dir, 'documents', 'typed.json');
+    const indexBefore = await readFile(index);
+    const statBefore = await stat(index, { bigint: true });
+    const backupBefore = await readFile(`${index}.bak`);
+    const documentBefore = await stat(document, { bigint: true });
+
+    for (let i = 1; i <= 5; i++) {
+      const journal = { authors: { '1234567': 'alice' }, bursts: [], intents: [] };
+      await storage.drafts.saveDocument('typed', yjsStateWithText(`First words, edit ${i}`), journal);
+    }
+
+    const statAfter = await stat(index, { bigint: true });
+    expect(await readFile(index)).toEqual(indexBefore);
+    expect(await readFile(`${index}.bak`)).toEqual(backupBefore);
+    // A rewrite renames a new file over the old one: a new inode, whatever the clock says.
+    expect(statAfter.ino).toBe(statBefore.ino);
+    expect(statAfter.mtimeNs).toBe(statBefore.mtimeNs);
+    expect((await stat(document, { bigint: true })).ino).not.toBe(documentBefore.ino);
+    // The save is still seen as the draft's last change, now and after a restart.
+    const saved = await storage.drafts.getDraft('typed');
+    expect(saved?.updatedAt).not.toBe(draftRecord('typed').updatedAt);
+    await storage.close();
+    const reopened = await LowdbStorage.open(dir);
+    expect(await reopened.drafts.getDraft('typed')).toEqual(saved);
+    expect(textOf((await reopened.drafts.loadDocument('typed')) ?? new Uint8Array())).toContain('edit 5');
+    await reopened.close();
   });
 });
 

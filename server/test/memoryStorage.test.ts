@@ -1,4 +1,4 @@
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { describeStorageContract } from './storageContract.ts';
+import { describeEveryStoreContract } from './contracts/everyStore.ts';
 
-describeStorageContract('MemoryStorage', async () => ({ storage: new MemoryStorage() }));
+describeEveryStoreContract('MemoryStorage', async () => ({ stores: new MemoryStorage() }));

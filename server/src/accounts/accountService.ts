@@ -12,7 +12,8 @@ import {
   retryAfterSeconds,
 } from '../abuseLimits.ts';
 import { ServiceError } from '../serviceError.ts';
-import { EmailTakenError, type InviteRecord, type Storage, type UserRecord } from '../storage/storage.ts';
+import { EmailTakenError, type InviteRecord, type UserRecord } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 import type { PasswordHasher } from './passwords.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
@@ -21,7 +22,7 @@ export const INVITE_DAYS = 7;
 const DAY_MS = 24 * 3600 * 1000;
 
 export interface AccountDeps {
-  storage: Storage;
+  storage: Pick<Stores, 'accounts'>;
   passwords: PasswordHasher;
   logger: Logger;
   now?: () => Date;
@@ -134,7 +135,7 @@ export class AccountService {
       await this.pairWait.block(pair, wait);
     }
 
-    const user = await this.deps.storage.findUserByEmail(account);
+    const user = await this.deps.storage.accounts.findUserByEmail(account);
     const ok = user
       ? await this.deps.passwords.verify(user.passwordHash, password)
       : await this.deps.passwords.verify(await this.dummy(), password).then(() => false);
@@ -154,14 +155,14 @@ export class AccountService {
   }
 
   async signOut(token: string): Promise<void> {
-    await this.deps.storage.deleteSession(hashToken(token));
+    await this.deps.storage.accounts.deleteSession(hashToken(token));
   }
 
   /** The person a session token belongs to, if the session is still valid. */
   async userForToken(token: string): Promise<UserRecord | undefined> {
-    const session = await this.deps.storage.getSession(hashToken(token));
+    const session = await this.deps.storage.accounts.getSession(hashToken(token));
     if (!session || session.expiresAt <= this.now().toISOString()) return undefined;
-    return this.deps.storage.getUser(session.userId);
+    return this.deps.storage.accounts.getUser(session.userId);
   }
 
   async createInvite(
@@ -182,13 +183,13 @@ export class AccountService {
       usedAt: null,
       usedBy: null,
     };
-    await this.deps.storage.createInvite(invite);
+    await this.deps.storage.accounts.createInvite(invite);
     return { token, invite };
   }
 
   /** An unused, unexpired invite for `token`, or a ServiceError saying why not. */
   async findInvite(token: string): Promise<InviteRecord> {
-    const invite = await this.deps.storage.findInviteByTokenHash(hashToken(token));
+    const invite = await this.deps.storage.accounts.findInviteByTokenHash(hashToken(token));
     if (!invite || invite.usedAt !== null || invite.expiresAt <= this.now().toISOString()) {
       throw new ServiceError(
         ErrorCode.InviteInvalid,
@@ -204,7 +205,7 @@ export class AccountService {
     if (invite.email && invite.email !== normaliseEmail(input.email)) {
       throw new ServiceError(ErrorCode.InviteInvalid, `This invitation is for ${invite.email}.`);
     }
-    if (await this.deps.storage.findUserByEmail(normaliseEmail(input.email))) {
+    if (await this.deps.storage.accounts.findUserByEmail(normaliseEmail(input.email))) {
       throw new ServiceError(
         ErrorCode.EmailTaken,
         'An account with this email already exists. Sign in instead.',
@@ -212,7 +213,7 @@ export class AccountService {
     }
     const userId = newId();
     // Claim first: of two people racing for one link, only one gets an account.
-    if (!(await this.deps.storage.claimInvite(invite.id, userId, this.now().toISOString()))) {
+    if (!(await this.deps.storage.accounts.claimInvite(invite.id, userId, this.now().toISOString()))) {
       throw new ServiceError(ErrorCode.InviteInvalid, 'This invitation link has already been used.');
     }
     const user = await this.createUser(input, invite.role, userId);
@@ -222,21 +223,23 @@ export class AccountService {
 
   async listPeople(actor: Actor): Promise<UserRecord[]> {
     this.require(actor, 'people.manage');
-    const users = await this.deps.storage.listUsers();
+    const users = await this.deps.storage.accounts.listUsers();
     return users.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async listInvites(actor: Actor): Promise<InviteRecord[]> {
     this.require(actor, 'people.manage');
-    return (await this.deps.storage.listInvites()).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return (await this.deps.storage.accounts.listInvites()).sort((a, b) =>
+      b.createdAt.localeCompare(a.createdAt),
+    );
   }
 
   async changeRole(actor: Actor, userId: string, role: AccountRole): Promise<UserRecord> {
     this.require(actor, 'people.manage');
-    const user = await this.deps.storage.getUser(userId);
+    const user = await this.deps.storage.accounts.getUser(userId);
     if (!user) throw new ServiceError(ErrorCode.NotFound, 'There is no such person.');
     if (user.role === 'admin' && role !== 'admin') {
-      const admins = (await this.deps.storage.listUsers()).filter((u) => u.role === 'admin');
+      const admins = (await this.deps.storage.accounts.listUsers()).filter((u) => u.role === 'admin');
       if (admins.length <= 1) {
         throw new ServiceError(
           ErrorCode.LastAdmin,
@@ -244,7 +247,7 @@ export class AccountService {
         );
       }
     }
-    const updated = await this.deps.storage.setUserRole(userId, role);
+    const updated = await this.deps.storage.accounts.setUserRole(userId, role);
     this.deps.logger.info({ userId, role, by: actor.userId }, 'role changed');
     this.deps.onRoleChanged?.(updated);
     return updated;
@@ -256,18 +259,18 @@ export class AccountService {
    * AdminTakeoverError rather than promote an existing account whose password is another.
    */
   async ensureAdmin(credentials?: { email: string; password: string }): Promise<{ setupToken?: string }> {
-    const users = await this.deps.storage.listUsers();
+    const users = await this.deps.storage.accounts.listUsers();
     if (users.some((u) => u.role === 'admin')) return {};
     if (credentials) {
       // The address may already have an account: the operator's own, signed up as a stakeholder
       // first, or a squatter's, made before the operator set MARGINS_ADMIN_*. Only the password
       // tells them apart.
-      const existing = await this.deps.storage.findUserByEmail(normaliseEmail(credentials.email));
+      const existing = await this.deps.storage.accounts.findUserByEmail(normaliseEmail(credentials.email));
       if (existing) {
         if (!(await this.deps.passwords.verify(existing.passwordHash, credentials.password))) {
           throw new AdminTakeoverError(existing.email);
         }
-        await this.deps.storage.setUserRole(existing.id, 'admin');
+        await this.deps.storage.accounts.setUserRole(existing.id, 'admin');
         this.deps.logger.warn(
           { userId: existing.id },
           'MARGINS_ADMIN_EMAIL names an existing account with that password: made it admin',
@@ -299,7 +302,7 @@ export class AccountService {
       createdAt: this.now().toISOString(),
     };
     try {
-      await this.deps.storage.createUser(user);
+      await this.deps.storage.accounts.createUser(user);
     } catch (error) {
       if (error instanceof EmailTakenError) {
         throw new ServiceError(
@@ -315,7 +318,7 @@ export class AccountService {
   private async startSession(user: UserRecord): Promise<string> {
     const token = newToken();
     const now = this.now();
-    await this.deps.storage.createSession({
+    await this.deps.storage.accounts.createSession({
       id: hashToken(token),
       userId: user.id,
       createdAt: now.toISOString(),

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChangeLogEntry, LogActor, UnsealedEntry } from '../../../shared/changelog.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Stores, StoreTransaction } from '../storage/stores.ts';
 import { seal } from './hashChain.ts';
 
 /** What a caller says about a change; the service adds the time, sequence and hashes. */
@@ -22,20 +22,25 @@ export class ChangeLogService {
   private readonly now: () => Date;
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: Pick<Stores, 'changeLog' | 'accounts' | 'transaction'>,
     private readonly logger: Logger,
     now?: () => Date,
   ) {
     this.now = now ?? (() => new Date());
   }
 
-  /** Appends an entry; resolves once it is stored. */
-  record(draftId: string, entry: NewEntry): Promise<ChangeLogEntry> {
+  /**
+   * Appends an entry; resolves once it is stored. `alongside` writes the records the entry tells
+   * of (a decision, a version) in the same transaction: both are stored, or neither.
+   */
+  record(
+    draftId: string,
+    entry: NewEntry,
+    alongside?: (tx: StoreTransaction, entry: ChangeLogEntry) => Promise<void>,
+  ): Promise<ChangeLogEntry> {
     const previous = this.queues.get(draftId) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.append(draftId, entry),
-      () => this.append(draftId, entry),
-    );
+    const append = () => this.append(draftId, entry, alongside);
+    const next = previous.then(append, append);
     const settled = next.catch(() => undefined);
     this.queues.set(draftId, settled);
     void settled.then(() => {
@@ -57,7 +62,7 @@ export class ChangeLogService {
   }
 
   list(draftId: string): Promise<ChangeLogEntry[]> {
-    return this.storage.listLog(draftId);
+    return this.storage.changeLog.listLog(draftId);
   }
 
   /** Waits for every pending append (before the storage closes). */
@@ -65,28 +70,43 @@ export class ChangeLogService {
     await Promise.all([...this.queues.values()]);
   }
 
-  private async append(draftId: string, entry: NewEntry): Promise<ChangeLogEntry> {
-    const sealed = seal(await this.storage.lastLogEntry(draftId), {
-      at: (entry.at ?? this.now()).toISOString(),
-      draftId,
-      actor: await this.actor(entry.userId),
-      type: entry.type,
-      section: entry.section ?? null,
-      changes: entry.changes ?? [],
-      rationale: entry.rationale ?? null,
-      threadId: entry.threadId ?? null,
-      suggestionId: entry.suggestionId ?? null,
-      versionId: entry.versionId ?? null,
-      detail: entry.detail ?? null,
-      ...(entry.burst && { burst: entry.burst }),
+  private async append(
+    draftId: string,
+    entry: NewEntry,
+    alongside: ((tx: StoreTransaction, entry: ChangeLogEntry) => Promise<void>) | undefined,
+  ): Promise<ChangeLogEntry> {
+    const actor = await this.actor(entry.userId);
+    const sealedAfter = (last: ChangeLogEntry | undefined) =>
+      seal(last, {
+        at: (entry.at ?? this.now()).toISOString(),
+        draftId,
+        actor,
+        type: entry.type,
+        section: entry.section ?? null,
+        changes: entry.changes ?? [],
+        rationale: entry.rationale ?? null,
+        threadId: entry.threadId ?? null,
+        suggestionId: entry.suggestionId ?? null,
+        versionId: entry.versionId ?? null,
+        detail: entry.detail ?? null,
+        ...(entry.burst && { burst: entry.burst }),
+      });
+    if (!alongside) {
+      const sealed = sealedAfter(await this.storage.changeLog.lastLogEntry(draftId));
+      await this.storage.changeLog.appendLogEntry(sealed);
+      return sealed;
+    }
+    return this.storage.transaction(async (tx) => {
+      const sealed = sealedAfter(await tx.changeLog.lastLogEntry(draftId));
+      await tx.changeLog.appendLogEntry(sealed);
+      await alongside(tx, sealed);
+      return sealed;
     });
-    await this.storage.appendLogEntry(sealed);
-    return sealed;
   }
 
   private async actor(userId: string | null): Promise<LogActor | null> {
     if (!userId) return null;
-    const user = await this.storage.getUser(userId);
+    const user = await this.storage.accounts.getUser(userId);
     if (!user) return { id: userId, name: '', role: 'visitor', organisation: null };
     return { id: user.id, name: user.name, role: user.role, organisation: user.organisation };
   }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { windowState } from '../../../shared/consultation.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 import type { ChangeLogService } from './changeLogService.ts';
 
 /** How often scheduled openings and closings are looked for. */
@@ -18,7 +18,7 @@ export class ConsultationWatcher {
   private readonly logged = new Map<string, 'open' | 'closed'>();
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: Pick<Stores, 'drafts'>,
     private readonly changelog: ChangeLogService,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
@@ -47,11 +47,11 @@ export class ConsultationWatcher {
   }
 
   async checkAll(): Promise<void> {
-    for (const draft of await this.storage.listDrafts()) await this.check(draft.id);
+    for (const draft of await this.storage.drafts.listDrafts()) await this.check(draft.id);
   }
 
   private async checkOne(draftId: string, userId: string | null): Promise<void> {
-    const draft = await this.storage.getDraft(draftId);
+    const draft = await this.storage.drafts.getDraft(draftId);
     if (!draft) return;
     const state = windowState(draft.window, this.now());
     let logged = this.logged.get(draftId);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
 import { draftIdOfThreadsRoom, threadsRoomName } from '../../../shared/threads.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 import type { SaverTiming } from './documentSaver.ts';
 import type { LiveDrafts } from './liveDrafts.ts';
 import type { ServerChange } from './origins.ts';
@@ -19,7 +19,7 @@ export class RoomRegistry implements LiveDrafts {
   private readonly ready = new Map<string, Room>();
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: Pick<Stores, 'drafts'>,
     private readonly logger: Logger,
     private readonly saverTiming?: SaverTiming,
     /** Builds a draft's threads document from the stored threads (it is never saved itself). */
@@ -37,7 +37,7 @@ export class RoomRegistry implements LiveDrafts {
     const loaded = this.rooms.get(name);
     if (loaded) return loaded;
     const threadsOf = draftIdOfThreadsRoom(name);
-    if (!(await this.storage.getDraft(threadsOf ?? name))) return undefined;
+    if (!(await this.storage.drafts.getDraft(threadsOf ?? name))) return undefined;
     // Another acquire may have started the load while we awaited.
     const raced = this.rooms.get(name);
     if (raced) return raced;
@@ -106,9 +106,9 @@ export class RoomRegistry implements LiveDrafts {
   }
 
   private async load(draftId: string): Promise<Room> {
-    const { state, journal } = await this.storage.loadDocumentWithJournal(draftId);
+    const { state, journal } = await this.storage.drafts.loadDocumentWithJournal(draftId);
     return new Room(draftId, state, {
-      save: (bytes, journalNow) => this.storage.saveDocument(draftId, bytes, journalNow),
+      save: (bytes, journalNow) => this.storage.drafts.saveDocument(draftId, bytes, journalNow),
       journal,
       logger: this.logger,
       saverTiming: this.saverTiming,

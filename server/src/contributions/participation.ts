@@ -5,7 +5,8 @@ import { type Action, can } from '../../../shared/permissions.ts';
 import type { Actor } from '../../../shared/roles.ts';
 import { DEFAULT_ABUSE_LIMITS } from '../abuseLimits.ts';
 import { ServiceError } from '../serviceError.ts';
-import type { DraftRecord, Storage } from '../storage/storage.ts';
+import type { DraftRecord } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 
 /**
  * Checks `can` for a contribution (comment, suggestion, decision) and refuses with the reason a
@@ -58,7 +59,11 @@ export class PostingLimiter {
 }
 
 /** The language a contribution is recorded in when none is given: the author's, else the draft's. */
-export async function languageOf(storage: Storage, actor: Actor, draft: DraftRecord): Promise<string> {
-  const user = actor.userId ? await storage.getUser(actor.userId) : undefined;
+export async function languageOf(
+  storage: Pick<Stores, 'accounts'>,
+  actor: Actor,
+  draft: DraftRecord,
+): Promise<string> {
+  const user = actor.userId ? await storage.accounts.getUser(actor.userId) : undefined;
   return user?.language || draft.language;
 }

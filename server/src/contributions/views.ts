@@ -1,5 +1,6 @@
 import type { CommentView, PersonView, VersionRef } from '../../../shared/threads.ts';
-import type { CommentRecord, Storage, UserRecord } from '../storage/storage.ts';
+import type { CommentRecord, UserRecord } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 
 // What threads and suggestions show alike: people, comments, the versions they were made on.
 
@@ -12,10 +13,10 @@ export function person(user: UserRecord | undefined): PersonView {
 
 /** Looks up a draft's published versions by id, for the "made on version…" of contributions. */
 export async function versionNames(
-  storage: Storage,
+  storage: Pick<Stores, 'versions'>,
   draftId: string,
 ): Promise<(versionId: string | null | undefined) => VersionRef | null> {
-  const names = new Map((await storage.listVersions(draftId)).map((v) => [v.id, v.name]));
+  const names = new Map((await storage.versions.listVersions(draftId)).map((v) => [v.id, v.name]));
   return (versionId) => {
     const name = versionId ? names.get(versionId) : undefined;
     return versionId && name !== undefined ? { id: versionId, name } : null;
@@ -41,7 +42,10 @@ export function commentViews(
 }
 
 /** The newest published version of a draft, which new input is made on. */
-export async function latestVersionId(storage: Storage, draftId: string): Promise<string | null> {
-  const versions = await storage.listVersions(draftId);
+export async function latestVersionId(
+  storage: Pick<Stores, 'versions'>,
+  draftId: string,
+): Promise<string | null> {
+  const versions = await storage.versions.listVersions(draftId);
   return versions[versions.length - 1]?.id ?? null;
 }

@@ -4,12 +4,13 @@ import { ErrorCode } from '../../../shared/errors.ts';
 import { can } from '../../../shared/permissions.ts';
 import type { Actor } from '../../../shared/roles.ts';
 import { ServiceError } from '../serviceError.ts';
-import type { DraftRecord, Storage } from '../storage/storage.ts';
+import type { DraftRecord } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 
 /** Which drafts someone may see, and their settings. */
 export class DraftService {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: Pick<Stores, 'drafts'>,
     private readonly now: () => Date = () => new Date(),
     /**
      * Told when a draft's visibility or window changes, so open sockets can follow and the change
@@ -21,7 +22,7 @@ export class DraftService {
   ) {}
 
   async list(actor: Actor): Promise<DraftView[]> {
-    const drafts = await this.storage.listDrafts();
+    const drafts = await this.storage.drafts.listDrafts();
     return drafts
       .filter((draft) => can(actor, 'draft.read', { draft }))
       .sort((a, b) => a.title.localeCompare(b.title))
@@ -34,7 +35,7 @@ export class DraftService {
   }
 
   async readable(actor: Actor, draftId: string): Promise<DraftRecord> {
-    const draft = await this.storage.getDraft(draftId);
+    const draft = await this.storage.drafts.getDraft(draftId);
     if (!draft || !can(actor, 'draft.read', { draft })) {
       throw new ServiceError(ErrorCode.NotFound, `There is no draft "${draftId}".`);
     }
@@ -50,7 +51,7 @@ export class DraftService {
       );
     }
     await this.beforeSettingsChange?.(draft);
-    const updated = await this.storage.updateDraft(draftId, settings);
+    const updated = await this.storage.drafts.updateDraft(draftId, settings);
     await this.onSettingsChanged?.(updated, actor);
     return this.view(updated, actor);
   }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { defaultWindow } from '../../../shared/consultation.ts';
 import { draftIdProblem } from '../../../shared/draftSchemas.ts';
-import { type Storage, StrayDocumentError } from '../storage/storage.ts';
+import { StrayDocumentError } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 import { markdownToYjsState, parseDraftFile } from './markdown.ts';
 
 export type ImportOutcome = 'created' | 'kept';
@@ -14,7 +15,7 @@ export type ImportOutcome = 'created' | 'kept';
  * record is refused by the store (`StrayDocumentError`), never written over.
  */
 export async function importDraft(
-  storage: Storage,
+  storage: Pick<Stores, 'drafts'>,
   draftId: string,
   source: string,
   /** Told each thing the draft could not hold as written (an image kept as its alt text…). */
@@ -51,7 +52,11 @@ export function draftIdFromFileName(fileName: string): string {
  * Imports every `*.md` in `dir` (see `importDraft`); a file that fails is logged and skipped, and
  * a draft whose document file exists without a record is skipped with a warning naming the file.
  */
-export async function importDraftsFromDir(storage: Storage, dir: string, logger: Logger): Promise<void> {
+export async function importDraftsFromDir(
+  storage: Pick<Stores, 'drafts'>,
+  dir: string,
+  logger: Logger,
+): Promise<void> {
   let files: string[];
   try {
     files = (await readdir(dir)).filter((name) => name.endsWith('.md')).sort();

@@ -10,7 +10,7 @@ import type { LiveDrafts } from '../collab/liveDrafts.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { snapshot } from '../passages/passages.ts';
 import { ServiceError } from '../serviceError.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 import { pointResolver } from '../suggestions/edits.ts';
 import type { SuggestionService } from '../suggestions/suggestionService.ts';
 import type { ThreadService } from '../threads/threadService.ts';
@@ -37,7 +37,7 @@ export interface ExportFile {
 }
 
 export interface ExportDeps {
-  storage: Storage;
+  storage: Pick<Stores, 'accounts'>;
   /** The drafts' live documents (the sync core). */
   live: LiveDrafts;
   drafts: DraftService;
@@ -90,7 +90,7 @@ export class ExportService {
     const [threads, suggestions, users] = await Promise.all([
       this.deps.threads.list(actor, draftId),
       this.deps.suggestions.list(actor, draftId),
-      this.deps.storage.listUsers(),
+      this.deps.storage.accounts.listUsers(),
     ]);
     if (name === 'annotations.jsonld') {
       const collection = annotationsJsonLd({

@@ -2,12 +2,12 @@ import type { ConsultationReport, Contribution, Count, SectionReport } from '../
 import type { Actor } from '../../../shared/roles.ts';
 import type { SuggestionStatus } from '../../../shared/suggestions.ts';
 import type { DraftService } from '../drafts/draftService.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 
 /** The "what we heard" numbers of a draft, and each person's contributions with their outcome. */
 export class ReportService {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: Pick<Stores, 'threads' | 'suggestions' | 'accounts'>,
     private readonly drafts: DraftService,
   ) {}
 
@@ -15,10 +15,10 @@ export class ReportService {
   async report(actor: Actor, draftId: string): Promise<ConsultationReport> {
     const draft = await this.drafts.readable(actor, draftId);
     const [allThreads, comments, allSuggestions, users] = await Promise.all([
-      this.storage.listThreads(draftId),
-      this.storage.listComments(draftId),
-      this.storage.listSuggestions(draftId),
-      this.storage.listUsers(),
+      this.storage.threads.listThreads(draftId),
+      this.storage.threads.listComments(draftId),
+      this.storage.suggestions.listSuggestions(draftId),
+      this.storage.accounts.listUsers(),
     ]);
     const byId = new Map(users.map((u) => [u.id, u]));
     // "What we heard" is the stakeholders' input: the task force's and admins' comments answer it
@@ -134,14 +134,14 @@ export class ReportService {
   async contributions(actor: Actor): Promise<Contribution[]> {
     if (!actor.userId) return [];
     const me = actor.userId;
-    const [drafts, users] = await Promise.all([this.drafts.list(actor), this.storage.listUsers()]);
+    const [drafts, users] = await Promise.all([this.drafts.list(actor), this.storage.accounts.listUsers()]);
     const names = new Map(users.map((u) => [u.id, u.name]));
     const out: Contribution[] = [];
     for (const draft of drafts) {
       const [threads, comments, suggestions] = await Promise.all([
-        this.storage.listThreads(draft.id),
-        this.storage.listComments(draft.id),
-        this.storage.listSuggestions(draft.id),
+        this.storage.threads.listThreads(draft.id),
+        this.storage.threads.listComments(draft.id),
+        this.storage.suggestions.listSuggestions(draft.id),
       ]);
       const threadById = new Map(threads.map((t) => [t.id, t]));
       const suggestionById = new Map(suggestions.map((s) => [s.id, s]));

@@ -73,6 +73,16 @@ export class PendingTables {
   get changed(): boolean {
     return this.copied.size > 0;
   }
+
+  /** A batch of its own on top of this one, for a transaction that may fail half-way. */
+  fork(): PendingTables {
+    return new PendingTables(this.tables);
+  }
+
+  /** Takes on every table `fork` changed (once its transaction succeeded). */
+  adopt(fork: PendingTables): void {
+    for (const name of fork.copied) this.replace(name, fork.tables[name] as never);
+  }
 }
 
 /**
@@ -81,8 +91,17 @@ export class PendingTables {
  */
 export type Mutation<R> = (tables: PendingTables) => R;
 
+/**
+ * Several mutations and reads that must be committed together or not at all: it may await, and
+ * may fail after changing `tables` (they are its own fork, dropped then).
+ */
+export type Transaction<R> = (tables: PendingTables) => Promise<R>;
+
 interface Queued {
-  mutation: Mutation<unknown>;
+  /** Applies the work to the batch: a mutation at once, a transaction on a fork it then takes on. */
+  apply: (tables: PendingTables) => unknown;
+  /** Whether `apply` returns a promise to wait for (a transaction). */
+  awaited: boolean;
   resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -99,7 +118,9 @@ interface Queued {
  *   the committed tables are untouched; the next batch starts from them, so a failed write never
  *   loses a change that was already answered as done.
  *
- * Batches run one at a time, so mutations of one process never interleave half-way.
+ * A transaction takes its place in a batch like a mutation, on a fork of the batch's tables that
+ * the batch takes on only if it succeeds; while it awaits, calls made meanwhile wait for the next
+ * batch. Batches run one at a time, so mutations of one process never interleave half-way.
  */
 export class CommitQueue {
   private pending: Queued[] = [];
@@ -116,8 +137,22 @@ export class CommitQueue {
   }
 
   run<R>(mutation: Mutation<R>): Promise<R> {
+    return this.enqueue(mutation, false);
+  }
+
+  /** Runs `transaction` in its turn (see the class comment); resolves once its changes are written. */
+  transact<R>(transaction: Transaction<R>): Promise<R> {
+    return this.enqueue(async (tables) => {
+      const fork = tables.fork();
+      const result = await transaction(fork);
+      tables.adopt(fork);
+      return result;
+    }, true);
+  }
+
+  private enqueue<R>(apply: (tables: PendingTables) => unknown, awaited: boolean): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.pending.push({ mutation, resolve: resolve as (result: unknown) => void, reject });
+      this.pending.push({ apply, awaited, resolve: resolve as (result: unknown) => void, reject });
       if (!this.running) {
         this.running = true;
         queueMicrotask(() => void this.drain());
@@ -132,7 +167,8 @@ export class CommitQueue {
       const applied: { queued: Queued; result: unknown }[] = [];
       for (const queued of batch) {
         try {
-          applied.push({ queued, result: queued.mutation(pending) });
+          const result = queued.awaited ? await queued.apply(pending) : queued.apply(pending);
+          applied.push({ queued, result });
         } catch (error) {
           queued.reject(error);
         }

@@ -30,13 +30,8 @@ import {
   unmarkPassage,
 } from '../passages/passages.ts';
 import { ServiceError } from '../serviceError.ts';
-import type {
-  DraftRecord,
-  Storage,
-  StoredIntent,
-  SuggestionPatch,
-  SuggestionRecord,
-} from '../storage/storage.ts';
+import type { DraftRecord, StoredIntent, SuggestionPatch, SuggestionRecord } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 import {
   marksAt,
   pointResolver,
@@ -56,7 +51,7 @@ const SUGGESTION_ACCEPTED = ServerChanges.suggestionAccepted;
 const SUGGESTION_REVERTED = ServerChanges.suggestionReverted;
 
 export interface SuggestionDeps {
-  storage: Storage;
+  storage: Pick<Stores, 'suggestions' | 'threads' | 'accounts' | 'versions'>;
   /** The drafts' live documents (the sync core). */
   live: LiveDrafts;
   drafts: DraftService;
@@ -140,7 +135,7 @@ export class SuggestionService {
       suggestion.section = sectionAt(snapshot(fragment).doc, passage.from);
       // Counted only once the anchor is accepted: a refused selection is not a post.
       await this.posting.consume(actor);
-      await this.deps.storage.createSuggestion(suggestion);
+      await this.deps.storage.suggestions.createSuggestion(suggestion);
       if (input.anchor.quote.exact === '') return;
       // The text may have changed while we stored: resolve again right before marking.
       const current = resolveRange(ydoc, fragment, input.anchor);
@@ -168,7 +163,7 @@ export class SuggestionService {
     const { draft } = await this.suggestionOf(actor, draftId, id);
     this.require(actor, 'comment.create', draft);
     await this.posting.consume(actor);
-    await this.deps.storage.addComment({
+    await this.deps.storage.threads.addComment({
       id: newId(),
       threadId: id,
       draftId,
@@ -310,7 +305,7 @@ export class SuggestionService {
         throw new ServiceError(ErrorCode.AlreadyDecided, 'Only an accepted suggestion can be reverted.');
       }
       const open = new Set(
-        (await this.deps.storage.listSuggestions(draftId))
+        (await this.deps.storage.suggestions.listSuggestions(draftId))
           .filter((s) => s.status === 'open')
           .map((s) => s.id),
       );
@@ -364,10 +359,10 @@ export class SuggestionService {
 
   /** Writes the suggestion's current view into the live threads document, if anyone has it open. */
   async publish(draftId: string, id: string): Promise<SuggestionView> {
-    const suggestion = await this.deps.storage.getSuggestion(id);
+    const suggestion = await this.deps.storage.suggestions.getSuggestion(id);
     if (!suggestion) throw new ServiceError(ErrorCode.NotFound, 'There is no such suggestion.');
-    const replies = (await this.deps.storage.listComments(draftId)).filter((c) => c.threadId === id);
-    const users = new Map((await this.deps.storage.listUsers()).map((u) => [u.id, u]));
+    const replies = (await this.deps.storage.threads.listComments(draftId)).filter((c) => c.threadId === id);
+    const users = new Map((await this.deps.storage.accounts.listUsers()).map((u) => [u.id, u]));
     const versionOf = await versionNames(this.deps.storage, draftId);
     const view = toSuggestionView(suggestion, replies, (userId) => person(users.get(userId)), versionOf);
     this.deps.live.publish(draftId, SUGGESTION_ANCHORING, (doc) =>
@@ -394,7 +389,7 @@ export class SuggestionService {
     rationale: string | undefined,
     extra: SuggestionPatch = {},
   ): Promise<void> {
-    await this.deps.storage.updateSuggestion(id, {
+    await this.deps.storage.suggestions.updateSuggestion(id, {
       status,
       decidedBy: actor.userId,
       decidedAt: this.now().toISOString(),
@@ -428,7 +423,7 @@ export class SuggestionService {
 
   private async suggestionOf(actor: Actor, draftId: string, id: string) {
     const draft = await this.deps.drafts.readable(actor, draftId);
-    const suggestion = await this.deps.storage.getSuggestion(id);
+    const suggestion = await this.deps.storage.suggestions.getSuggestion(id);
     if (!suggestion || suggestion.draftId !== draftId) {
       throw new ServiceError(ErrorCode.NotFound, 'There is no such suggestion on this draft.');
     }

@@ -1,14 +1,18 @@
 import type { SuggestionView } from '../../../shared/suggestions.ts';
 import type { PersonView, VersionRef } from '../../../shared/threads.ts';
 import { commentViews, person, versionNames } from '../contributions/views.ts';
-import type { CommentRecord, Storage, SuggestionRecord } from '../storage/storage.ts';
+import type { CommentRecord, SuggestionRecord } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 
 /** Turns stored suggestions and their replies into what clients see, authors' names included. */
-export async function suggestionViews(storage: Storage, draftId: string): Promise<SuggestionView[]> {
+export async function suggestionViews(
+  storage: Pick<Stores, 'suggestions' | 'threads' | 'accounts' | 'versions'>,
+  draftId: string,
+): Promise<SuggestionView[]> {
   const [suggestions, comments, users, versionOf] = await Promise.all([
-    storage.listSuggestions(draftId),
-    storage.listComments(draftId),
-    storage.listUsers(),
+    storage.suggestions.listSuggestions(draftId),
+    storage.threads.listComments(draftId),
+    storage.accounts.listUsers(),
     versionNames(storage, draftId),
   ]);
   const byId = new Map(users.map((user) => [user.id, user]));

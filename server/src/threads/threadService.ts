@@ -15,7 +15,8 @@ import { latestVersionId, person, versionNames } from '../contributions/views.ts
 import type { DraftService } from '../drafts/draftService.ts';
 import { checkedPassage, markPassage, resolveAnchor, sectionAt, snapshot } from '../passages/passages.ts';
 import { ServiceError } from '../serviceError.ts';
-import type { DraftRecord, Storage, ThreadRecord } from '../storage/storage.ts';
+import type { DraftRecord, ThreadRecord } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 import { threadViews, toView } from './threadViews.ts';
 
 /**
@@ -25,7 +26,7 @@ import { threadViews, toView } from './threadViews.ts';
 const THREAD_ANCHORING = ServerChanges.threadAnchoring;
 
 export interface ThreadDeps {
-  storage: Storage;
+  storage: Pick<Stores, 'threads' | 'accounts' | 'versions'>;
   /** The drafts' live documents (the sync core). */
   live: LiveDrafts;
   drafts: DraftService;
@@ -111,7 +112,7 @@ export class ThreadService {
       // Counted only once the anchor is accepted: a refused selection is not a post.
       await this.posting.consume(actor);
       // Stored before anything is acknowledged or written into the text.
-      await this.deps.storage.createThread(thread, {
+      await this.deps.storage.threads.createThread(thread, {
         id: newId(),
         threadId: thread.id,
         draftId,
@@ -143,7 +144,7 @@ export class ThreadService {
     const { draft } = await this.threadOf(actor, draftId, threadId);
     this.require(actor, 'comment.create', draft);
     await this.posting.consume(actor);
-    await this.deps.storage.addComment({
+    await this.deps.storage.threads.addComment({
       id: newId(),
       threadId,
       draftId,
@@ -161,7 +162,7 @@ export class ThreadService {
     const { draft, comment } = await this.commentOf(actor, draftId, commentId);
     this.require(actor, 'comment.edit', draft, comment.authorId);
     if (comment.deletedAt) throw new ServiceError(ErrorCode.NotFound, 'This comment was removed.');
-    await this.deps.storage.updateComment(commentId, { body, editedAt: this.now().toISOString() });
+    await this.deps.storage.threads.updateComment(commentId, { body, editedAt: this.now().toISOString() });
     return this.publishParent(draftId, comment.threadId);
   }
 
@@ -169,7 +170,7 @@ export class ThreadService {
     const { draft, comment } = await this.commentOf(actor, draftId, commentId);
     this.require(actor, 'comment.delete', draft, comment.authorId);
     if (!comment.deletedAt) {
-      await this.deps.storage.updateComment(commentId, { deletedAt: this.now().toISOString() });
+      await this.deps.storage.threads.updateComment(commentId, { deletedAt: this.now().toISOString() });
     }
     return this.publishParent(draftId, comment.threadId);
   }
@@ -177,7 +178,7 @@ export class ThreadService {
   async resolve(actor: Actor, draftId: string, threadId: string, note?: string) {
     const { draft } = await this.threadOf(actor, draftId, threadId);
     this.require(actor, 'thread.resolve', draft);
-    await this.deps.storage.updateThread(threadId, {
+    await this.deps.storage.threads.updateThread(threadId, {
       status: 'resolved',
       resolvedBy: actor.userId,
       resolvedAt: this.now().toISOString(),
@@ -186,7 +187,7 @@ export class ThreadService {
     await this.deps.changelog?.recordSafely(draftId, {
       type: 'thread.resolved',
       userId: actor.userId,
-      section: (await this.deps.storage.getThread(threadId))?.section ?? null,
+      section: (await this.deps.storage.threads.getThread(threadId))?.section ?? null,
       threadId,
       rationale: note?.trim() || null,
     });
@@ -196,7 +197,7 @@ export class ThreadService {
   async reopen(actor: Actor, draftId: string, threadId: string) {
     const { draft } = await this.threadOf(actor, draftId, threadId);
     this.require(actor, 'thread.resolve', draft);
-    await this.deps.storage.updateThread(threadId, {
+    await this.deps.storage.threads.updateThread(threadId, {
       status: 'open',
       resolvedBy: null,
       resolvedAt: null,
@@ -205,7 +206,7 @@ export class ThreadService {
     await this.deps.changelog?.recordSafely(draftId, {
       type: 'thread.reopened',
       userId: actor.userId,
-      section: (await this.deps.storage.getThread(threadId))?.section ?? null,
+      section: (await this.deps.storage.threads.getThread(threadId))?.section ?? null,
       threadId,
     });
     return this.publish(draftId, threadId);
@@ -214,17 +215,19 @@ export class ThreadService {
   /** Writes the thread's current view into the live threads document, if anyone has it open. */
 
   private async publishParent(draftId: string, parentId: string): Promise<unknown> {
-    if (!(await this.deps.storage.getThread(parentId)) && this.deps.publishOther) {
+    if (!(await this.deps.storage.threads.getThread(parentId)) && this.deps.publishOther) {
       return this.deps.publishOther(draftId, parentId);
     }
     return this.publish(draftId, parentId);
   }
 
   private async publish(draftId: string, threadId: string): Promise<ThreadView> {
-    const thread = await this.deps.storage.getThread(threadId);
+    const thread = await this.deps.storage.threads.getThread(threadId);
     if (!thread) throw new ServiceError(ErrorCode.NotFound, 'There is no such thread.');
-    const comments = (await this.deps.storage.listComments(draftId)).filter((c) => c.threadId === threadId);
-    const users = new Map((await this.deps.storage.listUsers()).map((u) => [u.id, u]));
+    const comments = (await this.deps.storage.threads.listComments(draftId)).filter(
+      (c) => c.threadId === threadId,
+    );
+    const users = new Map((await this.deps.storage.accounts.listUsers()).map((u) => [u.id, u]));
     const versionOf = await versionNames(this.deps.storage, draftId);
     const view = toView(thread, comments, (id) => person(users.get(id)), versionOf);
     this.deps.live.publish(draftId, THREAD_ANCHORING, (doc) =>
@@ -235,7 +238,7 @@ export class ThreadService {
 
   private async threadOf(actor: Actor, draftId: string, threadId: string) {
     const draft = await this.deps.drafts.readable(actor, draftId);
-    const thread = await this.deps.storage.getThread(threadId);
+    const thread = await this.deps.storage.threads.getThread(threadId);
     if (!thread || thread.draftId !== draftId) {
       throw new ServiceError(ErrorCode.NotFound, 'There is no such thread on this draft.');
     }
@@ -244,7 +247,7 @@ export class ThreadService {
 
   private async commentOf(actor: Actor, draftId: string, commentId: string) {
     const draft = await this.deps.drafts.readable(actor, draftId);
-    const comment = await this.deps.storage.getComment(commentId);
+    const comment = await this.deps.storage.threads.getComment(commentId);
     if (!comment || comment.draftId !== draftId) {
       throw new ServiceError(ErrorCode.NotFound, 'There is no such comment on this draft.');
     }

@@ -1,13 +1,17 @@
 import type { PersonView, ThreadView, VersionRef } from '../../../shared/threads.ts';
 import { commentViews, person, versionNames } from '../contributions/views.ts';
-import type { CommentRecord, Storage, ThreadRecord } from '../storage/storage.ts';
+import type { CommentRecord, ThreadRecord } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 
 /** Turns stored threads and comments into what clients see, authors' names included. */
-export async function threadViews(storage: Storage, draftId: string): Promise<ThreadView[]> {
+export async function threadViews(
+  storage: Pick<Stores, 'threads' | 'accounts' | 'versions'>,
+  draftId: string,
+): Promise<ThreadView[]> {
   const [threads, comments, users, versionOf] = await Promise.all([
-    storage.listThreads(draftId),
-    storage.listComments(draftId),
-    storage.listUsers(),
+    storage.threads.listThreads(draftId),
+    storage.threads.listComments(draftId),
+    storage.accounts.listUsers(),
     versionNames(storage, draftId),
   ]);
   const byId = new Map(users.map((user) => [user.id, user]));

@@ -1,5 +1,6 @@
 import { Node as PMNode } from '@tiptap/pm/model';
 import type { Logger } from 'pino';
+import type { ChangeLogEntry } from '../../../shared/changelog.ts';
 import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/roles.ts';
@@ -11,11 +12,12 @@ import { requireAllowed } from '../contributions/participation.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { contentSchema, snapshot } from '../passages/passages.ts';
 import { ServiceError } from '../serviceError.ts';
-import type { Storage, VersionRecord } from '../storage/storage.ts';
+import type { VersionRecord } from '../storage/storage.ts';
+import type { Stores } from '../storage/stores.ts';
 import { compareDocs } from './compare.ts';
 
 export interface VersionDeps {
-  storage: Storage;
+  storage: Pick<Stores, 'versions' | 'accounts'>;
   /** The drafts' live documents (the sync core). */
   live: LiveDrafts;
   drafts: DraftService;
@@ -35,8 +37,8 @@ export class VersionService {
   async list(actor: Actor, draftId: string): Promise<VersionSummary[]> {
     await this.deps.drafts.readable(actor, draftId);
     const [versions, users] = await Promise.all([
-      this.deps.storage.listVersions(draftId),
-      this.deps.storage.listUsers(),
+      this.deps.storage.versions.listVersions(draftId),
+      this.deps.storage.accounts.listUsers(),
     ]);
     const names = new Map(users.map((u) => [u.id, u.name]));
     return versions.map((v) => summary(v, names.get(v.createdBy) ?? ''));
@@ -46,7 +48,7 @@ export class VersionService {
   async publish(actor: Actor, draftId: string, name: string): Promise<VersionSummary> {
     const draft = await this.deps.drafts.readable(actor, draftId);
     requireAllowed(actor, 'draft.edit', draft, this.now());
-    const taken = (await this.deps.storage.listVersions(draftId)).some(
+    const taken = (await this.deps.storage.versions.listVersions(draftId)).some(
       (v) => v.name.toLocaleLowerCase() === name.toLocaleLowerCase(),
     );
     if (taken) {
@@ -62,13 +64,7 @@ export class VersionService {
     );
     if (!content) throw new ServiceError(ErrorCode.NotFound, 'There is no such draft.');
     const id = newId();
-    const entry = await this.deps.changelog.record(draftId, {
-      type: 'version.published',
-      userId: actor.userId,
-      versionId: id,
-      detail: name,
-    });
-    const version: VersionRecord = {
+    const versionAt = (entry: ChangeLogEntry): VersionRecord => ({
       id,
       draftId,
       name,
@@ -76,9 +72,15 @@ export class VersionService {
       createdAt: entry.at,
       content,
       logSeq: entry.seq,
-    };
-    await this.deps.storage.createVersion(version);
-    const user = actor.userId ? await this.deps.storage.getUser(actor.userId) : undefined;
+    });
+    // The version and the entry that records its publication are stored together, or neither.
+    const entry = await this.deps.changelog.record(
+      draftId,
+      { type: 'version.published', userId: actor.userId, versionId: id, detail: name },
+      (tx, logged) => tx.versions.createVersion(versionAt(logged)),
+    );
+    const version = versionAt(entry);
+    const user = actor.userId ? await this.deps.storage.accounts.getUser(actor.userId) : undefined;
     return summary(version, user?.name ?? '');
   }
 
@@ -110,7 +112,7 @@ export class VersionService {
   }
 
   private async versionOf(draftId: string, id: string): Promise<VersionRecord> {
-    const version = await this.deps.storage.getVersion(id);
+    const version = await this.deps.storage.versions.getVersion(id);
     if (!version || version.draftId !== draftId) {
       throw new ServiceError(ErrorCode.NotFound, 'There is no such version of this draft.');
     }
