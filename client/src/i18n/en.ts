@@ -5,6 +5,9 @@ export const en = {
     tagline: 'Drafts open for consultation',
     skipToContent: 'Skip to content',
     language: 'Language',
+    loadingPage: 'Loading the page…',
+    pageLoadFailed: 'This page could not be loaded. Check your connection, then reload.',
+    reload: 'Reload',
   },
   drafts: {
     heading: 'Drafts',

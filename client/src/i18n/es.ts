@@ -6,6 +6,9 @@ export const es: Messages = {
     tagline: 'Borradores abiertos a consulta',
     skipToContent: 'Ir al contenido',
     language: 'Idioma',
+    loadingPage: 'Cargando la página…',
+    pageLoadFailed: 'No se pudo cargar esta página. Compruebe su conexión y vuelva a cargarla.',
+    reload: 'Volver a cargar',
   },
   drafts: {
     heading: 'Borradores',

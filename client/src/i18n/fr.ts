@@ -6,6 +6,9 @@ export const fr: Messages = {
     tagline: 'Projets ouverts à la consultation',
     skipToContent: 'Aller au contenu',
     language: 'Langue',
+    loadingPage: 'Chargement de la page…',
+    pageLoadFailed: 'Cette page n’a pas pu être chargée. Vérifiez votre connexion, puis rechargez.',
+    reload: 'Recharger',
   },
   drafts: {
     heading: 'Projets',

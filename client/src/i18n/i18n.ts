@@ -1,9 +1,7 @@
-import i18next from 'i18next';
+import i18next, { type BackendModule, type ReadCallback } from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import { en, type Messages } from './en.ts';
-import { es } from './es.ts';
-import { fr } from './fr.ts';
 
 export const UI_LANGUAGES = ['en', 'fr', 'es'] as const;
 export type UiLanguage = (typeof UI_LANGUAGES)[number];
@@ -17,13 +15,48 @@ declare module 'i18next' {
   }
 }
 
-/** Starts i18next: the remembered choice first, else the browser's language, else English. */
-export function initI18n(): typeof i18next {
-  void i18next
+/**
+ * English is in the first download (it is also the fallback for any missing key); the other
+ * catalogues are fetched when they are needed, each about 5 kB compressed.
+ */
+const CATALOGUES: Record<Exclude<UiLanguage, 'en'>, () => Promise<Messages>> = {
+  fr: async () => (await import('./fr.ts')).fr,
+  es: async () => (await import('./es.ts')).es,
+};
+
+/** An i18next backend that reads a catalogue from its chunk. */
+const catalogueBackend: BackendModule = {
+  type: 'backend',
+  init() {},
+  read(language: string, _namespace: string, callback: ReadCallback) {
+    const load = CATALOGUES[language as keyof typeof CATALOGUES];
+    if (!load) return callback(null, {});
+    load().then(
+      (messages) => callback(null, messages),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), false),
+    );
+  },
+};
+
+/**
+ * Starts i18next: the remembered choice first, else the browser's language, else English. The
+ * promise settles once that language's catalogue is in, so render after it to avoid a first
+ * paint in English for a French or Spanish reader. `changeLanguage` likewise switches only once
+ * the new catalogue has arrived.
+ */
+export async function initI18n(): Promise<typeof i18next> {
+  const syncHtmlLang = (lng: string) => {
+    document.documentElement.lang = lng;
+  };
+  i18next.on('languageChanged', syncHtmlLang);
+  await i18next
     .use(LanguageDetector)
     .use(initReactI18next)
+    .use(catalogueBackend)
     .init({
-      resources: { en: { translation: en }, fr: { translation: fr }, es: { translation: es } },
+      resources: { en: { translation: en } },
+      // Bundled English does not stop the backend from loading the others.
+      partialBundledLanguages: true,
       supportedLngs: UI_LANGUAGES,
       nonExplicitSupportedLngs: true,
       fallbackLng: 'en',
@@ -33,12 +66,10 @@ export function initI18n(): typeof i18next {
         lookupLocalStorage: LANGUAGE_STORAGE_KEY,
         caches: ['localStorage'],
       },
-    });
-  const syncHtmlLang = (lng: string) => {
-    document.documentElement.lang = lng;
-  };
+    })
+    // A catalogue that cannot be fetched leaves the interface in English rather than blank.
+    .catch(() => undefined);
   syncHtmlLang(i18next.resolvedLanguage ?? 'en');
-  i18next.on('languageChanged', syncHtmlLang);
   return i18next;
 }
 

@@ -1,7 +1,11 @@
 import type { Editor } from '@tiptap/core';
-import { BubbleMenu } from '@tiptap/react/menus';
-import { useCallback, useEffect, useRef } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+
+// The bubble menu brings Floating UI and ProseMirror's table selection (about 15 kB compressed);
+// only people who may comment see it, so a visitor never downloads it. The menu checks the
+// selection when it mounts, so a selection made while it downloads is not missed.
+const BubbleMenu = lazy(async () => ({ default: (await import('@tiptap/react/menus')).BubbleMenu }));
 
 /**
  * "Comment" and "Suggest an edit" beside a selection, for people who may take part (the editor
@@ -38,27 +42,29 @@ export function CommentButton({
     [],
   );
   return (
-    <BubbleMenu className="bubble-menu" editor={editor} pluginKey="comment-button" shouldShow={shouldShow}>
-      <button
-        type="button"
-        className="bubble-button"
-        onMouseDown={(event) => event.preventDefault()}
-        onClick={onComment}
-        aria-keyshortcuts="Control+Alt+M"
-      >
-        {t('threads.comment')}
-        <kbd className="shortcut">{t('threads.shortcut')}</kbd>
-      </button>
-      <button
-        type="button"
-        className="bubble-button"
-        onMouseDown={(event) => event.preventDefault()}
-        onClick={onSuggest}
-        aria-keyshortcuts="Control+Alt+S"
-      >
-        {t('suggestions.suggest')}
-        <kbd className="shortcut">{t('suggestions.shortcut')}</kbd>
-      </button>
-    </BubbleMenu>
+    <Suspense fallback={null}>
+      <BubbleMenu className="bubble-menu" editor={editor} pluginKey="comment-button" shouldShow={shouldShow}>
+        <button
+          type="button"
+          className="bubble-button"
+          onMouseDown={(event) => event.preventDefault()}
+          onClick={onComment}
+          aria-keyshortcuts="Control+Alt+M"
+        >
+          {t('threads.comment')}
+          <kbd className="shortcut">{t('threads.shortcut')}</kbd>
+        </button>
+        <button
+          type="button"
+          className="bubble-button"
+          onMouseDown={(event) => event.preventDefault()}
+          onClick={onSuggest}
+          aria-keyshortcuts="Control+Alt+S"
+        >
+          {t('suggestions.suggest')}
+          <kbd className="shortcut">{t('suggestions.shortcut')}</kbd>
+        </button>
+      </BubbleMenu>
+    </Suspense>
   );
 }
