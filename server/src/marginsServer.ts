@@ -62,6 +62,7 @@ export interface MarginsServer {
 
 /** Wires services, HTTP, the collaboration socket and the room registry onto one port. */
 export function createMarginsServer(options: MarginsServerOptions): MarginsServer {
+  // Each service declares the stores it uses (`Pick<Stores, …>`) and sees only those of the bundle.
   const { storage, logger } = options;
   const allowedOrigins = options.allowedOrigins ?? [];
   // One trust for HTTP (`req.ip`) and the socket (`clientAddressOf`): both see the same address.

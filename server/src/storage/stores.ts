@@ -147,6 +147,6 @@ export interface Stores {
    * in the same write, and completed from there after a crash (see `StoredIntent`).
    */
   transaction<R>(work: (tx: StoreTransaction) => Promise<R>): Promise<R>;
-  /** Waits for what is being written, then releases the backend. */
+  /** Releases the backend; callers first wait for their own writes (every write resolves once durable). */
   close(): Promise<void>;
 }
