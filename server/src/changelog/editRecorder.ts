@@ -77,7 +77,10 @@ export class EditRecorder implements EditObserver {
       try {
         this.observe(draft, edits, transaction);
       } catch (error) {
-        this.logger.error({ err: error, draftId: draft.draftId }, 'could not note an edit for the change log');
+        this.logger.error(
+          { err: error, draftId: draft.draftId },
+          'could not note an edit for the change log',
+        );
       }
     });
   }
@@ -92,7 +95,12 @@ export class EditRecorder implements EditObserver {
     }
   }
 
-  private claim(draft: ObservedDraft, edits: DraftEdits, userId: string, writtenClients: readonly number[]): void {
+  private claim(
+    draft: ObservedDraft,
+    edits: DraftEdits,
+    userId: string,
+    writtenClients: readonly number[],
+  ): void {
     // Opened before the update is applied, so that what it deletes is retained.
     this.burstOf(draft, edits, userId);
     for (const client of writtenClients) {
