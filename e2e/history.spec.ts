@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { makeTempFolder, removeFolder } from '../server/test/support/tempFolders.ts';
 import { expect, test } from './support/fixtures.ts';
 import { showSuggestions, struck, suggestionCard, suggestOn } from './support/suggestions.ts';
 import { commentOn, threadCard } from './support/threads.ts';
@@ -201,7 +201,7 @@ test.describe('change log, versions and the report', () => {
     await expect(integrity.locator('code')).toHaveText(command);
 
     // Downloaded into a folder of their own, as a member of the public would, and run there.
-    const folder = await mkdtemp(path.join(tmpdir(), 'margins-e2e-verify-'));
+    const folder = makeTempFolder('margins-e2e-verify-');
     try {
       for (const name of ['Download the change log (JSON)', 'Download the verifier (verify-log.mjs)']) {
         const [download] = await Promise.all([
@@ -218,7 +218,7 @@ test.describe('change log, versions and the report', () => {
       });
       expect(output).toMatch(/^OK: \d+ entr(y|ies), chain intact/);
     } finally {
-      await rm(folder, { recursive: true, force: true });
+      await removeFolder(folder);
     }
   });
 });

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, test as base } from '@playwright/test';
-import { type ServerProcess, spawnServer, tempDir } from '../../server/test/support/serverProcess.ts';
+import { type ServerProcess, spawnServer } from '../../server/test/support/serverProcess.ts';
+import { makeTempFolder, removeFolder } from '../../server/test/support/tempFolders.ts';
 import { DraftPageObject } from './draftPage.ts';
 
 /** A small draft written for the tests (tests never read drafts/). */
@@ -46,7 +47,10 @@ export interface Actor {
 type ServerHandle = ServerProcess & { dataDir: string; draftId: string; restart(): Promise<void> };
 
 interface Fixtures {
-  /** A real server on its own data directory, with one fixture draft and an admin account. */
+  /**
+   * A real server on its own data directory, with one fixture draft and an admin account; its
+   * folders are removed once the test is done with it.
+   */
   server: ServerHandle;
   /** Alice, a stakeholder (signed up by herself), in her own browser context. */
   alice: Actor;
@@ -94,9 +98,9 @@ export const test = base.extend<Fixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this pattern.
   server: async ({}, use, testInfo) => {
     const draftId = `fixture-${testInfo.workerIndex}-${++counter}-${Date.now().toString(36)}`;
-    const draftsDir = tempDir('margins-e2e-drafts-');
+    const draftsDir = makeTempFolder('margins-e2e-drafts-');
     writeFileSync(path.join(draftsDir, `${draftId}.md`), FIXTURE_MARKDOWN);
-    const dataDir = tempDir('margins-e2e-data-');
+    const dataDir = makeTempFolder('margins-e2e-data-');
     const env = { MARGINS_ADMIN_EMAIL: ADMIN.email, MARGINS_ADMIN_PASSWORD: ADMIN.password };
     let current = await spawnServer({ dataDir, draftsDir, env });
     const port = current.port;
@@ -120,7 +124,9 @@ export const test = base.extend<Fixtures>({
       },
     };
     await use(handle);
+    // Playwright runs this teardown whether the test passed or not.
     await current.stop('SIGTERM');
+    await Promise.all([removeFolder(dataDir), removeFolder(draftsDir)]);
   },
   alice: async ({ browser, server }, use) => {
     const actor = await newActor(browser, server, 'Alice Martin', 'alice@example.org');

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
-import { spawnServer, tempDir } from '../../server/test/support/serverProcess.ts';
+import { spawnServer } from '../../server/test/support/serverProcess.ts';
 import config from '../playwright.config.ts';
 import { commentOn } from '../support/threads.ts';
 
@@ -64,8 +64,8 @@ const admin = { email: 'admin@example.org', password: 'screenshots-admin' };
 const password = 'screenshots-password';
 mkdirSync(outDir, { recursive: true });
 
+// A fresh data directory of its own, removed when the server stops.
 const server = await spawnServer({
-  dataDir: tempDir(),
   draftsDir: path.join(root, 'drafts'),
   env: { MARGINS_ADMIN_EMAIL: admin.email, MARGINS_ADMIN_PASSWORD: admin.password },
 });

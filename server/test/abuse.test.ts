@@ -1,54 +1,31 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.ts';
-import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
-import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { commentRecord, draftRecord, threadRecord, yjsStateWithText } from './storageContract.ts';
-import { windowFrom } from './support/api.ts';
-import { cookieFrom, plainPasswords, TEST_PASSWORD } from './support/identities.ts';
+import { cookieFrom, TEST_PASSWORD } from './support/identities.ts';
+import { commentRecord, freshEmail, seedDraft, threadRecord } from './support/records.ts';
 import { eventually } from './support/retry.ts';
-import { runToExit, spawnServer, tempDir } from './support/serverProcess.ts';
+import { runToExit, spawnServer } from './support/serverProcess.ts';
+import { tempDir } from './support/tempDir.ts';
+import { startTestServer, type TestServer } from './support/testServer.ts';
 
 // Issue 12, "Open to the public, closed to abuse": each attack as it was reported, against a real
 // server on port 0 configured from the environment as `npm start` would be, with the defaults
 // unless a test says otherwise. Every server here is fresh, so no test spends another's limits.
 
-const logger = pino({ level: 'silent' });
-const NO_CLIENT = path.join(import.meta.dirname, 'no-client-here');
-const servers: MarginsServer[] = [];
+const servers: TestServer[] = [];
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-interface Running {
-  base: string;
-  server: MarginsServer;
-  storage: MemoryStorage;
-}
-
 /** A server set up from `env` by `configFromEnv`, the way `main.ts` does. */
-async function serve(env: Record<string, string> = {}): Promise<Running> {
-  const config = configFromEnv(env);
-  const storage = new MemoryStorage();
-  const server = createMarginsServer({
-    storage,
-    logger,
-    clientDir: NO_CLIENT,
-    passwords: plainPasswords,
-    trustProxy: config.trustProxy,
-    abuseLimits: config.abuseLimits,
-  });
+async function serve(env: Record<string, string> = {}) {
+  const server = await startTestServer({ env });
   servers.push(server);
-  const { port } = await server.listen(0, '127.0.0.1');
-  return { base: `http://127.0.0.1:${port}`, server, storage };
+  return { base: server.url, storage: server.storage };
 }
-
-let nextEmail = 1;
-const freshEmail = (who = 'person') => `${who}-${nextEmail++}@example.org`;
 
 /** POSTs JSON as a script would; `from` is sent as X-Forwarded-For. */
 function post(base: string, pathname: string, body: unknown, headers: Record<string, string> = {}) {
@@ -239,7 +216,7 @@ describe('sign-up floods (issue 12, item 6)', () => {
   it('limits posts per address too: 7 throwaway accounts on one address post 60 replies a minute, not 70', async () => {
     const { base, storage } = await serve();
     const draftId = 'consulted';
-    await storage.createDraft(draftRecord(draftId, { window: windowFrom(-1, 30) }), yjsStateWithText('Text'));
+    await seedDraft(storage, { id: draftId });
     await storage.createThread(threadRecord('t1', { draftId }), commentRecord('c1', 't1', { draftId }));
     const cookies: string[] = [];
     for (let i = 0; i < 7; i++) cookies.push(cookieFrom(await signUp(base)));

@@ -15,11 +15,11 @@ import { argon2Hasher } from '../src/accounts/passwords.ts';
 import { ServiceError } from '../src/serviceError.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import type { UserRecord } from '../src/storage/storage.ts';
+import { DAY_MS } from './support/records.ts';
 
 // These tests use the real argon2id hasher (tens of milliseconds a call): keep sign-ups few.
 
 const logger = pino({ level: 'silent' });
-const DAY_MS = 24 * 3600 * 1000;
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'chair@example.org', password: 'the chair’s password' };
 

@@ -1,51 +1,28 @@
-import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsultationWindow } from '../../shared/consultation.ts';
 import type { DraftView } from '../../shared/drafts.ts';
-import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
-import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { draftRecord, yjsStateWithText } from './storageContract.ts';
-import {
-  adminOf,
-  cookieFrom,
-  type Identity,
-  plainPasswords,
-  signUpAs,
-  TEST_PASSWORD,
-} from './support/identities.ts';
+import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import { cookieFrom, type Identity, TEST_PASSWORD } from './support/identities.ts';
+import { adminOf, type DraftSeed, seedDraft, signUpAs, signUpForm, windowFrom } from './support/records.ts';
+import { startTestServer, type TestServer } from './support/testServer.ts';
 
 // One server for the whole file: every test makes its own accounts and drafts where it changes
 // them. Sign-ins over HTTP all come from 127.0.0.1, which may fail 50 times per 15 minutes; its
 // sign-ups are not limited here (abuse.test.ts tests the limits, with their defaults).
 
-const logger = pino({ level: 'silent' });
-const DAY_MS = 24 * 3600 * 1000;
 const ALLOWED_ORIGIN = 'https://consult.example.org';
 
-let server: MarginsServer;
+let running: TestServer<MemoryStorage>;
+let server: TestServer['server'];
 let storage: MemoryStorage;
 let base: string;
 let admin: Identity;
 let alice: Identity;
 let tom: Identity;
 
-function windowFrom(startDays: number, endDays: number): ConsultationWindow {
-  const now = Date.now();
-  return {
-    opensAt: new Date(now + startDays * DAY_MS).toISOString(),
-    closesAt: new Date(now + endDays * DAY_MS).toISOString(),
-  };
-}
 const OPEN = windowFrom(-1, 30);
 
-let nextDraft = 1;
 /** A new draft for one test, so that changing it touches no other test. */
-async function draft(overrides: Parameters<typeof draftRecord>[1] = {}): Promise<string> {
-  const id = `draft-${nextDraft++}`;
-  await storage.createDraft(draftRecord(id, { window: OPEN, ...overrides }), yjsStateWithText('Text'));
-  return id;
-}
+const draft = (overrides: DraftSeed = {}) => seedDraft(storage, { window: OPEN, ...overrides });
 
 interface Call {
   method?: string;
@@ -71,39 +48,28 @@ async function me(cookie: string): Promise<unknown> {
   return ((await (await call('/api/auth/me', { as: cookie })).json()) as { user: unknown }).user;
 }
 
-let nextEmail = 1;
-function signUp(name: string, extra: Record<string, unknown> = {}) {
-  const local = name
-    .normalize('NFD')
-    .replace(/[^A-Za-z]/g, '')
-    .toLowerCase();
-  return { name, email: `${local}-${nextEmail++}@example.org`, password: TEST_PASSWORD, ...extra };
-}
-
 beforeAll(async () => {
-  storage = new MemoryStorage();
-  server = createMarginsServer({
-    storage,
-    logger,
-    clientDir: path.join(import.meta.dirname, 'no-client-here'),
-    passwords: plainPasswords,
+  running = await startTestServer({
     allowedOrigins: [ALLOWED_ORIGIN],
     abuseLimits: { signUpsPerAddressPerHour: 1_000_000, signUpsPerMinute: 1_000_000 },
   });
-  const { port } = await server.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${port}`;
+  ({ server, storage, url: base } = running);
   admin = await adminOf(server.accounts);
   alice = await signUpAs(server.accounts, 'stakeholder', 'Alice');
   tom = await signUpAs(server.accounts, 'taskforce', 'Tom');
 });
 
 afterAll(async () => {
-  await server.close();
+  await running.close();
 });
 
 describe('signing up, in and out', () => {
   it('POST /api/auth/register signs a stakeholder up, answers 201 and sets an httpOnly SameSite=Lax cookie', async () => {
-    const input = signUp('Inès', { organisation: 'Université de Lomé', sector: 'academia', language: 'fr' });
+    const input = signUpForm('Inès', {
+      organisation: 'Université de Lomé',
+      sector: 'academia',
+      language: 'fr',
+    });
 
     const response = await call('/api/auth/register', { method: 'POST', body: input });
 
@@ -138,7 +104,7 @@ describe('signing up, in and out', () => {
   it('refuses a second account for an email in use, whatever its case, with 409 email_taken', async () => {
     const response = await call('/api/auth/register', {
       method: 'POST',
-      body: signUp('Alicia', { email: alice.user.email.toUpperCase() }),
+      body: signUpForm('Alicia', { email: alice.user.email.toUpperCase() }),
     });
 
     expect(response.status).toBe(409);
@@ -146,7 +112,7 @@ describe('signing up, in and out', () => {
   });
 
   it('POST /api/auth/login starts a new session and ends the one the browser had', async () => {
-    const registered = await call('/api/auth/register', { method: 'POST', body: signUp('Lena') });
+    const registered = await call('/api/auth/register', { method: 'POST', body: signUpForm('Lena') });
     const before = cookieFrom(registered);
     const { user } = (await registered.json()) as { user: { email: string } };
 
@@ -176,7 +142,7 @@ describe('signing up, in and out', () => {
   });
 
   it('answers the 6th sign-in after 5 failures on one account from one address with 429 slow_down and Retry-After', async () => {
-    const registered = await call('/api/auth/register', { method: 'POST', body: signUp('Slowed') });
+    const registered = await call('/api/auth/register', { method: 'POST', body: signUpForm('Slowed') });
     const { user } = (await registered.json()) as { user: { email: string } };
     for (let i = 0; i < 5; i++) {
       const failed = await call('/api/auth/login', {
@@ -197,7 +163,7 @@ describe('signing up, in and out', () => {
   });
 
   it('POST /api/auth/logout ends the session and clears the cookie', async () => {
-    const registered = await call('/api/auth/register', { method: 'POST', body: signUp('Leaving') });
+    const registered = await call('/api/auth/register', { method: 'POST', body: signUpForm('Leaving') });
     const cookie = cookieFrom(registered);
 
     const response = await call('/api/auth/logout', { method: 'POST', as: cookie });
@@ -209,19 +175,12 @@ describe('signing up, in and out', () => {
   });
 
   it('marks the cookie Secure behind an https proxy', async () => {
-    const proxied = createMarginsServer({
-      storage: new MemoryStorage(),
-      logger,
-      clientDir: path.join(import.meta.dirname, 'no-client-here'),
-      passwords: plainPasswords,
-      trustProxy: 1,
-    });
-    const { port } = await proxied.listen(0, '127.0.0.1');
+    const proxied = await startTestServer({ trustProxy: 1 });
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/api/auth/register`, {
+      const response = await fetch(`${proxied.url}/api/auth/register`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
-        body: JSON.stringify(signUp('Secure')),
+        body: JSON.stringify(signUpForm('Secure')),
       });
       expect(response.status).toBe(201);
       expect(response.headers.getSetCookie()[0]).toContain('Secure');
@@ -254,7 +213,7 @@ describe('bad requests', () => {
   it('refuses fields it does not know, so nobody signs up as an admin by adding one', async () => {
     const response = await call('/api/auth/register', {
       method: 'POST',
-      body: signUp('Mallory', { role: 'admin' }),
+      body: signUpForm('Mallory', { role: 'admin' }),
     });
 
     expect(response.status).toBe(400);
@@ -275,7 +234,7 @@ describe('bad requests', () => {
   it('answers a body over 64 kB with 413', async () => {
     const response = await call('/api/auth/register', {
       method: 'POST',
-      body: signUp('Big', { organisation: 'x'.repeat(65 * 1024) }),
+      body: signUpForm('Big', { organisation: 'x'.repeat(65 * 1024) }),
     });
 
     expect(response.status).toBe(413);
@@ -344,7 +303,7 @@ describe('cross-site request forgery', () => {
     for (const headers of cases) {
       const registered = await call('/api/auth/register', {
         method: 'POST',
-        body: signUp('Script'),
+        body: signUpForm('Script'),
         headers,
       });
       expect(registered.status, JSON.stringify(headers)).toBe(201);
@@ -449,12 +408,15 @@ describe('invitations', () => {
     expect(shown.status).toBe(200);
     expect(await shown.json()).toEqual({ role: 'taskforce', email: null, expiresAt: expect.any(String) });
 
-    const accepted = await call(`/api/invites/${token}/accept`, { method: 'POST', body: signUp('Nadia') });
+    const accepted = await call(`/api/invites/${token}/accept`, {
+      method: 'POST',
+      body: signUpForm('Nadia'),
+    });
     expect(accepted.status).toBe(201);
     expect(await accepted.json()).toMatchObject({ user: { name: 'Nadia', role: 'taskforce' } });
     expect(await me(cookieFrom(accepted))).toMatchObject({ name: 'Nadia', role: 'taskforce' });
 
-    const again = await call(`/api/invites/${token}/accept`, { method: 'POST', body: signUp('Mallory') });
+    const again = await call(`/api/invites/${token}/accept`, { method: 'POST', body: signUpForm('Mallory') });
     expect(again.status).toBe(410);
     expect(await again.json()).toMatchObject({ error: { code: 'invite_invalid' } });
     expect((await call(`/api/invites/${token}`)).status).toBe(410);
@@ -473,8 +435,8 @@ describe('invitations', () => {
     const accept = (body: unknown) =>
       call(`${link.replace('/invite/', '/api/invites/')}/accept`, { method: 'POST', body });
 
-    expect((await accept(signUp('Mallory'))).status).toBe(410);
-    const ok = await accept(signUp('Deputy', { email: 'deputy@example.org' }));
+    expect((await accept(signUpForm('Mallory'))).status).toBe(410);
+    const ok = await accept(signUpForm('Deputy', { email: 'deputy@example.org' }));
     expect(ok.status).toBe(201);
     expect(await ok.json()).toMatchObject({ user: { role: 'admin' } });
   });

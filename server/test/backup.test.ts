@@ -1,37 +1,24 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { CONTENT_FIELD } from '../../shared/drafts.ts';
+import { describe, expect, it } from 'vitest';
 import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
 import { DamagedStoreError } from '../src/storage/storage.ts';
 import { BackupError, backupStore } from '../src/storage/storeBackup.ts';
-import { commentRecord, draftRecord, threadRecord, userRecord, yjsStateWithText } from './storageContract.ts';
-import { runToExit, tempDir } from './support/serverProcess.ts';
+import {
+  commentRecord,
+  draftRecord,
+  textOf,
+  threadRecord,
+  userRecord,
+  yjsStateWithText,
+} from './support/records.ts';
+import { runToExit } from './support/serverProcess.ts';
+import { tempDir } from './support/tempDir.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const dirs: string[] = [];
-function freshDir(prefix = 'margins-backup-'): string {
-  const dir = tempDir(prefix);
-  dirs.push(dir);
-  return dir;
-}
-
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-function textOf(state: Uint8Array | undefined): string {
-  const doc = new Y.Doc();
-  if (state) Y.applyUpdate(doc, state);
-  const text = doc.getXmlFragment(CONTENT_FIELD).toString();
-  doc.destroy();
-  return text;
-}
-
 async function storeWithThread(dataDir: string): Promise<LowdbStorage> {
   const storage = await LowdbStorage.open(dataDir);
   await storage.createDraft(draftRecord('consulted'), yjsStateWithText('start'));
@@ -41,12 +28,12 @@ async function storeWithThread(dataDir: string): Promise<LowdbStorage> {
 
 describe('backupStore', () => {
   it('copies a store that opens with the same drafts, records, documents and journals', async () => {
-    const dataDir = freshDir();
+    const dataDir = tempDir('margins-backup-');
     const storage = await storeWithThread(dataDir);
     await storage.createUser(userRecord('alice'));
     const journal = { authors: { '42': 'alice' }, bursts: [], intents: [] };
     await storage.saveDocument('consulted', yjsStateWithText('edited'), journal);
-    const target = path.join(freshDir(), 'copy');
+    const target = path.join(tempDir('margins-backup-'), 'copy');
 
     const result = await backupStore(dataDir, target);
 
@@ -64,7 +51,7 @@ describe('backupStore', () => {
   });
 
   it('copies one moment of a store that a server keeps writing', async () => {
-    const dataDir = freshDir();
+    const dataDir = tempDir('margins-backup-');
     const storage = await storeWithThread(dataDir);
     // Many drafts make reading the whole store take long enough for the writer to change it
     // meanwhile: a backup that copied the files one after the other, unchecked, fails here.
@@ -81,7 +68,7 @@ describe('backupStore', () => {
         await delay(5);
       }
     })();
-    const parent = freshDir();
+    const parent = tempDir('margins-backup-');
     try {
       for (let i = 0; i < 10; i++) {
         const target = path.join(parent, `copy-${i}`);
@@ -100,9 +87,9 @@ describe('backupStore', () => {
   });
 
   it('refuses a folder that already holds files, and leaves it alone', async () => {
-    const dataDir = freshDir();
+    const dataDir = tempDir('margins-backup-');
     await (await storeWithThread(dataDir)).close();
-    const target = freshDir();
+    const target = tempDir('margins-backup-');
     await writeFile(path.join(target, 'notes.txt'), 'mine');
 
     await expect(backupStore(dataDir, target)).rejects.toThrow(BackupError);
@@ -110,10 +97,10 @@ describe('backupStore', () => {
   });
 
   it('copies nothing from a damaged store, naming the damaged file', async () => {
-    const dataDir = freshDir();
+    const dataDir = tempDir('margins-backup-');
     await (await storeWithThread(dataDir)).close();
     await writeFile(path.join(dataDir, 'documents', 'consulted.json'), '{"draftId":"consulted","sta');
-    const parent = freshDir();
+    const parent = tempDir('margins-backup-');
 
     await expect(backupStore(dataDir, path.join(parent, 'copy'))).rejects.toThrow(DamagedStoreError);
     expect(readdirSync(parent)).toEqual([]);
@@ -122,9 +109,9 @@ describe('backupStore', () => {
 
 describe('npm run backup', () => {
   it('copies DATA_DIR into a folder named relative to where it was typed (INIT_CWD)', async () => {
-    const dataDir = freshDir();
+    const dataDir = tempDir('margins-backup-');
     await (await storeWithThread(dataDir)).close();
-    const typedIn = freshDir('margins-typed-in-');
+    const typedIn = tempDir('margins-typed-in-');
     await mkdir(path.join(typedIn, 'backups'));
 
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/backup.ts', 'backups/today'], {

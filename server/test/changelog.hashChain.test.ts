@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ChangeLogEntry,
   GENESIS_HASH,
@@ -12,6 +11,7 @@ import {
 } from '../../shared/changelog.ts';
 import { entryHash, seal, verifyChain, verifyExport } from '../src/changelog/hashChain.ts';
 import { changelogJson } from '../src/exports/changelogExports.ts';
+import { makeTempFolder, removeFolder } from './support/tempFolders.ts';
 
 // Fixtures are written here, for these tests: a twelve-entry log of a draft in French and Spanish.
 
@@ -468,8 +468,11 @@ describe('verifyExport', () => {
 
 describe('npm run verify-log', () => {
   const repoRoot = path.resolve(import.meta.dirname, '../..');
-  const dir = mkdtempSync(path.join(tmpdir(), 'margins-verify-log-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let dir = '';
+  beforeAll(() => {
+    dir = makeTempFolder('margins-verify-log-');
+  });
+  afterAll(() => removeFolder(dir));
 
   function run(...args: string[]) {
     const child = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/cli/verifyLog.ts', ...args], {

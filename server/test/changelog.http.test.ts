@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeLogEntry } from '../../shared/changelog.ts';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
@@ -8,21 +6,21 @@ import type { SuggestionView } from '../../shared/suggestions.ts';
 import type { ThreadView } from '../../shared/threads.ts';
 import type { Comparison, VersionSummary } from '../../shared/versions.ts';
 import { verifyChain } from '../src/changelog/hashChain.ts';
-import { markdownToYjsState } from '../src/drafts/markdown.ts';
-import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
-import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { draftRecord } from './storageContract.ts';
+import type { MarginsServer } from '../src/marginsServer.ts';
+import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import { anchorIn, editAsBinding, rangeOf } from './support/anchors.ts';
-import { type Call, callApi, DAY_MS } from './support/api.ts';
+import { type Call, callApi } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
-import { adminOf, type Identity, plainPasswords, signUpAs } from './support/identities.ts';
+import type { Identity } from './support/identities.ts';
+import { adminOf, DAY_MS, seedDraft, signUpAs } from './support/records.ts';
 import { eventually } from './support/retry.ts';
+import { startTestServer, type TestServer } from './support/testServer.ts';
 
 // A server whose edit bursts end after 150 ms without an edit (two minutes in production).
 
-const logger = pino({ level: 'silent' });
 const TEXT = `# Listening\n\nWe read everything. Every contribution gets a published answer. Then we decide.\n\n# Deciding\n\nThe task force decides in public.\n`;
 
+let running: TestServer<MemoryStorage>;
 let server: MarginsServer;
 let storage: MemoryStorage;
 let base: string;
@@ -31,16 +29,8 @@ let chair: Identity;
 const clients: StockClient[] = [];
 
 beforeAll(async () => {
-  storage = new MemoryStorage();
-  server = createMarginsServer({
-    storage,
-    logger,
-    clientDir: path.join(import.meta.dirname, 'no-client'),
-    passwords: plainPasswords,
-    burstQuietMs: 150,
-  });
-  port = (await server.listen(0, '127.0.0.1')).port;
-  base = `http://127.0.0.1:${port}`;
+  running = await startTestServer({ burstQuietMs: 150 });
+  ({ server, storage, port, url: base } = running);
   chair = await adminOf(server.accounts);
 });
 
@@ -49,24 +39,11 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await server.close();
+  await running.close();
 });
 
-let next = 1;
-async function draft(): Promise<string> {
-  const id = `log-draft-${next++}`;
-  const now = Date.now();
-  await storage.createDraft(
-    draftRecord(id, {
-      window: {
-        opensAt: new Date(now - DAY_MS).toISOString(),
-        closesAt: new Date(now + 30 * DAY_MS).toISOString(),
-      },
-    }),
-    markdownToYjsState(TEXT),
-  );
-  return id;
-}
+/** A new draft for one test, open for contributions, holding TEXT. */
+const draft = () => seedDraft(storage, { markdown: TEXT });
 
 /** The draft's change log; without the consultation's opening (every draft here is open) unless `all`. */
 async function log(draftId: string, all = false): Promise<ChangeLogEntry[]> {

@@ -1,81 +1,39 @@
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { colorFor } from '../../shared/auth.ts';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { CloseCode, Limits, MessageType } from '../../shared/protocol.ts';
-import type { BackpressureLimits } from '../src/collab/backpressure.ts';
-import type { SaverTiming } from '../src/collab/documentSaver.ts';
-import { configFromEnv } from '../src/config.ts';
-import { importDraft } from '../src/drafts/importDrafts.ts';
-import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
-import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
+import type { LowdbStorage } from '../src/storage/lowdbStorage.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { draftRecord, yjsStateWithText } from './storageContract.ts';
+import { synced } from './support/api.ts';
 import { type RawSocket, rawSocket, type StockClient, stockClient } from './support/collabClient.ts';
-import { type Identity, plainPasswords, signUpAs } from './support/identities.ts';
+import type { Identity } from './support/identities.ts';
+import { draftRecord, signUpAs, yjsStateWithText } from './support/records.ts';
 import { eventually } from './support/retry.ts';
-import { tempDir } from './support/serverProcess.ts';
+import { tempDir } from './support/tempDir.ts';
+import { startTestServer, type TestServer, type TestServerOptions } from './support/testServer.ts';
 
-const logger = pino({ level: 'silent' });
 const DRAFT = 'consultation-2027';
 const DRAFT_SOURCE =
   '---\ntitle: Consultation 2027\nlanguage: fr\n---\n# Consultation 2027\n\nTexte initial.\n';
 
-interface Running {
-  server: MarginsServer;
-  storage: LowdbStorage;
-  port: number;
-  dataDir: string;
-  url: string;
-  closed: boolean;
-}
+type Running = TestServer<LowdbStorage>;
 
-const dirs: string[] = [];
 const servers: Running[] = [];
 const clients: StockClient[] = [];
 const sockets: RawSocket[] = [];
 
+/** A server on a lowdb store (a fresh one, or `dataDir`'s) holding the draft DRAFT_SOURCE. */
 async function startServer(
-  options: {
-    dataDir?: string;
-    saverTiming?: SaverTiming;
-    maxBufferedBytes?: number;
-    backpressure?: Partial<BackpressureLimits>;
-    env?: NodeJS.ProcessEnv;
-  } = {},
+  options: Pick<
+    TestServerOptions,
+    'dataDir' | 'saverTiming' | 'maxBufferedBytes' | 'backpressure' | 'env'
+  > = {},
 ): Promise<Running> {
-  let dataDir = options.dataDir;
-  if (!dataDir) {
-    dataDir = tempDir('margins-collab-');
-    dirs.push(dataDir);
-  }
-  const storage = await LowdbStorage.open(dataDir);
-  await importDraft(storage, DRAFT, DRAFT_SOURCE);
-  const server = createMarginsServer({
-    storage,
-    logger,
-    clientDir: path.join(dataDir, 'no-client-here'),
-    saverTiming: options.saverTiming,
-    maxBufferedBytes: options.maxBufferedBytes,
-    backpressure: options.backpressure,
-    messageLimits: options.env ? configFromEnv(options.env).messageLimits : undefined,
-    passwords: plainPasswords,
-  });
-  const { port } = await server.listen(0, '127.0.0.1');
-  const running = { server, storage, port, dataDir, url: `http://127.0.0.1:${port}`, closed: false };
+  const running = await startTestServer({ storage: 'lowdb', drafts: { [DRAFT]: DRAFT_SOURCE }, ...options });
   servers.push(running);
   return running;
-}
-
-async function stopServer(running: Running): Promise<void> {
-  if (running.closed) return;
-  running.closed = true;
-  await running.server.close();
-  await running.storage.close();
 }
 
 /** A client of `draftId`; with `as`, signed in as that person, else a visitor (read-only). */
@@ -96,12 +54,6 @@ function raw(running: Running, draftId = DRAFT): RawSocket {
   return socket;
 }
 
-async function synced(...each: StockClient[]): Promise<void> {
-  await eventually(() => {
-    for (const c of each) expect(c.provider.synced).toBe(true);
-  });
-}
-
 /** The text of a stored draft, as the next server would load it. */
 async function storedContent(storage: LowdbStorage, draftId = DRAFT): Promise<string> {
   const doc = new Y.Doc();
@@ -113,8 +65,7 @@ async function storedContent(storage: LowdbStorage, draftId = DRAFT): Promise<st
 afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
   for (const s of sockets.splice(0)) s.ws.terminate();
-  for (const running of servers.splice(0).reverse()) await stopServer(running);
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  for (const running of servers.splice(0).reverse()) await running.close();
 });
 
 describe('collaboration with stock y-websocket clients', () => {
@@ -341,7 +292,8 @@ describe('keeping the drafts', () => {
   it('keeps the edits across a server restart: closing the server saves them', async () => {
     // Saves are held back for a minute: only the shutdown can write these edits in time.
     const slowSaves = { debounceMs: 60_000, maxWaitMs: 60_000, retryMs: 1000, maxRetryMs: 1000 };
-    const first = await startServer({ saverTiming: slowSaves });
+    const dataDir = tempDir('margins-collab-');
+    const first = await startServer({ dataDir, saverTiming: slowSaves });
     const alice = await editor(first, 'Alice');
     const tom = client(first);
     await synced(alice, tom);
@@ -351,10 +303,10 @@ describe('keeping the drafts', () => {
     await eventually(() => expect(tom.content()).toContain('Gardé après le redémarrage.'));
     expect(await storedContent(first.storage)).not.toContain('Gardé après le redémarrage.');
 
-    await stopServer(first);
+    await first.close();
     expect(closeCodes).toContain(CloseCode.GoingAway);
 
-    const second = await startServer({ dataDir: first.dataDir });
+    const second = await startServer({ dataDir });
     const ines = client(second);
     await eventually(() => expect(ines.content()).toContain('Gardé après le redémarrage.'));
     expect(ines.content()).toContain('Texte initial.');
@@ -396,12 +348,7 @@ describe('keeping the drafts', () => {
     }
     const storage = new GatedStorage();
     await storage.createDraft(draftRecord(DRAFT), yjsStateWithText('Slow to load'));
-    const server = createMarginsServer({
-      storage,
-      logger,
-      clientDir: path.join(import.meta.dirname, 'no-client-here'),
-    });
-    const { port } = await server.listen(0, '127.0.0.1');
+    const { server, port, close } = await startTestServer({ storage });
     try {
       const impatient = rawSocket(port, DRAFT);
       await impatient.opened;
@@ -413,7 +360,7 @@ describe('keeping the drafts', () => {
 
       await eventually(() => expect(server.registry.loadedDraftIds).toEqual([]));
     } finally {
-      await server.close();
+      await close();
     }
   });
 

@@ -9,7 +9,8 @@ import { anchorIn, editAsBinding, rangeOf } from './support/anchors.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
 import { signInOverHttp } from './support/identities.ts';
 import { eventually } from './support/retry.ts';
-import { type ServerProcess, spawnServer, tempDir } from './support/serverProcess.ts';
+import { type ServerProcess, spawnServer } from './support/serverProcess.ts';
+import { tempDir } from './support/tempDir.ts';
 
 // kill -9 right after the server answered (issue 11): what it answered as done is still done
 // after a restart — with a reader connected, as during a consultation, since readers can never

@@ -2,24 +2,14 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
 import { DamagedStoreError } from '../src/storage/storage.ts';
-import { draftRecord, userRecord, yjsStateWithText } from './storageContract.ts';
-import { runToExit, tempDir } from './support/serverProcess.ts';
+import { draftRecord, userRecord, yjsStateWithText } from './support/records.ts';
+import { runToExit } from './support/serverProcess.ts';
+import { tempDir } from './support/tempDir.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const dirs: string[] = [];
-function freshDir(prefix = 'margins-damaged-'): string {
-  const dir = tempDir(prefix);
-  dirs.push(dir);
-  return dir;
-}
-
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
 /** Every file under `dir`, by relative path, with its bytes: to show that nothing was changed. */
 function snapshot(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -36,7 +26,7 @@ function snapshot(dir: string): Record<string, string> {
 
 /** A store with one draft ("intact", saved twice so it has a `.bak`) and one person. */
 async function storeWithDraft(): Promise<string> {
-  const dir = freshDir();
+  const dir = tempDir('margins-damaged-');
   const storage = await LowdbStorage.open(dir);
   await storage.createDraft(draftRecord('intact'), yjsStateWithText('Words people wrote'));
   await storage.saveDocument('intact', yjsStateWithText('Words people wrote, edited'));
@@ -211,7 +201,7 @@ describe('the server on a damaged store', () => {
   it('exits with code 2 and one line naming the file, without seeding over the intact document', async () => {
     const dataDir = await storeWithDraft();
     await writeFile(path.join(dataDir, 'margins.json'), 'null');
-    const draftsDir = freshDir('margins-drafts-');
+    const draftsDir = tempDir('margins-drafts-');
     // A seed for the same id: what the old start-up imported over the intact document.
     await writeFile(path.join(draftsDir, 'intact.md'), '# Seed\n\nThe seed’s words.\n');
     const before = snapshot(dataDir);

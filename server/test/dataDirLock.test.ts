@@ -1,21 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DataDirLockedError, lockDataDir } from '../src/storage/dataDirLock.ts';
-import { spawnServer, tempDir } from './support/serverProcess.ts';
-
-const dirs: string[] = [];
-function freshDir(): string {
-  const dir = tempDir('margins-lock-');
-  dirs.push(dir);
-  return dir;
-}
-
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
+import { spawnServer } from './support/serverProcess.ts';
+import { tempDir } from './support/tempDir.ts';
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -52,7 +41,7 @@ function deadPid(): number {
 
 describe('lockDataDir', () => {
   it('takes a free data directory and writes its pid and start time into the lock', () => {
-    const dir = freshDir();
+    const dir = tempDir('margins-lock-');
     const lock = lockDataDir(dir);
 
     const owner = lockContent(dir);
@@ -63,7 +52,7 @@ describe('lockDataDir', () => {
   });
 
   it('refuses a directory whose lock of an earlier version (a bare pid) names a running process', () => {
-    const dir = freshDir();
+    const dir = tempDir('margins-lock-');
     const lockFile = path.join(dir, 'margins.lock');
     writeFileSync(lockFile, String(process.ppid));
 
@@ -80,7 +69,7 @@ describe('lockDataDir', () => {
   });
 
   it('takes over a lock left by a process that no longer runs', () => {
-    const dir = freshDir();
+    const dir = tempDir('margins-lock-');
     writeFileSync(path.join(dir, 'margins.lock'), String(deadPid()));
 
     const lock = lockDataDir(dir);
@@ -91,7 +80,7 @@ describe('lockDataDir', () => {
 
   it('takes over a lock whose pid now belongs to an unrelated process that started at another time', (ctx) => {
     if (!existsSync('/proc/self/stat')) ctx.skip('no /proc here: only the pid can be compared');
-    const dir = freshDir();
+    const dir = tempDir('margins-lock-');
     const stranger = unrelatedProcess();
     // What kill -9 of a server leaves once its pid has been given to another process.
     const stale = {
@@ -110,7 +99,7 @@ describe('lockDataDir', () => {
 
   it('refuses a lock whose pid runs with the start time the lock records', (ctx) => {
     if (!existsSync('/proc/self/stat')) ctx.skip('no /proc here: only the pid can be compared');
-    const dir = freshDir();
+    const dir = tempDir('margins-lock-');
     const owner = unrelatedProcess();
     const live = { pid: owner.pid, started: startTimeOf(owner.pid as number), boot: bootId() };
     writeFileSync(path.join(dir, 'margins.lock'), JSON.stringify(live));
@@ -121,7 +110,7 @@ describe('lockDataDir', () => {
 
   it('takes over a lock written before the last reboot, even if its pid and start time run now', (ctx) => {
     if (!existsSync('/proc/self/stat')) ctx.skip('no /proc here: only the pid can be compared');
-    const dir = freshDir();
+    const dir = tempDir('margins-lock-');
     const stranger = unrelatedProcess();
     const stale = { pid: stranger.pid, started: startTimeOf(stranger.pid as number), boot: 'another-boot' };
     writeFileSync(path.join(dir, 'margins.lock'), JSON.stringify(stale));
@@ -133,7 +122,7 @@ describe('lockDataDir', () => {
   });
 
   it('refuses a directory held by a running Margins server, naming its pid', async () => {
-    const dir = freshDir();
+    const dir = tempDir('margins-lock-');
     const server = await spawnServer({ dataDir: dir });
     try {
       const refused = refusalOf(dir);
@@ -146,14 +135,14 @@ describe('lockDataDir', () => {
   });
 
   it('takes over a lock file that holds no pid at all', () => {
-    const dir = freshDir();
+    const dir = tempDir('margins-lock-');
     writeFileSync(path.join(dir, 'margins.lock'), '');
 
     expect(() => lockDataDir(dir).release()).not.toThrow();
   });
 
   it('leaves a lock alone on release once another process has taken it over', () => {
-    const dir = freshDir();
+    const dir = tempDir('margins-lock-');
     const lock = lockDataDir(dir);
     writeFileSync(path.join(dir, 'margins.lock'), String(process.ppid));
 

@@ -1,15 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { markdownToYjsState } from '../src/drafts/markdown.ts';
-import { createMarginsServer } from '../src/marginsServer.ts';
 import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
-import { commentRecord, draftRecord, threadRecord, userRecord, yjsStateWithText } from './storageContract.ts';
-import { callApi, windowFrom } from './support/api.ts';
-import { plainPasswords } from './support/identities.ts';
-import { tempDir } from './support/serverProcess.ts';
+import { callApi } from './support/api.ts';
+import {
+  commentRecord,
+  draftRecord,
+  seedDraft,
+  threadRecord,
+  userRecord,
+  yjsStateWithText,
+} from './support/records.ts';
+import { makeTempFolder, removeFolder } from './support/tempFolders.ts';
+import { startTestServer } from './support/testServer.ts';
 
 // A write answered with an error leaves no trace: on a real full disk (a 1 MiB tmpfs), what was
 // refused is neither served from memory nor stored once space is freed, and a retry stores it once.
@@ -18,7 +22,7 @@ let mountPoint = '';
 let cannotMount: string | undefined;
 
 beforeAll(() => {
-  mountPoint = tempDir('margins-full-');
+  mountPoint = makeTempFolder('margins-full-');
   const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], {
     encoding: 'utf8',
   });
@@ -28,9 +32,9 @@ beforeAll(() => {
   }
 });
 
-afterAll(() => {
+afterAll(async () => {
   if (!cannotMount) spawnSync('umount', [mountPoint]);
-  rmSync(mountPoint, { recursive: true, force: true });
+  await removeFolder(mountPoint);
 });
 
 let dataDir = '';
@@ -135,20 +139,13 @@ describe('storage on a full disk', () => {
 
 describe('the HTTP API on a full disk', () => {
   it('answers 500 to a reply and a sign-up, then serves neither, and takes both again once space is freed', async () => {
-    const storage = await LowdbStorage.open(dataDir);
-    await storage.createDraft(
-      draftRecord('consulted', { window: windowFrom(-1, 30) }),
-      markdownToYjsState('# Listening\n\nEvery contribution gets a published answer.\n'),
-    );
-    await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
-    const server = createMarginsServer({
-      storage,
-      logger: pino({ level: 'silent' }),
-      clientDir: path.join(import.meta.dirname, 'no-client-here'),
-      passwords: plainPasswords,
+    const server = await startTestServer({ storage: 'lowdb', dataDir });
+    const { storage, url: base } = server;
+    await seedDraft(storage, {
+      id: 'consulted',
+      markdown: '# Listening\n\nEvery contribution gets a published answer.\n',
     });
-    const { port } = await server.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${port}`;
+    await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
     try {
       const signUp = (email: string) =>
         callApi(base, '/api/auth/register', {
@@ -186,7 +183,6 @@ describe('the HTTP API on a full disk', () => {
     } finally {
       freeSpace();
       await server.close();
-      await storage.close();
     }
     const reopened = await LowdbStorage.open(dataDir);
     expect((await reopened.listUsers()).filter((u) => u.email === 'bob@margins.test')).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import type { ChangeLogEntry, UnsealedEntry } from '../../shared/changelog.ts';
 import { seal } from '../src/changelog/hashChain.ts';
 import { changelogCsv } from '../src/exports/changelogExports.ts';
 import { RESPONSE_COLUMNS, type ResponseRow, responsesCsv } from '../src/exports/responses.ts';
-import { tempDir } from './support/serverProcess.ts';
+import { makeTempFolder, removeFolder } from './support/tempFolders.ts';
 
 /*
  * The two CSV exports as the readers people open them with: a strict RFC 4180 parser, Python's
@@ -141,9 +141,9 @@ const READ_WITH_PYTHON = [
 describe.skipIf(!hasPython)('read with Python’s csv module (python3)', () => {
   let dir: string;
   beforeAll(() => {
-    dir = tempDir();
+    dir = makeTempFolder();
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => removeFolder(dir));
 
   async function readWithPython(name: string, csv: string, delimiter: string): Promise<string[][]> {
     const file = path.join(dir, name);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as encoding from 'lib0/encoding';
 import { pino } from 'pino';
@@ -10,13 +10,15 @@ import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { CloseCode, MessageType } from '../../shared/protocol.ts';
 import { textBlocksOf } from '../src/collab/nesting.ts';
 import { importDraft } from '../src/drafts/importDrafts.ts';
-import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
 import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
 import { callApi, synced } from './support/api.ts';
 import { type RawSocket, rawSocket, type StockClient, stockClient } from './support/collabClient.ts';
-import { type Identity, plainPasswords, signUpAs } from './support/identities.ts';
+import type { Identity } from './support/identities.ts';
+import { signUpAs } from './support/records.ts';
 import { eventually } from './support/retry.ts';
-import { runToExit, tempDir } from './support/serverProcess.ts';
+import { runToExit } from './support/serverProcess.ts';
+import { tempDir } from './support/tempDir.ts';
+import { startTestServer, type TestServer } from './support/testServer.ts';
 
 /** What the servers logged (warnings and errors), one JSON object per line. */
 let logged: string[] = [];
@@ -24,31 +26,14 @@ const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.pu
 const DRAFT = 'open-plan';
 const SOURCE = '---\ntitle: Open plan\nlanguage: en\n---\n# Open plan\n\nThe first words.\n';
 
-interface Running {
-  server: MarginsServer;
-  storage: LowdbStorage;
-  port: number;
-  base: string;
-  dataDir: string;
-}
+type Running = TestServer<LowdbStorage>;
 
-const dirs: string[] = [];
 const running: Running[] = [];
 const clients: StockClient[] = [];
 const sockets: RawSocket[] = [];
 
 async function start(dataDir = tempDir('margins-hostile-')): Promise<Running> {
-  if (!dirs.includes(dataDir)) dirs.push(dataDir);
-  const storage = await LowdbStorage.open(dataDir);
-  await importDraft(storage, DRAFT, SOURCE);
-  const server = createMarginsServer({
-    storage,
-    logger,
-    clientDir: path.join(dataDir, 'no-client-here'),
-    passwords: plainPasswords,
-  });
-  const { port } = await server.listen(0, '127.0.0.1');
-  const started = { server, storage, port, base: `http://127.0.0.1:${port}`, dataDir };
+  const started = await startTestServer({ storage: 'lowdb', dataDir, logger, drafts: { [DRAFT]: SOURCE } });
   running.push(started);
   return started;
 }
@@ -57,8 +42,7 @@ async function stop(server: Running): Promise<void> {
   const index = running.indexOf(server);
   if (index < 0) return;
   running.splice(index, 1);
-  await server.server.close();
-  await server.storage.close();
+  await server.close();
 }
 
 function editorClient(server: Running, as: Identity): StockClient {
@@ -104,11 +88,7 @@ afterEach(async () => {
   logged = [];
   for (const c of clients.splice(0)) c.destroy();
   for (const s of sockets.splice(0)) s.ws.terminate();
-  for (const server of running.splice(0).reverse()) {
-    await server.server.close();
-    await server.storage.close();
-  }
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  for (const server of running.splice(0).reverse()) await server.close();
 });
 
 /** Adds `update` to the draft's stored state, as a server before the limit would have stored it. */
@@ -140,7 +120,7 @@ function repairDraft(dataDir: string, ...args: string[]) {
 }
 
 async function status(server: Running, as: Identity, pathname: string): Promise<number> {
-  const response = await fetch(`${server.base}/api/drafts/${DRAFT}${pathname}`, {
+  const response = await fetch(`${server.url}/api/drafts/${DRAFT}${pathname}`, {
     headers: { cookie: as.cookie },
   });
   await response.arrayBuffer();
@@ -214,7 +194,6 @@ describe('blocks nested deeper than the schema can hold', { timeout: 60_000 }, (
 
   it('loads a draft stored 6,000 levels deep by an older server, names the part, and `repair-draft` turns it into paragraphs', async () => {
     const dataDir = tempDir('margins-hostile-');
-    dirs.push(dataDir);
     await storeDirectly(dataDir, 6000);
 
     let server = await start(dataDir);
@@ -255,7 +234,7 @@ describe('blocks nested deeper than the schema can hold', { timeout: 60_000 }, (
     await synced(tom2);
     expect(text(tom2)).toContain('buried');
     expect(tom2.doc.getXmlFragment(CONTENT_FIELD).toString()).toContain('<paragraph>buried</paragraph>');
-    const log = await callApi(server.base, `/api/drafts/${DRAFT}/changelog`, { as: tomAgain });
+    const log = await callApi(server.url, `/api/drafts/${DRAFT}/changelog`, { as: tomAgain });
     expect(JSON.stringify(log.json)).toContain(
       'npm run repair-draft: 1 block(s) nested deeper than 64 levels',
     );

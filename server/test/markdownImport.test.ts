@@ -1,19 +1,19 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { getSchema } from '@tiptap/core';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import { type Logger, pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { contentExtensions } from '../../shared/editorExtensions.ts';
 import { draftIdFromFileName, importDraft, importDraftsFromDir } from '../src/drafts/importDrafts.ts';
 import { DraftFileError, markdownToYjsState, parseDraftFile } from '../src/drafts/markdown.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { draftRecord, yjsStateWithText } from './storageContract.ts';
-import { tempDir } from './support/serverProcess.ts';
+import { draftRecord, yjsStateWithText } from './support/records.ts';
+import { tempDir } from './support/tempDir.ts';
 
 const schema = getSchema(contentExtensions());
 
@@ -271,11 +271,6 @@ describe('draftIdFromFileName', () => {
 });
 
 describe('importDraftsFromDir', () => {
-  const dirs: string[] = [];
-  afterEach(async () => {
-    await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-  });
-
   function capturingLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
     const output: string[] = [];
     const stream = new Writable({
@@ -297,7 +292,6 @@ describe('importDraftsFromDir', () => {
 
   it('skips a broken file, logs why, and imports the rest', async () => {
     const dir = tempDir('margins-drafts-');
-    dirs.push(dir);
     await writeFile(path.join(dir, 'a-first.md'), '# First draft\n\nText.\n');
     await writeFile(path.join(dir, 'b-broken.md'), '---\nlanguage: Klingon!\n---\n# Broken\n');
     await writeFile(path.join(dir, 'c-untitled.md'), 'No heading and no front matter.\n');
@@ -320,7 +314,6 @@ describe('importDraftsFromDir', () => {
 
   it('leaves drafts that are already stored as they are on the next start', async () => {
     const dir = tempDir('margins-drafts-');
-    dirs.push(dir);
     await writeFile(path.join(dir, 'estrategia.md'), '# Estrategia\n\nVersión inicial.\n');
     const storage = new MemoryStorage();
     await importDraftsFromDir(storage, dir, pino({ level: 'silent' }));
@@ -335,7 +328,6 @@ describe('importDraftsFromDir', () => {
 
   it('does nothing when the drafts folder does not exist', async () => {
     const dir = tempDir('margins-drafts-');
-    dirs.push(dir);
     const storage = new MemoryStorage();
     await importDraftsFromDir(storage, path.join(dir, 'missing'), pino({ level: 'silent' }));
     expect(await storage.listDrafts()).toEqual([]);

@@ -1,11 +1,11 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { getSchema } from '@tiptap/core';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { contentExtensions } from '../../shared/editorExtensions.ts';
@@ -13,7 +13,7 @@ import { fitToSchema } from '../src/drafts/fitToSchema.ts';
 import { importDraftsFromDir } from '../src/drafts/importDrafts.ts';
 import { markdownToYjsState } from '../src/drafts/markdown.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { tempDir } from './support/serverProcess.ts';
+import { tempDir } from './support/tempDir.ts';
 
 // Markdown the editor has no node for (images, HTML, tables, task lists) is imported as its text,
 // with a warning; a draft is never refused whole for one of them. Until this, a draft with an
@@ -168,14 +168,8 @@ describe('fitToSchema', () => {
 });
 
 describe('importDraftsFromDir with unsupported Markdown', () => {
-  const dirs: string[] = [];
-  afterEach(async () => {
-    await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-  });
-
   it('imports the draft and logs one warning naming the file and what was changed', async () => {
     const dir = tempDir('margins-drafts-');
-    dirs.push(dir);
     await writeFile(path.join(dir, 'avec-image.md'), '# Avec image\n\n![Carte](carte.png)\n\nTexte.\n');
     await writeFile(path.join(dir, 'sans-image.md'), '# Sans image\n\nTexte.\n');
     const output: string[] = [];

@@ -1,19 +1,15 @@
-import path from 'node:path';
 import * as encoding from 'lib0/encoding';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { colorFor } from '../../shared/auth.ts';
-import type { ConsultationWindow } from '../../shared/consultation.ts';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { CloseCode, Limits, MessageType, SyncStep } from '../../shared/protocol.ts';
 import { encodeAwarenessUpdate } from '../src/collab/awarenessUpdate.ts';
 import { READ_ONLY_REASON } from '../src/collab/room.ts';
-import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
-import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { draftRecord, yjsStateWithText } from './storageContract.ts';
+import type { MarginsServer } from '../src/marginsServer.ts';
+import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import {
   permissionDeniedReasons,
   type RawSocket,
@@ -22,17 +18,25 @@ import {
   type StockClient,
   stockClient,
 } from './support/collabClient.ts';
-import { adminOf, type Identity, plainPasswords, signUpAs } from './support/identities.ts';
+import type { Identity } from './support/identities.ts';
 import { awarenessMessage } from './support/memoryPeer.ts';
+import {
+  adminOf,
+  type DraftSeed,
+  seedDraft,
+  signUpAs,
+  windowFrom,
+  yjsStateWithText,
+} from './support/records.ts';
 import { eventually } from './support/retry.ts';
+import { startTestServer, type TestServer } from './support/testServer.ts';
 
 // One server for the file; each test works on its own draft. Tom and Inès are the task force,
 // Alice a stakeholder, and the chair the admin.
 
-const logger = pino({ level: 'silent' });
-const DAY_MS = 24 * 3600 * 1000;
 const ALLOWED_ORIGIN = 'https://consult.example.org';
 
+let running: TestServer<MemoryStorage>;
 let server: MarginsServer;
 let storage: MemoryStorage;
 let port: number;
@@ -45,22 +49,8 @@ let aliceId: Identity;
 const clients: StockClient[] = [];
 const sockets: RawSocket[] = [];
 
-function windowFrom(startDays: number, endDays: number): ConsultationWindow {
-  const now = Date.now();
-  return {
-    opensAt: new Date(now + startDays * DAY_MS).toISOString(),
-    closesAt: new Date(now + endDays * DAY_MS).toISOString(),
-  };
-}
-
-let nextDraft = 1;
 /** A new public draft whose consultation is open, unless `overrides` say otherwise. */
-async function draft(overrides: Parameters<typeof draftRecord>[1] = {}): Promise<string> {
-  const id = `socket-draft-${nextDraft++}`;
-  const record = draftRecord(id, { window: windowFrom(-1, 30), ...overrides });
-  await storage.createDraft(record, yjsStateWithText('The stored text.'));
-  return id;
-}
+const draft = (overrides: DraftSeed = {}) => seedDraft(storage, { text: 'The stored text.', ...overrides });
 
 /** A stock client of `draftId`, signed in as `as` (or a visitor). */
 function client(draftId: string, as?: Identity): StockClient {
@@ -172,16 +162,8 @@ function syncMessage(step: number, update: Uint8Array): Uint8Array {
 }
 
 beforeAll(async () => {
-  storage = new MemoryStorage();
-  server = createMarginsServer({
-    storage,
-    logger,
-    clientDir: path.join(import.meta.dirname, 'no-client-here'),
-    passwords: plainPasswords,
-    allowedOrigins: [ALLOWED_ORIGIN],
-  });
-  ({ port } = await server.listen(0, '127.0.0.1'));
-  base = `http://127.0.0.1:${port}`;
+  running = await startTestServer({ allowedOrigins: [ALLOWED_ORIGIN] });
+  ({ server, storage, port, url: base } = running);
   chair = await adminOf(server.accounts);
   tomId = await signUpAs(server.accounts, 'taskforce', 'Tom');
   inesId = await signUpAs(server.accounts, 'taskforce', 'Inès');
@@ -194,7 +176,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await server.close();
+  await running.close();
 });
 
 describe('read-only sockets', () => {

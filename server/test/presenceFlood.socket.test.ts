@@ -1,18 +1,18 @@
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/protocol.ts';
 import { encodeAwarenessUpdate } from '../src/collab/awarenessUpdate.ts';
-import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
+import type { MarginsServer } from '../src/marginsServer.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { draftRecord, yjsStateWithText } from './storageContract.ts';
 import { type RawSocket, rawSocket, type StockClient, stockClient } from './support/collabClient.ts';
 import { awarenessMessage, describeMessage } from './support/memoryPeer.ts';
+import { draftRecord, yjsStateWithText } from './support/records.ts';
 import { eventually } from './support/retry.ts';
+import { startTestServer, type TestServer } from './support/testServer.ts';
 
 // The presence flood of issue 12, as an anonymous visitor would run it: many sockets from one
 // address, each claiming several presence ids.
 
-const logger = pino({ level: 'silent' });
+let running: TestServer | undefined;
 let server: MarginsServer | undefined;
 const sockets: RawSocket[] = [];
 const clients: StockClient[] = [];
@@ -20,15 +20,17 @@ const clients: StockClient[] = [];
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.ws.terminate();
   for (const client of clients.splice(0)) client.destroy();
-  await server?.close();
+  await running?.close();
+  running = undefined;
   server = undefined;
 });
 
 async function start(caps: { perAddress: number; perDraft: number }, drafts = ['open']): Promise<number> {
   const storage = new MemoryStorage();
   for (const id of drafts) await storage.createDraft(draftRecord(id), yjsStateWithText('Public text.'));
-  server = createMarginsServer({ storage, logger, clientDir: '/nonexistent', connectionCaps: caps });
-  return (await server.listen(0, '127.0.0.1')).port;
+  running = await startTestServer({ storage, connectionCaps: caps });
+  server = running.server;
+  return running.port;
 }
 
 function raw(port: number, draftId = 'open'): RawSocket {

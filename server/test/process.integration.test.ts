@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -8,7 +8,8 @@ import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
 import { signInOverHttp } from './support/identities.ts';
 import { eventually } from './support/retry.ts';
-import { runToExit, type ServerProcess, spawnServer, tempDir } from './support/serverProcess.ts';
+import { runToExit, type ServerProcess, spawnServer } from './support/serverProcess.ts';
+import { tempDir } from './support/tempDir.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const DRAFT = 'estrategia-abierta';
@@ -16,21 +17,14 @@ const DRAFT = 'estrategia-abierta';
 const ADMIN = { email: 'chair@margins.test', password: 'a long admin password' };
 const ADMIN_ENV = { MARGINS_ADMIN_EMAIL: ADMIN.email, MARGINS_ADMIN_PASSWORD: ADMIN.password };
 
-const dirs: string[] = [];
 const processes: ServerProcess[] = [];
 const clients: StockClient[] = [];
 /** Processes started without spawnServer; killed after each test if a failure left them running. */
 const strays: ChildProcess[] = [];
 
-function freshDir(prefix: string): string {
-  const dir = tempDir(prefix);
-  dirs.push(dir);
-  return dir;
-}
-
 /** A drafts folder with two good drafts and one broken one. */
 async function draftsFixture(): Promise<string> {
-  const dir = freshDir('margins-drafts-');
+  const dir = tempDir('margins-drafts-');
   await writeFile(
     path.join(dir, `${DRAFT}.md`),
     '---\ntitle: Estrategia de gobierno abierto\nlanguage: es\n---\n# Estrategia\n\nTexto inicial.\n',
@@ -76,12 +70,11 @@ afterEach(async () => {
   await Promise.all(processes.splice(0).map((server) => server.stop('SIGKILL')));
   for (const child of strays.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 describe('the server process', () => {
   it('answers the health check and lists the drafts imported from DRAFTS_DIR, skipping a broken one', async () => {
-    const server = await start(freshDir('margins-data-'), await draftsFixture());
+    const server = await start(tempDir('margins-data-'), await draftsFixture());
 
     const health = await fetch(`${server.url}/api/health`);
     expect(health.status).toBe(200);
@@ -99,7 +92,7 @@ describe('the server process', () => {
   });
 
   it('prints a one-time setup link without MARGINS_ADMIN_EMAIL, and the link makes the first admin', async () => {
-    const server = await start(freshDir('margins-data-'), await draftsFixture(), {});
+    const server = await start(tempDir('margins-data-'), await draftsFixture(), {});
 
     // Printed just after the "listening" line, possibly in a later chunk.
     const token = await eventually(() => {
@@ -120,7 +113,7 @@ describe('the server process', () => {
   });
 
   it('saves open edits on SIGTERM, so that the restarted process has them', async () => {
-    const dataDir = freshDir('margins-data-');
+    const dataDir = tempDir('margins-data-');
     const draftsDir = await draftsFixture();
     const first = await start(dataDir, draftsDir);
     expect(first.output()).not.toContain('/invite/'); // the admin came from the environment
@@ -141,7 +134,7 @@ describe('the server process', () => {
   });
 
   it('refuses to start a second process on the same data directory', async () => {
-    const dataDir = freshDir('margins-data-');
+    const dataDir = tempDir('margins-data-');
     const draftsDir = await draftsFixture();
     const first = await start(dataDir, draftsDir);
 
@@ -162,7 +155,7 @@ describe('the server process', () => {
   });
 
   it('starts on a data directory whose previous process was killed with SIGKILL, with the saved edits', async () => {
-    const dataDir = freshDir('margins-data-');
+    const dataDir = tempDir('margins-data-');
     const draftsDir = await draftsFixture();
     const first = await start(dataDir, draftsDir);
     const alice = await adminClient(first);

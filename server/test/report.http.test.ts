@@ -1,27 +1,25 @@
-import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import type { ConsultationReport } from '../../shared/report.ts';
 import type { SuggestionView } from '../../shared/suggestions.ts';
 import type { ThreadView } from '../../shared/threads.ts';
-import { markdownToYjsState } from '../src/drafts/markdown.ts';
-import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
-import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { draftRecord } from './storageContract.ts';
+import type { MarginsServer } from '../src/marginsServer.ts';
+import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import { anchorIn } from './support/anchors.ts';
-import { callApi, synced, windowFrom } from './support/api.ts';
+import { callApi, synced } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
-import { adminOf, type Identity, plainPasswords, signUpAs } from './support/identities.ts';
+import type { Identity } from './support/identities.ts';
+import { adminOf, seedDraft, signUpAs } from './support/records.ts';
+import { startTestServer, type TestServer } from './support/testServer.ts';
 
 // The "what we heard" report counts what stakeholders said. Alice and Bruno are stakeholders,
 // Tom is the task force and the chair is the admin: their replies answer the input and are
 // counted apart, never as participants or contributions.
 
-const logger = pino({ level: 'silent' });
 const SENTENCE = 'Every contribution gets a published answer.';
 const TEXT = `# Listening\n\nWe read everything. ${SENTENCE} Then we decide.\n`;
 
+let running: TestServer<MemoryStorage>;
 let server: MarginsServer;
 let storage: MemoryStorage;
 let port: number;
@@ -30,15 +28,8 @@ let chair: Identity;
 const clients: StockClient[] = [];
 
 beforeAll(async () => {
-  storage = new MemoryStorage();
-  server = createMarginsServer({
-    storage,
-    logger,
-    clientDir: path.join(import.meta.dirname, 'no-client'),
-    passwords: plainPasswords,
-  });
-  port = (await server.listen(0, '127.0.0.1')).port;
-  base = `http://127.0.0.1:${port}`;
+  running = await startTestServer();
+  ({ server, storage, port, url: base } = running);
   chair = await adminOf(server.accounts);
 });
 
@@ -47,15 +38,11 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await server.close();
+  await running.close();
 });
 
-let next = 1;
-async function draft(): Promise<string> {
-  const id = `report-draft-${next++}`;
-  await storage.createDraft(draftRecord(id, { window: windowFrom(-1, 30) }), markdownToYjsState(TEXT));
-  return id;
-}
+/** A new draft for one test, open for contributions, holding TEXT. */
+const draft = () => seedDraft(storage, { markdown: TEXT });
 
 async function post<T>(pathname: string, as: Identity, body: unknown): Promise<T> {
   const answer = await callApi(base, pathname, { method: 'POST', as, body });

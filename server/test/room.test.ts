@@ -11,6 +11,7 @@ import { READ_ONLY_REASON, Room } from '../src/collab/room.ts';
 import { markdownToYjsState } from '../src/drafts/markdown.ts';
 import { permissionDeniedReasons } from './support/collabClient.ts';
 import { awarenessMessage, describeMessage, MemoryClient, nextTurn, settle } from './support/memoryPeer.ts';
+import { textOf } from './support/records.ts';
 import { eventually } from './support/retry.ts';
 
 const logger = pino({ level: 'silent' });
@@ -36,12 +37,6 @@ function client(room: Room, id: string): MemoryClient {
   const created = new MemoryClient(room, id);
   clients.push(created);
   return created;
-}
-
-function textOf(state: Uint8Array): string {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, state);
-  return doc.getXmlFragment('default').toString();
 }
 
 afterEach(() => {

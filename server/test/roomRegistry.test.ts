@@ -1,11 +1,10 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import * as Y from 'yjs';
 import type { Room } from '../src/collab/room.ts';
 import { RoomRegistry } from '../src/collab/roomRegistry.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { draftRecord, yjsStateWithText } from './storageContract.ts';
 import { MemoryClient, settle } from './support/memoryPeer.ts';
+import { draftRecord, textOf, yjsStateWithText } from './support/records.ts';
 import { eventually } from './support/retry.ts';
 
 const logger = pino({ level: 'silent' });
@@ -32,12 +31,6 @@ async function storageWithDraft(id = 'consultation'): Promise<FlakyStorage> {
   const storage = new FlakyStorage();
   await storage.createDraft(draftRecord(id), yjsStateWithText('Stored text'));
   return storage;
-}
-
-function textOf(state: Uint8Array | undefined): string {
-  const doc = new Y.Doc();
-  if (state) Y.applyUpdate(doc, state);
-  return doc.getXmlFragment('default').toString();
 }
 
 const clients: MemoryClient[] = [];

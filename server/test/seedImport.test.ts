@@ -1,23 +1,12 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importDraftsFromDir } from '../src/drafts/importDrafts.ts';
 import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
-import { draftRecord, yjsStateWithText } from './storageContract.ts';
-import { tempDir } from './support/serverProcess.ts';
-
-const dirs: string[] = [];
-function freshDir(prefix: string): string {
-  const dir = tempDir(prefix);
-  dirs.push(dir);
-  return dir;
-}
-
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
+import { draftRecord, yjsStateWithText } from './support/records.ts';
+import { tempDir } from './support/tempDir.ts';
 
 function capturingLogger() {
   const lines: Record<string, unknown>[] = [];
@@ -32,8 +21,8 @@ function capturingLogger() {
 
 describe('seeding drafts from DRAFTS_DIR into a stored data directory', () => {
   it('skips, with a warning naming it, an id whose document file exists without a record, and imports the rest', async () => {
-    const dataDir = freshDir('margins-seed-data-');
-    const draftsDir = freshDir('margins-seed-drafts-');
+    const dataDir = tempDir('margins-seed-data-');
+    const draftsDir = tempDir('margins-seed-drafts-');
     await mkdir(path.join(dataDir, 'documents'), { recursive: true });
     // Left by a creation interrupted between its two writes (or by records lost from margins.json).
     const stray = path.join(dataDir, 'documents', 'stray.json');
@@ -61,8 +50,8 @@ describe('seeding drafts from DRAFTS_DIR into a stored data directory', () => {
   });
 
   it('leaves a stored draft alone on every start, even one whose document is empty', async () => {
-    const dataDir = freshDir('margins-seed-data-');
-    const draftsDir = freshDir('margins-seed-drafts-');
+    const dataDir = tempDir('margins-seed-data-');
+    const draftsDir = tempDir('margins-seed-drafts-');
     const storage = await LowdbStorage.open(dataDir);
     await storage.createDraft(draftRecord('kept'), new Uint8Array([0, 0]));
     await storage.close();

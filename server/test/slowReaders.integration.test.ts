@@ -1,51 +1,37 @@
-import path from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { BackpressureLimits } from '../src/collab/backpressure.ts';
 import type { SocketHealth } from '../src/http/httpApp.ts';
-import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
-import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { draftRecord, yjsStateWithText } from './storageContract.ts';
+import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import { type RawSocket, rawSocket, type StockClient, stockClient } from './support/collabClient.ts';
-import { plainPasswords, signUpAs } from './support/identities.ts';
+import { draftRecord, signUpAs, yjsStateWithText } from './support/records.ts';
 import { eventually } from './support/retry.ts';
 import { readSlowly, resumeReading, stopReading } from './support/slowReaders.ts';
+import { startTestServer, type TestServer } from './support/testServer.ts';
 
 // Readers that stop reading (or read slowly) while an editor writes megabytes. The kernel takes
 // about 4 MiB per connection on loopback before anything queues in the server, so the editor
 // writes well over that; the limits are lowered so that each test takes seconds, not minutes.
 
-const logger = pino({ level: 'silent' });
 const DRAFT = 'slow-readers';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const BEHIND_BYTES = 256 * KiB;
 
-interface Running {
-  server: MarginsServer;
-  port: number;
-  url: string;
-}
+type Running = TestServer<MemoryStorage>;
 
-const servers: MarginsServer[] = [];
+const servers: Running[] = [];
 const clients: StockClient[] = [];
 const sockets: RawSocket[] = [];
 const stops: (() => void)[] = [];
 
 async function startServer(backpressure: Partial<BackpressureLimits>): Promise<Running> {
-  const storage = new MemoryStorage();
-  await storage.createDraft(draftRecord(DRAFT), yjsStateWithText('The stored text.'));
-  const server = createMarginsServer({
-    storage,
-    logger,
-    clientDir: path.join(import.meta.dirname, 'no-client-here'),
-    passwords: plainPasswords,
+  const running = await startTestServer({
     backpressure: { behindBytes: BEHIND_BYTES, checkMs: 100, ...backpressure },
   });
-  servers.push(server);
-  const { port } = await server.listen(0, '127.0.0.1');
-  return { server, port, url: `http://127.0.0.1:${port}` };
+  servers.push(running);
+  await running.storage.createDraft(draftRecord(DRAFT), yjsStateWithText('The stored text.'));
+  return running;
 }
 
 afterEach(async () => {

@@ -1,6 +1,4 @@
-import path from 'node:path';
 import { initProseMirrorDoc } from '@tiptap/y-tiptap';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { QUOTE_CONTEXT } from '../../shared/anchoring/anchor.ts';
@@ -16,26 +14,24 @@ import {
   type SuggestionView,
 } from '../../shared/suggestions.ts';
 import { threadsRoomName } from '../../shared/threads.ts';
-import { markdownToYjsState } from '../src/drafts/markdown.ts';
-import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
+import type { MarginsServer } from '../src/marginsServer.ts';
 import { contentSchema } from '../src/passages/passages.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import type { SuggestionPatch, SuggestionRecord } from '../src/storage/storage.ts';
-import { draftRecord } from './storageContract.ts';
 import { anchorIn, editAsBinding, pointAnchorAfter, rangeOf, textMarkedAs } from './support/anchors.ts';
-import { type Call, callApi, synced, windowFrom } from './support/api.ts';
+import { type Call, callApi, synced } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
-import { adminOf, type Identity, plainPasswords, signUpAs } from './support/identities.ts';
+import type { Identity } from './support/identities.ts';
+import { adminOf, seedDraft, signUpAs, windowFrom } from './support/records.ts';
 import { eventually } from './support/retry.ts';
+import { startTestServer, type TestServer } from './support/testServer.ts';
 
 // One in-memory server for the file; each test makes its own draft and its own people, so that
 // one test's posts never count against another's posting limit. Alice and Bruno are
 // stakeholders, Tom and Tess are the task force, the chair is the admin.
 
-const logger = pino({ level: 'silent' });
 /** "Within a second" of the issue: live assertions retry for at most this long. */
 const LIVE_MS = 1000;
-const NO_CLIENT = path.join(import.meta.dirname, 'no-client-here');
 
 const PASSAGE = 'a published answer';
 const SENTENCE = `Every contribution gets ${PASSAGE}.`;
@@ -68,6 +64,7 @@ class SlowableStorage extends MemoryStorage {
   }
 }
 
+let running: TestServer<SlowableStorage>;
 let server: MarginsServer;
 let storage: SlowableStorage;
 let port: number;
@@ -76,13 +73,8 @@ let chair: Identity;
 
 const clients: StockClient[] = [];
 
-let nextDraft = 1;
 /** A new public draft, open for contributions, holding DRAFT_TEXT. */
-async function draft() {
-  const id = `suggestions-draft-${nextDraft++}`;
-  await storage.createDraft(draftRecord(id, { window: windowFrom(-1, 30) }), markdownToYjsState(DRAFT_TEXT));
-  return id;
-}
+const draft = () => seedDraft(storage, { markdown: DRAFT_TEXT });
 
 async function cast() {
   return {
@@ -206,10 +198,8 @@ function person(who: Identity, name: string, role: 'stakeholder' | 'taskforce') 
 }
 
 beforeAll(async () => {
-  storage = new SlowableStorage();
-  server = createMarginsServer({ storage, logger, clientDir: NO_CLIENT, passwords: plainPasswords });
-  ({ port } = await server.listen(0, '127.0.0.1'));
-  base = `http://127.0.0.1:${port}`;
+  running = await startTestServer({ storage: new SlowableStorage() });
+  ({ server, storage, port, url: base } = running);
   chair = await adminOf(server.accounts);
 });
 
@@ -219,7 +209,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await server.close();
+  await running.close();
 });
 
 describe('a suggested edit', () => {

@@ -1,6 +1,3 @@
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Anchor } from '../../shared/anchoring/anchor.ts';
@@ -15,31 +12,28 @@ import {
   threadsRoomName,
 } from '../../shared/threads.ts';
 import { READ_ONLY_REASON } from '../src/collab/room.ts';
-import { markdownToYjsState } from '../src/drafts/markdown.ts';
-import { createMarginsServer, type MarginsServer } from '../src/marginsServer.ts';
-import { LowdbStorage } from '../src/storage/lowdbStorage.ts';
-import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import type { Storage } from '../src/storage/storage.ts';
-import { draftRecord } from './storageContract.ts';
+import type { MarginsServer } from '../src/marginsServer.ts';
+import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import { anchorIn, editAsBinding, markedText, rangeOf } from './support/anchors.ts';
-import { type Call, callApi, synced, windowFrom } from './support/api.ts';
+import { type Call, callApi, synced } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
-import { adminOf, type Identity, plainPasswords, signUpAs } from './support/identities.ts';
+import type { Identity } from './support/identities.ts';
+import { adminOf, type DraftSeed, seedDraft, signUpAs, windowFrom } from './support/records.ts';
 import { eventually } from './support/retry.ts';
-import { tempDir } from './support/serverProcess.ts';
+import { tempDir } from './support/tempDir.ts';
+import { startTestServer, type TestServer } from './support/testServer.ts';
 
 // One in-memory server for the file; each test makes its own draft and its own people, so that
 // one test's posts never count against another's posting limit. Alice and Bruno are
 // stakeholders, Tom is the task force, the chair is the admin.
 
-const logger = pino({ level: 'silent' });
 /** "Within a second" of the issue: live assertions retry for at most this long. */
 const LIVE_MS = 1000;
-const NO_CLIENT = path.join(import.meta.dirname, 'no-client-here');
 
 const SENTENCE = 'Every contribution gets a published answer.';
 const DRAFT_TEXT = `# Listening\n\nWe read everything. ${SENTENCE} Then we decide.\n\n# Deciding\n\nThe task force decides in public.\n`;
 
+let running: TestServer<MemoryStorage>;
 let server: MarginsServer;
 let storage: MemoryStorage;
 let port: number;
@@ -49,16 +43,9 @@ let chair: Identity;
 const clients: StockClient[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
-let nextDraft = 1;
 /** A new public draft, open for comments, holding DRAFT_TEXT. */
-async function draft(on: Storage = storage, overrides: Parameters<typeof draftRecord>[1] = {}) {
-  const id = `threads-draft-${nextDraft++}`;
-  await on.createDraft(
-    draftRecord(id, { window: windowFrom(-1, 30), ...overrides }),
-    markdownToYjsState(DRAFT_TEXT),
-  );
-  return id;
-}
+const draft = (on: Parameters<typeof seedDraft>[0] = storage, overrides: DraftSeed = {}) =>
+  seedDraft(on, { markdown: DRAFT_TEXT, ...overrides });
 
 async function cast(on: MarginsServer = server) {
   return {
@@ -108,15 +95,8 @@ async function setWindow(draftId: string, window: ConsultationWindow) {
 }
 
 beforeAll(async () => {
-  storage = new MemoryStorage();
-  server = createMarginsServer({
-    storage,
-    logger,
-    clientDir: NO_CLIENT,
-    passwords: plainPasswords,
-  });
-  ({ port } = await server.listen(0, '127.0.0.1'));
-  base = `http://127.0.0.1:${port}`;
+  running = await startTestServer();
+  ({ server, storage, port, url: base } = running);
   chair = await adminOf(server.accounts);
 });
 
@@ -126,7 +106,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await server.close();
+  await running.close();
 });
 
 describe('a thread started over REST', () => {
@@ -302,18 +282,10 @@ describe('a thread started over REST', () => {
 
   it('keeps threads through a restart and rebuilds the threads room from storage', async () => {
     const dir = tempDir('margins-threads-');
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const first = await LowdbStorage.open(dir);
-    const before = createMarginsServer({
-      storage: first,
-      logger,
-      clientDir: NO_CLIENT,
-      passwords: plainPasswords,
-    });
-    const firstPort = (await before.listen(0, '127.0.0.1')).port;
-    const firstBase = `http://127.0.0.1:${firstPort}`;
-    const { alice, tom } = await cast(before);
-    const id = await draft(first);
+    const before = await startTestServer({ storage: 'lowdb', dataDir: dir });
+    const { port: firstPort, url: firstBase } = before;
+    const { alice, tom } = await cast(before.server);
+    const id = await draft(before.storage);
     const reader = client(id, alice, firstPort);
     await synced(reader);
     const anchor = anchorIn(reader.doc.getXmlFragment(CONTENT_FIELD), SENTENCE);
@@ -339,20 +311,10 @@ describe('a thread started over REST', () => {
     const listedBefore = (await call(threadsPath(id), { at: firstBase })).json as LocatedThreadView[];
     for (const c of clients.splice(0)) c.destroy();
     await before.close();
-    await first.close();
 
-    const second = await LowdbStorage.open(dir);
-    const after = createMarginsServer({
-      storage: second,
-      logger,
-      clientDir: NO_CLIENT,
-      passwords: plainPasswords,
-    });
-    cleanups.push(async () => {
-      await after.close();
-      await second.close();
-    });
-    const secondPort = (await after.listen(0, '127.0.0.1')).port;
+    const after = await startTestServer({ storage: 'lowdb', dataDir: dir });
+    cleanups.push(() => after.close());
+    const secondPort = after.port;
     const watcher = client(threadsRoomName(id), alice, secondPort);
     const editor = client(id, tom, secondPort);
 

@@ -1,18 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeLogEntry, ChangeLogExport, UnsealedEntry } from '../../shared/changelog.ts';
 import { exportFileName, VERIFIER_FILE } from '../../shared/exports.ts';
 import { seal } from '../src/changelog/hashChain.ts';
 import { buildStandaloneVerifier } from '../src/cli/buildVerifier.ts';
 import { changelogJson } from '../src/exports/changelogExports.ts';
-import { createMarginsServer } from '../src/marginsServer.ts';
-import { MemoryStorage } from '../src/storage/memoryStorage.ts';
-import { plainPasswords } from './support/identities.ts';
-import { tempDir } from './support/serverProcess.ts';
+import { makeTempFolder, removeFolder } from './support/tempFolders.ts';
+import { startTestServer } from './support/testServer.ts';
 
 // A member of the public downloads the change log and verify-log.mjs from History and runs
 // `node verify-log.mjs <draft>-changelog.json` in a folder of their own: no clone, no install.
@@ -53,11 +50,11 @@ const exported = (list: ChangeLogEntry[]) =>
 let dir: string;
 
 beforeAll(async () => {
-  dir = tempDir('margins-verifier-');
+  dir = makeTempFolder('margins-verifier-');
   await buildStandaloneVerifier(path.join(dir, VERIFIER_FILE));
 }, 60_000);
 
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => removeFolder(dir));
 
 /** Runs the standalone verifier with plain `node`, in `dir`, with nothing but PATH in its environment. */
 function verify(file: string) {
@@ -137,15 +134,9 @@ describe('npm run verify-log', () => {
 
 describe('GET /verify-log.mjs', () => {
   async function served(clientDir: string) {
-    const server = createMarginsServer({
-      storage: new MemoryStorage(),
-      logger: pino({ level: 'silent' }),
-      clientDir,
-      passwords: plainPasswords,
-    });
-    const { port } = await server.listen(0, '127.0.0.1');
+    const server = await startTestServer({ clientDir });
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/${VERIFIER_FILE}`);
+      const response = await fetch(`${server.url}/${VERIFIER_FILE}`);
       return { response, body: await response.text() };
     } finally {
       await server.close();

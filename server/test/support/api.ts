@@ -1,19 +1,7 @@
 import { expect } from 'vitest';
-import type { ConsultationWindow } from '../../../shared/consultation.ts';
 import type { StockClient } from './collabClient.ts';
 import type { Identity } from './identities.ts';
 import { eventually } from './retry.ts';
-
-export const DAY_MS = 24 * 3600 * 1000;
-
-/** A consultation window from `startDays` to `endDays` from now (negative: in the past). */
-export function windowFrom(startDays: number, endDays: number): ConsultationWindow {
-  const now = Date.now();
-  return {
-    opensAt: new Date(now + startDays * DAY_MS).toISOString(),
-    closesAt: new Date(now + endDays * DAY_MS).toISOString(),
-  };
-}
 
 export interface Call {
   method?: string;

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeTempFolder, removeFolder } from './tempFolders.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
@@ -11,42 +10,58 @@ export interface ServerProcess {
   readonly process: ChildProcess;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
-  /** Sends `signal` (SIGTERM by default) and resolves with the exit code once it has exited. */
+  /**
+   * Sends `signal` (SIGTERM by default) and resolves with the exit code once it has exited and
+   * the folders it was given by default are removed.
+   */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export interface SpawnOptions {
+  /** DATA_DIR; the caller's to remove. Without it, a fresh folder removed once the process exits. */
   dataDir?: string;
+  /** DRAFTS_DIR; the caller's to remove. Without it, an empty folder removed once the process exits. */
   draftsDir?: string;
   port?: number;
   env?: Record<string, string>;
 }
 
-/** A fresh temporary folder (for DATA_DIR or a drafts fixture). */
-export function tempDir(prefix = 'margins-test-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
-}
+/**
+ * @deprecated The storage tests' old name for `makeTempFolder` (the caller removes the folder);
+ * other tests use `tempDir` from `./tempDir.ts`, which removes it when the test ends.
+ */
+export const tempDir = makeTempFolder;
 
 /**
  * Starts the real server (`server/src/main.ts`) as a child process and resolves once it prints
  * its address. With the default PORT=0 the system picks a free port.
  */
 export function spawnServer(options: SpawnOptions = {}): Promise<ServerProcess> {
+  // Folders made here belong to this process: removed when it exits, however it exits.
+  const owned: string[] = [];
+  const own = (dir: string) => {
+    owned.push(dir);
+    return dir;
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,
       PORT: String(options.port ?? 0),
       HOST: '127.0.0.1',
-      DATA_DIR: options.dataDir ?? tempDir(),
-      DRAFTS_DIR: options.draftsDir ?? tempDir('margins-drafts-'),
+      DATA_DIR: options.dataDir ?? own(makeTempFolder('margins-data-')),
+      DRAFTS_DIR: options.draftsDir ?? own(makeTempFolder('margins-drafts-')),
       LOG_LEVEL: 'warn',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      void Promise.allSettled(owned.map(removeFolder)).then(() => resolve(code));
+    }),
+  );
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
