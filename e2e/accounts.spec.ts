@@ -61,7 +61,11 @@ test.describe('accounts, roles and the consultation window', () => {
     await sam.close();
   });
 
-  test('a demoted editor’s open editor turns read-only within seconds', async ({ ada, tom, alice }) => {
+  test('PERM-4 a demoted editor’s open editor turns read-only within seconds', async ({
+    ada,
+    tom,
+    alice,
+  }) => {
     await tom.draft.open();
     await alice.draft.open();
     await tom.draft.typeAtEndOf('open, accountable institutions', ' Before.');
@@ -74,7 +78,7 @@ test.describe('accounts, roles and the consultation window', () => {
     await expect(tom.draft.page.getByTestId('access-note')).toBeVisible();
   });
 
-  test('a visitor reads live, read-only, and is invited to sign in', async ({ visitor, tom }) => {
+  test('PERM-2 a visitor reads live, read-only, and is invited to sign in', async ({ visitor, tom }) => {
     await visitor.draft.open();
     await expect(visitor.draft.editor).toHaveAttribute('contenteditable', 'false');
     await expect(visitor.draft.page.getByTestId('access-note')).toContainText('reading as a visitor');
@@ -86,7 +90,7 @@ test.describe('accounts, roles and the consultation window', () => {
     await expect(tom.draft.presenceList).toContainText('1 visitor');
   });
 
-  test('someone who keeps mistyping a password is asked, in French, to wait so many seconds, then gets in', async ({
+  test('LIMIT-6 someone who keeps mistyping a password is asked, in French, to wait so many seconds, then gets in', async ({
     alice,
     browser,
     server,
@@ -124,7 +128,7 @@ test.describe('accounts, roles and the consultation window', () => {
     await context.close();
   });
 
-  test('a private draft is not reachable by a stakeholder', async ({ ada, alice, server }) => {
+  test('PERM-3 a private draft is not reachable by a stakeholder', async ({ ada, alice, server }) => {
     const response = await ada.context.request.patch(`/api/drafts/${server.draftId}`, {
       data: { visibility: 'private' },
     });

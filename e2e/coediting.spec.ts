@@ -14,7 +14,7 @@ test.describe('co-editing a draft', () => {
     await expect(editor.locator('ol > li')).toHaveText(['First commitment', 'Second commitment']);
   });
 
-  test('tom and tina of the task force see each other’s edits, carets and presence live', async ({
+  test('LIVE-1 LIVE-4 tom and tina of the task force see each other’s edits, carets and presence live', async ({
     tom,
     tina,
   }) => {
@@ -36,7 +36,10 @@ test.describe('co-editing a draft', () => {
     await expect(tom.draft.caretLabels()).toContainText(['Tina Ruiz']);
   });
 
-  test('keeps every edit through a server restart, and reconnects by itself', async ({ tom, server }) => {
+  test('SAVE-4 CLOSE-1 keeps every edit through a server restart, and reconnects by itself', async ({
+    tom,
+    server,
+  }) => {
     await tom.draft.open();
     await tom.draft.typeAtEndOf('open, accountable institutions', ' Saved before the restart.');
 
@@ -51,7 +54,7 @@ test.describe('co-editing a draft', () => {
     await expect(tom.draft.paragraph('Saved before the restart.')).toBeVisible();
   });
 
-  test('edits typed while the server is down reach the others when it returns', async ({
+  test('SAVE-8 edits typed while the server is down reach the others when it returns', async ({
     tina,
     tom,
     server,

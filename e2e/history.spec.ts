@@ -190,7 +190,7 @@ test.describe('change log, versions and the report', () => {
       'Sign in to see your comments and suggestions',
     );
   });
-  test('History offers the change log and the verifier under the names its command uses, and the command says OK', async ({
+  test('CHAIN-3 History offers the change log and the verifier under the names its command uses, and the command says OK', async ({
     visitor,
     server,
   }) => {

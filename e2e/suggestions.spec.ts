@@ -4,7 +4,7 @@ import { proposed, showSuggestions, struck, suggestionCard, suggestOn } from './
 import { selectWords } from './support/threads.ts';
 
 test.describe('suggested edits', () => {
-  test('a stakeholder suggests new wording; both see it inline; the task force accepts it and both see the new text', async ({
+  test('SUGGEST-1 a stakeholder suggests new wording; both see it inline; the task force accepts it and both see the new text', async ({
     alice,
     tom,
   }) => {
@@ -56,7 +56,7 @@ test.describe('suggested edits', () => {
     await expect(suggestionCard(alice.draft.page, 'Covers agencies')).toContainText('Reverted by Tom Okafor');
   });
 
-  test('a suggestion rejected with a reason shows that reason on the stakeholder’s card, and the text is unchanged', async ({
+  test('SUGGEST-2 a suggestion rejected with a reason shows that reason on the stakeholder’s card, and the text is unchanged', async ({
     alice,
     tom,
   }) => {

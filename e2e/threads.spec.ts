@@ -5,7 +5,7 @@ import { commentOn, expectHighlighted, highlight, threadCard } from './support/t
 const SENTENCE = 'We want open, accountable institutions.';
 
 test.describe('anchored comments', () => {
-  test('a stakeholder comments; the task force replies, restructures the text, and the comment stays on its words', async ({
+  test('ANCHOR-1 a stakeholder comments; the task force replies, restructures the text, and the comment stays on its words', async ({
     alice,
     tom,
   }) => {
@@ -73,7 +73,7 @@ test.describe('anchored comments', () => {
     await expect(threadCard(tom.draft.page, 'Linked comment.')).toBeInViewport();
   });
 
-  test('a visitor sees comments but cannot comment', async ({ alice, visitor }) => {
+  test('PERM-2 a visitor sees comments but cannot comment', async ({ alice, visitor }) => {
     await alice.draft.open();
     await commentOn(alice.draft.page, 'accountable institutions', 'Visible to everyone.');
     await visitor.draft.open();

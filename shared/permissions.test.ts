@@ -116,7 +116,7 @@ function observed(actor: Actor, action: Action, visibility: Visibility): string 
 }
 
 describe('can: the permission matrix (role × action × window × own/other × visibility)', () => {
-  it('has an expectation for every role and every action', () => {
+  it('PERM-1 has an expectation for every role and every action', () => {
     expect(Object.keys(EXPECTED)).toEqual([...ROLES]);
     for (const role of ROLES) expect(Object.keys(EXPECTED[role]).sort()).toEqual([...ACTIONS].sort());
   });
@@ -163,7 +163,7 @@ describe('windowState: the consultation window', () => {
     expect(windowState(WINDOW, at('2027-04-01T17:00:00.000Z'))).toBe('closed');
   });
 
-  it('lets a stakeholder comment from the first to the last millisecond of the window, not after', () => {
+  it('WINDOW-1 lets a stakeholder comment from the first to the last millisecond of the window, not after', () => {
     const draft = { visibility: 'public' as const, window: WINDOW };
     const comment = (iso: string) => can(ACTORS.stakeholder, 'comment.create', { draft }, at(iso));
     expect(comment('2027-03-01T08:59:59.999Z')).toBe(false);
@@ -193,7 +193,7 @@ describe('windowState: the consultation window', () => {
     ).toBe(false);
   });
 
-  it(`opens a draft without a window when it is imported and closes it ${DEFAULT_WINDOW_DAYS} days later`, () => {
+  it(`WINDOW-4 opens a draft without a window when it is imported and closes it ${DEFAULT_WINDOW_DAYS} days later`, () => {
     const imported = at('2027-01-10T08:30:00.000Z');
     const window = defaultWindow(imported);
     expect(window).toEqual({ opensAt: '2027-01-10T08:30:00.000Z', closesAt: '2027-03-11T08:30:00.000Z' });

@@ -70,7 +70,7 @@ describe('start-up admin takeover (issue 12, item 4)', () => {
   const operatorPassword = 'the operator’s own password';
   const squatterPassword = 'the squatter’s password';
 
-  it('refuses to start when MARGINS_ADMIN_EMAIL names an account whose password is another, and promotes nobody', async () => {
+  it('PERM-9 refuses to start when MARGINS_ADMIN_EMAIL names an account whose password is another, and promotes nobody', async () => {
     const dataDir = tempDir();
     const first = await spawnServer({ dataDir });
     const squatted = await post(first.url, '/api/auth/register', {
@@ -106,7 +106,7 @@ describe('start-up admin takeover (issue 12, item 4)', () => {
     }
   });
 
-  it('makes an existing account admin when MARGINS_ADMIN_PASSWORD is its password', async () => {
+  it('PERM-9 makes an existing account admin when MARGINS_ADMIN_PASSWORD is its password', async () => {
     const dataDir = tempDir();
     const first = await spawnServer({ dataDir });
     expect(
@@ -143,14 +143,14 @@ describe('proxy spoofing (issue 12, item 5)', () => {
     return statuses(answers);
   }
 
-  it('refuses TRUST_PROXY=true, saying what to set instead', () => {
+  it('LIMIT-12 refuses TRUST_PROXY=true, saying what to set instead', () => {
     expect(() => configFromEnv({ TRUST_PROXY: 'true' })).toThrow(
       /TRUST_PROXY.*number of proxies.*TRUST_PROXY=1.*addresses/,
     );
     expect(() => configFromEnv({ TRUST_PROXY: 'not-an-address' })).toThrow(/TRUST_PROXY/);
   });
 
-  it('with TRUST_PROXY=1 (one proxy), takes the address the proxy appended: a rotating X-Forwarded-For gets 429 after 50 failures', async () => {
+  it('LIMIT-9 LIMIT-12 with TRUST_PROXY=1 (one proxy), takes the address the proxy appended: a rotating X-Forwarded-For gets 429 after 50 failures', async () => {
     const { base } = await serve({ TRUST_PROXY: '1' });
 
     // What one reverse proxy forwards: whatever the client claimed, then the address it saw.
@@ -159,19 +159,19 @@ describe('proxy spoofing (issue 12, item 5)', () => {
     expect(counts).toEqual({ 401: 50, 429: 10 });
   });
 
-  it('with TRUST_PROXY set to the proxy’s address, the same; other hops are not believed', async () => {
+  it('LIMIT-12 with TRUST_PROXY set to the proxy’s address, the same; other hops are not believed', async () => {
     const { base } = await serve({ TRUST_PROXY: '127.0.0.1' });
 
     expect(await spoofedFailures(base, (i) => `198.51.100.${i}, 203.0.113.9`)).toEqual({ 401: 50, 429: 10 });
   });
 
-  it('believes no X-Forwarded-For from a client that is not a trusted proxy', async () => {
+  it('LIMIT-12 believes no X-Forwarded-For from a client that is not a trusted proxy', async () => {
     const { base } = await serve({ TRUST_PROXY: '10.0.0.1, 10.0.0.2' });
 
     expect(await spoofedFailures(base, (i) => `198.51.100.${i}`)).toEqual({ 401: 50, 429: 10 });
   });
 
-  it('believes no X-Forwarded-For without TRUST_PROXY', async () => {
+  it('LIMIT-12 believes no X-Forwarded-For without TRUST_PROXY', async () => {
     const { base } = await serve();
 
     expect(await spoofedFailures(base, (i) => `198.51.100.${i}`)).toEqual({ 401: 50, 429: 10 });
@@ -179,7 +179,7 @@ describe('proxy spoofing (issue 12, item 5)', () => {
 });
 
 describe('sign-up floods (issue 12, item 6)', () => {
-  it('lets one address create 10 accounts an hour: of 40 concurrent sign-ups, 30 get 429 with Retry-After', async () => {
+  it('LIMIT-10 lets one address create 10 accounts an hour: of 40 concurrent sign-ups, 30 get 429 with Retry-After', async () => {
     const { base, storage } = await serve();
 
     const answers = await Promise.all(Array.from({ length: 40 }, () => signUp(base)));
@@ -191,7 +191,7 @@ describe('sign-up floods (issue 12, item 6)', () => {
     expect(await storage.listUsers()).toHaveLength(10);
   });
 
-  it('lets 30 accounts be created a minute in all, from however many addresses', async () => {
+  it('LIMIT-10 lets 30 accounts be created a minute in all, from however many addresses', async () => {
     const { base } = await serve({ TRUST_PROXY: '1' });
 
     const answers = await Promise.all(
@@ -201,7 +201,7 @@ describe('sign-up floods (issue 12, item 6)', () => {
     expect(statuses(answers)).toEqual({ 201: 30, 429: 10 });
   });
 
-  it('takes every limit from the environment', async () => {
+  it('LIMIT-13 takes every limit from the environment', async () => {
     const { base } = await serve({ SIGN_UPS_PER_ADDRESS_PER_HOUR: '3' });
 
     const answers = await Promise.all(Array.from({ length: 5 }, () => signUp(base)));
@@ -213,7 +213,7 @@ describe('sign-up floods (issue 12, item 6)', () => {
     );
   });
 
-  it('limits posts per address too: 7 throwaway accounts on one address post 60 replies a minute, not 70', async () => {
+  it('LIMIT-11 limits posts per address too: 7 throwaway accounts on one address post 60 replies a minute, not 70', async () => {
     const { base, storage } = await serve();
     const draftId = 'consulted';
     await seedDraft(storage, { id: draftId });
@@ -242,7 +242,7 @@ describe('lockout as a weapon (issue 12, item 7)', () => {
     return email;
   }
 
-  it('lets the owner in with the right password after 10 wrong ones from one other address', async () => {
+  it('LIMIT-8 lets the owner in with the right password after 10 wrong ones from one other address', async () => {
     const { base } = await serve({ TRUST_PROXY: '1' });
     const email = await owner(base);
     for (let i = 0; i < 10; i++) await signIn(base, email, `guess ${i}`, '203.0.113.66');
@@ -252,7 +252,7 @@ describe('lockout as a weapon (issue 12, item 7)', () => {
     expect(signedIn.status).toBe(200);
   });
 
-  it('lets the owner in from an address with no failures after 30 wrong passwords from 30 addresses', async () => {
+  it('LIMIT-8 lets the owner in from an address with no failures after 30 wrong passwords from 30 addresses', async () => {
     const { base } = await serve({ TRUST_PROXY: '1' });
     const email = await owner(base);
     for (let i = 0; i < 30; i++) {
@@ -263,7 +263,7 @@ describe('lockout as a weapon (issue 12, item 7)', () => {
     expect((await signIn(base, email, TEST_PASSWORD, '192.0.2.2')).status).toBe(200);
   });
 
-  it('slows one address down after 5 wrong passwords on an account: the next try must wait, unchecked, and the wait doubles', async () => {
+  it('LIMIT-6 slows one address down after 5 wrong passwords on an account: the next try must wait, unchecked, and the wait doubles', async () => {
     const { base } = await serve({ TRUST_PROXY: '1' });
     const email = await owner(base);
     const attacker = '203.0.113.66';
@@ -287,7 +287,7 @@ describe('lockout as a weapon (issue 12, item 7)', () => {
     expect(Number(again.headers.get('retry-after'))).toBe(2);
   });
 
-  it('slows down concurrent guesses too: of 40 at once from one address, 5 are checked', async () => {
+  it('LIMIT-6 slows down concurrent guesses too: of 40 at once from one address, 5 are checked', async () => {
     const { base } = await serve({ TRUST_PROXY: '1' });
     const email = await owner(base);
 
@@ -299,7 +299,7 @@ describe('lockout as a weapon (issue 12, item 7)', () => {
     expect((await signIn(base, email, TEST_PASSWORD, '192.0.2.1')).status).toBe(200);
   });
 
-  it('once an account has had 20 wrong passwords, an address that failed on it waits after each failure', async () => {
+  it('LIMIT-7 once an account has had 20 wrong passwords, an address that failed on it waits after each failure', async () => {
     const { base } = await serve({ TRUST_PROXY: '1' });
     const email = await owner(base);
     for (let i = 0; i < 20; i++) await signIn(base, email, `guess ${i}`, `198.51.100.${i}`);
@@ -329,7 +329,7 @@ describe('the import command (issue 12, item 9)', () => {
     return runToExit(child);
   }
 
-  it('refuses an --id longer than the API’s 100 characters, naming the rule, and takes one of 100', async () => {
+  it('LIMIT-16 refuses an --id longer than the API’s 100 characters, naming the rule, and takes one of 100', async () => {
     const dataDir = tempDir();
     const file = path.join(tempDir('margins-md-'), 'plan.md');
     writeFileSync(file, '# Plan\n\nText.\n');

@@ -64,7 +64,7 @@ async function refusal(promise: Promise<unknown>, code: ErrorCode): Promise<Serv
 }
 
 describe('AccountService: signing up and in', () => {
-  it('signs a new stakeholder in and stores only an argon2id hash of the password', async () => {
+  it('PERM-8 signs a new stakeholder in and stores only an argon2id hash of the password', async () => {
     const { accounts, storage } = makeAccounts();
 
     const { user, token } = await accounts.register(
@@ -139,7 +139,7 @@ describe('AccountService: signing up and in', () => {
 });
 
 describe('AccountService: sign-in rate limits', () => {
-  it('never locks the owner out: after 10 wrong passwords from 10 addresses, the right one gets in', async () => {
+  it('LIMIT-8 never locks the owner out: after 10 wrong passwords from 10 addresses, the right one gets in', async () => {
     const { accounts } = makeAccounts();
     await accounts.register(person('Alice'));
 
@@ -153,7 +153,7 @@ describe('AccountService: sign-in rate limits', () => {
     expect((await accounts.signIn('ALICE@example.org', PASSWORD, '192.0.2.1')).user.name).toBe('Alice');
   });
 
-  it('slows one address down after 5 wrong passwords on one account, without checking the next, and says for how long', async () => {
+  it('LIMIT-6 slows one address down after 5 wrong passwords on one account, without checking the next, and says for how long', async () => {
     const { accounts } = makeAccounts();
     await accounts.register(person('Alice'));
     await accounts.register(person('Tom'));
@@ -174,7 +174,7 @@ describe('AccountService: sign-in rate limits', () => {
     expect((await accounts.signIn('tom@example.org', PASSWORD, '198.51.100.7')).user.name).toBe('Tom');
   });
 
-  it('limits one address to 50 failed sign-ins, whichever accounts they name', async () => {
+  it('LIMIT-9 limits one address to 50 failed sign-ins, whichever accounts they name', async () => {
     const { accounts } = makeAccounts();
     await accounts.register(person('Alice'));
 
@@ -195,7 +195,7 @@ describe('AccountService: sign-in rate limits', () => {
 });
 
 describe('AccountService: invitations', () => {
-  it('lets an invite be used once, giving its role', async () => {
+  it('PERM-8 lets an invite be used once, giving its role', async () => {
     const { accounts } = makeAccounts();
     const admin = await firstAdmin(accounts);
     const { token, invite } = await accounts.createInvite(admin, { role: 'taskforce' });
@@ -251,7 +251,7 @@ describe('AccountService: invitations', () => {
     expect((await accounts.findInvite(token)).usedAt).toBeNull();
   });
 
-  it('lets only admins create and list invites and list people', async () => {
+  it('PERM-5 lets only admins create and list invites and list people', async () => {
     const { accounts } = makeAccounts();
     await firstAdmin(accounts);
     const { user } = await accounts.register(person('Alice'));
@@ -266,7 +266,7 @@ describe('AccountService: invitations', () => {
 });
 
 describe('AccountService: roles', () => {
-  it('lets only an admin change a role, and tells the listener', async () => {
+  it('PERM-5 lets only an admin change a role, and tells the listener', async () => {
     const { accounts, roleChanges } = makeAccounts();
     const admin = await firstAdmin(accounts);
     const { user: alice } = await accounts.register(person('Alice'));
@@ -304,7 +304,7 @@ describe('AccountService: roles', () => {
 });
 
 describe('AccountService: the first admin', () => {
-  it('creates the admin from credentials when there is none, and only then', async () => {
+  it('PERM-9 creates the admin from credentials when there is none, and only then', async () => {
     const { accounts, storage } = makeAccounts();
 
     expect(await accounts.ensureAdmin({ email: ' Chair@Example.org', password: ADMIN.password })).toEqual({});
@@ -315,7 +315,7 @@ describe('AccountService: the first admin', () => {
     expect((await accounts.signIn(ADMIN.email, ADMIN.password, '192.0.2.1')).user.role).toBe('admin');
   });
 
-  it('refuses to make an existing account admin unless MARGINS_ADMIN_PASSWORD is its password', async () => {
+  it('PERM-9 refuses to make an existing account admin unless MARGINS_ADMIN_PASSWORD is its password', async () => {
     const { accounts, storage } = makeAccounts();
     await accounts.register(person('Squatter', { email: ADMIN.email, password: 'the squatter’s password' }));
 
@@ -334,7 +334,7 @@ describe('AccountService: the first admin', () => {
     expect((await accounts.signIn(ADMIN.email, ADMIN.password, '192.0.2.1')).user.role).toBe('admin');
   });
 
-  it('without credentials, gives a one-time setup token that makes its user an admin', async () => {
+  it('PERM-9 without credentials, gives a one-time setup token that makes its user an admin', async () => {
     const { accounts } = makeAccounts();
 
     const { setupToken } = await accounts.ensureAdmin();

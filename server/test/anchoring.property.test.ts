@@ -448,7 +448,7 @@ describe('anchored passages under concurrent edits (seeded, 2–3 replicas)', ()
     for (let seed = 1; seed <= SEEDS; seed++) play(seed, 'any');
   });
 
-  it('an untouched passage resolves to exactly its words', () => {
+  it('ANCHOR-1 an untouched passage resolves to exactly its words', () => {
     const { failures, outcomes } = sweep('outside', (doc, thread) => {
       // Concurrent splits and moves can still copy the words, lose some, or put text between
       // them; what is left then is held to "what remains" like any other passage.
@@ -461,14 +461,14 @@ describe('anchored passages under concurrent edits (seeded, 2–3 replicas)', ()
     expect(outcomes.filter((o) => o.intact).length).toBeGreaterThan(SEEDS / 3);
   });
 
-  it('a partly edited passage resolves to what remains of it', () => {
+  it('ANCHOR-2 a partly edited passage resolves to what remains of it', () => {
     const { failures, outcomes } = sweep('partial');
     expectOnlyKnown('partial', failures);
     const partly = outcomes.filter((o) => o.words.length > 0 && o.words.length < T1.length);
     expect(partly.length).toBeGreaterThan(SEEDS / 2);
   });
 
-  it('a fully deleted passage reports detached', () => {
+  it('ANCHOR-3 a fully deleted passage reports detached', () => {
     const { failures, outcomes } = sweep('delete-all');
     expectOnlyKnown('delete-all', failures);
     // A deletion concurrent with a restructure of the same block is undone (the binding's copy
@@ -529,7 +529,7 @@ describe('anchored passages through the structural edits of issue 4 (named examp
     }
   }
 
-  it.each(EXAMPLES)('keeps two overlapping passages on their words when %s', (_name, change) => {
+  it.each(EXAMPLES)('ANCHOR-1 keeps two overlapping passages on their words when %s', (_name, change) => {
     const { state, threads } = draft(true);
     const [a, b] = replicasOf(state, 2) as [Replica, Replica];
     editAsBinding(a.ydoc, a.fragment, change);

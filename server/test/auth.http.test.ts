@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 describe('signing up, in and out', () => {
-  it('POST /api/auth/register signs a stakeholder up, answers 201 and sets an httpOnly SameSite=Lax cookie', async () => {
+  it('PERM-8 POST /api/auth/register signs a stakeholder up, answers 201 and sets an httpOnly SameSite=Lax cookie', async () => {
     const input = signUpForm('Inès', {
       organisation: 'Université de Lomé',
       sector: 'academia',
@@ -141,7 +141,7 @@ describe('signing up, in and out', () => {
     expect(response.headers.getSetCookie()).toEqual([]);
   });
 
-  it('answers the 6th sign-in after 5 failures on one account from one address with 429 slow_down and Retry-After', async () => {
+  it('LIMIT-6 answers the 6th sign-in after 5 failures on one account from one address with 429 slow_down and Retry-After', async () => {
     const registered = await call('/api/auth/register', { method: 'POST', body: signUpForm('Slowed') });
     const { user } = (await registered.json()) as { user: { email: string } };
     for (let i = 0; i < 5; i++) {
@@ -174,7 +174,7 @@ describe('signing up, in and out', () => {
     expect((await call('/api/auth/logout', { method: 'POST' })).status).toBe(204);
   });
 
-  it('marks the cookie Secure behind an https proxy', async () => {
+  it('PERM-8 marks the cookie Secure behind an https proxy', async () => {
     const proxied = await startTestServer({ trustProxy: 1 });
     try {
       const response = await fetch(`${proxied.url}/api/auth/register`, {
@@ -191,7 +191,7 @@ describe('signing up, in and out', () => {
 });
 
 describe('bad requests', () => {
-  it('answers a body that breaks the schema with 400 validation_failed naming each field', async () => {
+  it('LIMIT-4 answers a body that breaks the schema with 400 validation_failed naming each field', async () => {
     const response = await call('/api/auth/register', {
       method: 'POST',
       body: { name: '', email: 'not-an-email', password: 'short' },
@@ -210,7 +210,7 @@ describe('bad requests', () => {
     );
   });
 
-  it('refuses fields it does not know, so nobody signs up as an admin by adding one', async () => {
+  it('LIMIT-4 refuses fields it does not know, so nobody signs up as an admin by adding one', async () => {
     const response = await call('/api/auth/register', {
       method: 'POST',
       body: signUpForm('Mallory', { role: 'admin' }),
@@ -231,7 +231,7 @@ describe('bad requests', () => {
     });
   });
 
-  it('answers a body over 64 kB with 413', async () => {
+  it('LIMIT-3 answers a body over 64 kB with 413', async () => {
     const response = await call('/api/auth/register', {
       method: 'POST',
       body: signUpForm('Big', { organisation: 'x'.repeat(65 * 1024) }),
@@ -277,7 +277,7 @@ describe('cross-site request forgery', () => {
     },
   );
 
-  it('refuses a cross-site change to a draft made with an admin’s cookie, and changes nothing', async () => {
+  it('PERM-7 refuses a cross-site change to a draft made with an admin’s cookie, and changes nothing', async () => {
     const id = await draft();
 
     const response = await call(`/api/drafts/${id}`, {
@@ -291,7 +291,7 @@ describe('cross-site request forgery', () => {
     expect((await storage.getDraft(id))?.visibility).toBe('public');
   });
 
-  it('allows a state change from our own page, a same-origin fetch, a typed URL, an allowed origin or a script', async () => {
+  it('PERM-7 allows a state change from our own page, a same-origin fetch, a typed URL, an allowed origin or a script', async () => {
     const own = base;
     const cases: Record<string, string>[] = [
       { origin: own },
@@ -351,7 +351,7 @@ describe('admin endpoints', () => {
     },
   );
 
-  it('lists people without their password hashes', async () => {
+  it('PERM-8 lists people without their password hashes', async () => {
     const response = await call('/api/admin/people', { as: admin });
 
     const people = (await response.json()) as Record<string, unknown>[];
@@ -462,7 +462,7 @@ describe('drafts', () => {
     return ((await (await call('/api/drafts', { as })).json()) as DraftView[]).map((each) => each.id);
   }
 
-  it('hides private drafts from visitors and stakeholders, in the list and by id (404)', async () => {
+  it('PERM-3 hides private drafts from visitors and stakeholders, in the list and by id (404)', async () => {
     const hidden = await draft({ visibility: 'private' });
     const shown = await draft();
 
@@ -479,7 +479,7 @@ describe('drafts', () => {
     }
   });
 
-  it('shows each person what they may do on the draft, and the window’s state', async () => {
+  it('WINDOW-5 shows each person what they may do on the draft, and the window’s state', async () => {
     const open = await draft({ window: OPEN });
     const closed = await draft({ window: windowFrom(-30, -1) });
     const future = await draft({ window: windowFrom(2, 30) });
@@ -507,7 +507,7 @@ describe('drafts', () => {
     expect(await view(future, alice)).toMatchObject({ windowState: 'not-yet-open', permissions: none });
   });
 
-  it('PATCH /api/drafts/:draftId lets an admin change visibility and window', async () => {
+  it('WINDOW-3 PATCH /api/drafts/:draftId lets an admin change visibility and window', async () => {
     const id = await draft();
     const closedWindow = windowFrom(-30, -1);
 
@@ -529,7 +529,7 @@ describe('drafts', () => {
     expect((await call(`/api/drafts/${id}`, { as: alice })).status).toBe(404);
   });
 
-  it('PATCH /api/drafts/:draftId: 401 for visitors, 403 for stakeholders and task force, 404 for a draft they cannot see', async () => {
+  it('PERM-5 WINDOW-3 PATCH /api/drafts/:draftId: 401 for visitors, 403 for stakeholders and task force, 404 for a draft they cannot see', async () => {
     const id = await draft();
     const hidden = await draft({ visibility: 'private' });
     const patch = (draftId: string, as?: Identity) =>
@@ -543,7 +543,7 @@ describe('drafts', () => {
     expect((await storage.getDraft(id))?.visibility).toBe('public');
   });
 
-  it('refuses a window that closes before it opens, or without a time zone, with 400', async () => {
+  it('WINDOW-3 refuses a window that closes before it opens, or without a time zone, with 400', async () => {
     const id = await draft();
     const patch = (body: unknown) => call(`/api/drafts/${id}`, { method: 'PATCH', as: admin, body });
 
@@ -562,7 +562,7 @@ describe('drafts', () => {
 });
 
 describe('security headers', () => {
-  it('sends a Content-Security-Policy and the other helmet headers', async () => {
+  it('LIMIT-14 sends a Content-Security-Policy and the other helmet headers', async () => {
     for (const pathname of ['/api/health', '/drafts/anything']) {
       const response = await call(pathname);
       const csp = response.headers.get('content-security-policy') ?? '';

@@ -73,7 +73,7 @@ function setup(limits: Partial<BackpressureLimits> = {}) {
 }
 
 describe('the timed check of slow sockets', () => {
-  it('cuts a socket that stays behind without reading once behindMs have passed, not before', () => {
+  it('CLOSE-9 cuts a socket that stays behind without reading once behindMs have passed, not before', () => {
     const { socket, look } = setup();
     const stalled = socket(2 * MiB);
     look(); // first seen behind
@@ -95,7 +95,7 @@ describe('the timed check of slow sockets', () => {
     expect(stalled.cuts).toBe(1);
   });
 
-  it('leaves alone a socket that stays behind but reads at least the minimum rate', () => {
+  it('CLOSE-9 leaves alone a socket that stays behind but reads at least the minimum rate', () => {
     const { socket, look } = setup();
     const slow = socket(8 * MiB);
     look();
@@ -127,7 +127,7 @@ describe('the timed check of slow sockets', () => {
     expect(tab.cuts).toBe(1);
   });
 
-  it('cuts the sockets furthest behind first until the total is within the limit', () => {
+  it('CLOSE-9 cuts the sockets furthest behind first until the total is within the limit', () => {
     const { socket, look } = setup({ behindMs: 3_600_000 });
     const small = socket(2 * MiB);
     const largest = socket(6 * MiB);

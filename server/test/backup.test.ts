@@ -27,7 +27,7 @@ async function storeWithThread(dataDir: string): Promise<LowdbStorage> {
 }
 
 describe('backupStore', () => {
-  it('copies a store that opens with the same drafts, records, documents and journals', async () => {
+  it('STORE-5 copies a store that opens with the same drafts, records, documents and journals', async () => {
     const dataDir = tempDir('margins-backup-');
     const storage = await storeWithThread(dataDir);
     await storage.createUser(userRecord('alice'));
@@ -50,7 +50,7 @@ describe('backupStore', () => {
     await storage.close();
   });
 
-  it('copies one moment of a store that a server keeps writing', async () => {
+  it('STORE-5 copies one moment of a store that a server keeps writing', async () => {
     const dataDir = tempDir('margins-backup-');
     const storage = await storeWithThread(dataDir);
     // Many drafts make reading the whole store take long enough for the writer to change it
@@ -86,7 +86,7 @@ describe('backupStore', () => {
     }
   });
 
-  it('refuses a folder that already holds files, and leaves it alone', async () => {
+  it('STORE-5 refuses a folder that already holds files, and leaves it alone', async () => {
     const dataDir = tempDir('margins-backup-');
     await (await storeWithThread(dataDir)).close();
     const target = tempDir('margins-backup-');
@@ -96,7 +96,7 @@ describe('backupStore', () => {
     expect(readdirSync(target)).toEqual(['notes.txt']);
   });
 
-  it('copies nothing from a damaged store, naming the damaged file', async () => {
+  it('STORE-5 copies nothing from a damaged store, naming the damaged file', async () => {
     const dataDir = tempDir('margins-backup-');
     await (await storeWithThread(dataDir)).close();
     await writeFile(path.join(dataDir, 'documents', 'consulted.json'), '{"draftId":"consulted","sta');

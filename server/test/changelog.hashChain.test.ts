@@ -110,7 +110,7 @@ function at(log: ChangeLogEntry[], seq: number): ChangeLogEntry {
 }
 
 describe('entryHash', () => {
-  it('is the SHA-256 of the RFC 8785 canonical JSON: keys sorted, no spaces, hash left out', () => {
+  it('CHAIN-1 is the SHA-256 of the RFC 8785 canonical JSON: keys sorted, no spaces, hash left out', () => {
     const [first] = sampleLog(1) as [ChangeLogEntry];
     const canonical =
       '{"actor":null,"at":"2025-12-01T09:00:00.000Z","changes":[],"detail":null,"draftId":"estrategia-2030",' +
@@ -139,14 +139,14 @@ describe('entryHash', () => {
 });
 
 describe('seal', () => {
-  it('numbers the first entry 1 and links it to the genesis hash', () => {
+  it('CHAIN-1 numbers the first entry 1 and links it to the genesis hash', () => {
     const [first] = sampleLog(1) as [ChangeLogEntry];
     expect(first.seq).toBe(1);
     expect(first.prevHash).toBe(GENESIS_HASH);
     expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('numbers each following entry one more and links it to the previous hash', () => {
+  it('CHAIN-1 numbers each following entry one more and links it to the previous hash', () => {
     const log = sampleLog();
     expect(log.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     for (const [i, entry] of log.entries()) {
@@ -193,7 +193,7 @@ describe('verifyChain', () => {
     expect(verifyChain([])).toEqual({ ok: true, count: 0, lastHash: null });
   });
 
-  it('names an entry whose rationale was changed after it was logged', () => {
+  it('CHAIN-2 names an entry whose rationale was changed after it was logged', () => {
     const log = tampered((entries) => {
       at(entries, 7).rationale = 'Accepté finalement.';
     });
@@ -213,7 +213,7 @@ describe('verifyChain', () => {
     expect(verifyChain(log)).toMatchObject({ ok: false, seq: 4, index: 3 });
   });
 
-  it('says which entry is missing when one was removed', () => {
+  it('CHAIN-2 says which entry is missing when one was removed', () => {
     const log = tampered((entries) => {
       entries.splice(6, 1);
     });
@@ -247,7 +247,7 @@ describe('verifyChain', () => {
     });
   });
 
-  it('names the first of two swapped entries as out of order', () => {
+  it('CHAIN-2 names the first of two swapped entries as out of order', () => {
     const log = tampered((entries) => {
       const ninth = entries[8] as ChangeLogEntry;
       entries[8] = entries[9] as ChangeLogEntry;
@@ -273,14 +273,14 @@ describe('verifyChain', () => {
     });
   });
 
-  it('names an entry that appears twice', () => {
+  it('CHAIN-2 names an entry that appears twice', () => {
     const log = tampered((entries) => {
       entries.splice(5, 0, structuredClone(entries[4] as ChangeLogEntry));
     });
     expect(verifyChain(log)).toEqual({ ok: false, seq: 5, index: 5, reason: 'entry 5 appears twice' });
   });
 
-  it('catches an entry changed and re-hashed at the next entry, whose previous hash no longer matches', () => {
+  it('CHAIN-2 catches an entry changed and re-hashed at the next entry, whose previous hash no longer matches', () => {
     const log = tampered((entries) => {
       const seventh = at(entries, 7);
       seventh.rationale = 'Accepté finalement.';
@@ -431,7 +431,7 @@ describe('verifyExport', () => {
     expect(verifyExport(json)).toMatchObject({ ok: true, count: 12 });
   });
 
-  it('names the first broken entry of the chain inside an export', () => {
+  it('CHAIN-2 names the first broken entry of the chain inside an export', () => {
     const json = exported();
     json.entries[6].rationale = 'Accepté.';
     expect(verifyExport(json)).toMatchObject({ ok: false, seq: 7, index: 6 });
@@ -488,14 +488,14 @@ describe('npm run verify-log', () => {
     return filePath;
   }
 
-  it('prints OK with the count and last hash, and exits 0, for an intact export', () => {
+  it('CHAIN-2 prints OK with the count and last hash, and exits 0, for an intact export', () => {
     const log = sampleLog();
     const result = run(file('intact.json', changelogJson(DRAFT, log, '2026-02-28T18:00:00.000Z')));
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toBe(`OK: 12 entries, chain intact (last hash ${log[11]?.hash})\n`);
   });
 
-  it('prints the first broken entry and exits 1 for a tampered export', () => {
+  it('CHAIN-2 prints the first broken entry and exits 1 for a tampered export', () => {
     const json = JSON.parse(changelogJson(DRAFT, sampleLog(), '2026-02-28T18:00:00.000Z'));
     json.entries[6].rationale = 'Accepté.';
     const result = run(file('tampered.json', JSON.stringify(json)));
@@ -506,7 +506,7 @@ describe('npm run verify-log', () => {
     );
   });
 
-  it('exits 2 with a clear message for a missing file, a file that is not JSON, or not an export', () => {
+  it('CHAIN-2 exits 2 with a clear message for a missing file, a file that is not JSON, or not an export', () => {
     const missing = run(path.join(dir, 'nowhere.json'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^Cannot read .*nowhere\.json: /);

@@ -66,7 +66,7 @@ async function anchorOf(draftId: string, as: Identity, words: string) {
 }
 
 describe('the change log', () => {
-  it('records a thread opened and resolved, a suggestion made and accepted, each with who, where and why, in one intact chain', async () => {
+  it('CHAIN-5 records a thread opened and resolved, a suggestion made and accepted, each with who, where and why, in one intact chain', async () => {
     const id = await draft();
     const alice = await signUpAs(server.accounts, 'stakeholder', 'Alice');
     const tom = await signUpAs(server.accounts, 'taskforce', 'Tom');
@@ -125,7 +125,7 @@ describe('the change log', () => {
     expect(verifyChain(await log(id, true))).toMatchObject({ ok: true, count: 5 });
   });
 
-  it('groups a task-force member’s direct edits into one burst with the paragraph before and after, not counting the server’s marks', async () => {
+  it('CHAIN-6 groups a task-force member’s direct edits into one burst with the paragraph before and after, not counting the server’s marks', async () => {
     const id = await draft();
     const tom = await signUpAs(server.accounts, 'taskforce', 'Tom');
     const editor = connect(id, tom);
@@ -155,7 +155,7 @@ describe('the change log', () => {
     }, 3000);
   });
 
-  it('logs the edits in the text before the version that contains them, with the stock client and a 7 MiB paragraph', async () => {
+  it('CHAIN-7 logs the edits in the text before the version that contains them, with the stock client and a 7 MiB paragraph', async () => {
     const id = await draft();
     const tom = await signUpAs(server.accounts, 'taskforce', 'Tom');
     const editor = connect(id, tom);
@@ -185,7 +185,7 @@ describe('the change log', () => {
     );
   }, 60_000);
 
-  it('records a published version, and compares it with the draft as it is now, marking the words that changed', async () => {
+  it('CHAIN-5 records a published version, and compares it with the draft as it is now, marking the words that changed', async () => {
     const id = await draft();
     const alice = await signUpAs(server.accounts, 'stakeholder', 'Alice');
     const tom = await signUpAs(server.accounts, 'taskforce', 'Tom');
@@ -241,7 +241,7 @@ describe('the change log', () => {
     });
   });
 
-  it('records the consultation closing when an admin moves the window, attributed to them', async () => {
+  it('CHAIN-5 records the consultation closing when an admin moves the window, attributed to them', async () => {
     const id = await draft();
     expect((await log(id, true)).map((e) => e.type)).toEqual(['consultation.opened']);
     const now = Date.now();
@@ -354,7 +354,7 @@ describe('exports', () => {
     expect((await call(`/api/drafts/${id}/export/draft.pdf`)).status).toBe(404);
   });
 
-  it('keeps a private draft’s exports from people who may not read it', async () => {
+  it('PERM-3 keeps a private draft’s exports from people who may not read it', async () => {
     const id = await draft();
     await call(`/api/drafts/${id}`, { method: 'PATCH', as: chair, body: { visibility: 'private' } });
     const alice = await signUpAs(server.accounts, 'stakeholder', 'Alice');

@@ -64,7 +64,7 @@ describe('clientAddressOf', () => {
     }
   });
 
-  it('believes only the hops it trusts', async () => {
+  it('LIMIT-12 believes only the hops it trusts', async () => {
     expect((await addresses('none', '203.0.113.9')).ours).toBe('127.0.0.1');
     expect((await addresses('one hop', '198.51.100.1, 203.0.113.9')).ours).toBe('203.0.113.9');
     expect((await addresses('two hops', '198.51.100.1, 203.0.113.9')).ours).toBe('198.51.100.1');
@@ -86,7 +86,7 @@ describe('parseTrustProxy', () => {
     ]);
   });
 
-  it('refuses true, saying what to set instead, and anything that is not an address', () => {
+  it('LIMIT-12 refuses true, saying what to set instead, and anything that is not an address', () => {
     expect(() => parseTrustProxy('true')).toThrow(/TRUST_PROXY=1.*TRUST_PROXY=127\.0\.0\.1/);
     expect(() => parseTrustProxy('10.0.0.1, proxy.example.org')).toThrow(
       /"proxy\.example\.org" is not an IP address/,

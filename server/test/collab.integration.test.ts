@@ -69,7 +69,7 @@ afterEach(async () => {
 });
 
 describe('collaboration with stock y-websocket clients', () => {
-  it('brings two clients to the same text, starting from the stored draft', async () => {
+  it('LIVE-1 brings two clients to the same text, starting from the stored draft', async () => {
     const running = await startServer();
     const alice = await editor(running, 'Alice');
     const tom = await editor(running, 'Tom');
@@ -86,7 +86,7 @@ describe('collaboration with stock y-websocket clients', () => {
     });
   });
 
-  it('shows each client the other’s presence', async () => {
+  it('LIVE-4 shows each client the other’s presence', async () => {
     const running = await startServer();
     const aliceId = await signUpAs(running.server.accounts, 'stakeholder', 'Alice');
     const tomId = await signUpAs(running.server.accounts, 'taskforce', 'Tom');
@@ -106,7 +106,7 @@ describe('collaboration with stock y-websocket clients', () => {
     });
   });
 
-  it('merges what a client wrote offline with what others wrote meanwhile', async () => {
+  it('SAVE-8 merges what a client wrote offline with what others wrote meanwhile', async () => {
     const running = await startServer();
     const alice = await editor(running, 'Alice');
     const tom = await editor(running, 'Tom');
@@ -134,7 +134,7 @@ describe('collaboration with stock y-websocket clients', () => {
 });
 
 describe('refusing what the server cannot serve', () => {
-  it('closes a socket for an unknown draft with 4404 and a reason', async () => {
+  it('CLOSE-5 closes a socket for an unknown draft with 4404 and a reason', async () => {
     const running = await startServer();
 
     const unknown = raw(running, 'no-such-draft');
@@ -146,7 +146,7 @@ describe('refusing what the server cannot serve', () => {
     expect((await invalid.closed).code).toBe(CloseCode.DraftNotFound);
   });
 
-  it('stops a stock client from retrying a draft that does not exist', async () => {
+  it('CLOSE-12 stops a stock client from retrying a draft that does not exist', async () => {
     const running = await startServer();
     const lost = client(running, 'no-such-draft');
     const closes: number[] = [];
@@ -158,7 +158,7 @@ describe('refusing what the server cannot serve', () => {
     expect(closes).toEqual([CloseCode.DraftNotFound]);
   });
 
-  it('answers 404 to WebSocket upgrades outside the collaboration path', async () => {
+  it('LIVE-5 answers 404 to WebSocket upgrades outside the collaboration path', async () => {
     const running = await startServer();
     const ws = new WebSocket(`ws://127.0.0.1:${running.port}/elsewhere/${DRAFT}`);
     const status = await new Promise<number | undefined>((resolve) => {
@@ -187,7 +187,7 @@ describe('refusing what the server cannot serve', () => {
     ['an unknown message type', new Uint8Array([42, 0, 0])],
   ];
 
-  it.each(malformedFrames)('closes only the socket that sent %s, with 4400', async (kind, frame) => {
+  it.each(malformedFrames)('CLOSE-3 closes only the socket that sent %s, with 4400', async (kind, frame) => {
     const running = await startServer();
     const alice = await editor(running, 'Alice');
     const tom = client(running);
@@ -208,7 +208,7 @@ describe('refusing what the server cannot serve', () => {
     expect(alice.provider.wsconnected && tom.provider.wsconnected).toBe(true);
   });
 
-  it('closes a socket that sends a frame over the size limit with 1009, and keeps serving', async () => {
+  it('CLOSE-2 closes a socket that sends a frame over the size limit with 1009, and keeps serving', async () => {
     const running = await startServer();
     const alice = await editor(running, 'Alice');
     await synced(alice);
@@ -225,7 +225,7 @@ describe('refusing what the server cannot serve', () => {
     expect(health.status).toBe(200);
   });
 
-  it('closes a socket that floods the server with messages with 4529', async () => {
+  it('CLOSE-11 closes a socket that floods the server with messages with 4529', async () => {
     const running = await startServer();
     const flooder = raw(running);
     await flooder.opened;
@@ -236,7 +236,7 @@ describe('refusing what the server cannot serve', () => {
     expect((await flooder.closed).code).toBe(CloseCode.RateLimited);
   });
 
-  it('takes the frame size and the message rate from MAX_FRAME_BYTES and SOCKET_MESSAGE_BURST', async () => {
+  it('CLOSE-2 CLOSE-11 LIMIT-13 takes the frame size and the message rate from MAX_FRAME_BYTES and SOCKET_MESSAGE_BURST', async () => {
     const running = await startServer({
       env: {
         MAX_FRAME_BYTES: String(64 * 1024),
@@ -263,7 +263,7 @@ describe('refusing what the server cannot serve', () => {
 });
 
 describe('clients that cannot keep up', () => {
-  it('drops a socket that stops reading with 4503 instead of buffering for it, and serves the others', async () => {
+  it('CLOSE-9 drops a socket that stops reading with 4503 instead of buffering for it, and serves the others', async () => {
     // The close frame waits behind what is queued: the sleeper may take its time to read it.
     const running = await startServer({
       maxBufferedBytes: 256 * 1024,
@@ -289,7 +289,7 @@ describe('clients that cannot keep up', () => {
 });
 
 describe('keeping the drafts', () => {
-  it('keeps the edits across a server restart: closing the server saves them', async () => {
+  it('SAVE-4 CLOSE-1 keeps the edits across a server restart: closing the server saves them', async () => {
     // Saves are held back for a minute: only the shutdown can write these edits in time.
     const slowSaves = { debounceMs: 60_000, maxWaitMs: 60_000, retryMs: 1000, maxRetryMs: 1000 };
     const dataDir = tempDir('margins-collab-');
@@ -312,7 +312,7 @@ describe('keeping the drafts', () => {
     expect(ines.content()).toContain('Texte initial.');
   });
 
-  it('saves and unloads a draft once its last client has left', async () => {
+  it('SAVE-5 saves and unloads a draft once its last client has left', async () => {
     const running = await startServer();
     const before = await running.storage.getDraft(DRAFT);
     const alice = await editor(running, 'Alice');
@@ -332,7 +332,7 @@ describe('keeping the drafts', () => {
     expect((await running.storage.getDraft(DRAFT))?.updatedAt).not.toBe(before?.updatedAt);
   });
 
-  it('unloads a draft whose only client left while it was still loading', async () => {
+  it('SAVE-5 unloads a draft whose only client left while it was still loading', async () => {
     /** Storage whose document loads wait until the test lets them through. */
     class GatedStorage extends MemoryStorage {
       loading = false;
@@ -364,7 +364,7 @@ describe('keeping the drafts', () => {
     }
   });
 
-  it('loads the draft again for a client that comes after it was unloaded', async () => {
+  it('SAVE-5 loads the draft again for a client that comes after it was unloaded', async () => {
     const running = await startServer();
     const alice = await editor(running, 'Alice');
     await synced(alice);

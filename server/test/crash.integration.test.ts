@@ -64,7 +64,7 @@ async function log(server: ServerProcess, cookie: string): Promise<ChangeLogEntr
 }
 
 describe('after kill -9', () => {
-  it(`keeps every accepted suggestion and every thread's mark answered just before the kill (${CYCLES} cycles, a reader connected)`, async () => {
+  it(`SAVE-1 keeps every accepted suggestion and every thread's mark answered just before the kill (${CYCLES} cycles, a reader connected)`, async () => {
     const paragraphs = Array.from({ length: CYCLES }, (_, i) => `Paragraph ${i} says old words here.`);
     const dataDir = tempDir('margins-data-');
     const drafts = await draftsDir(paragraphs);
@@ -113,7 +113,7 @@ describe('after kill -9', () => {
     expect(verifyChain(entries)).toMatchObject({ ok: true });
   }, 180_000);
 
-  it('logs an edit burst still open when the server was killed, attributed and timed', async () => {
+  it('SAVE-6 logs an edit burst still open when the server was killed, attributed and timed', async () => {
     const dataDir = tempDir('margins-data-');
     const drafts = await draftsDir(['We read every comment.']);
     const first = await start(dataDir, drafts);

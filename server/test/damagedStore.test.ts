@@ -75,7 +75,7 @@ describe('a damaged margins.json', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('is refused when it is missing beside document files (a lost index is not a new store)', async () => {
+  it('STORE-1 is refused when it is missing beside document files (a lost index is not a new store)', async () => {
     const dir = await storeWithDraft();
     await rm(path.join(dir, 'margins.json'));
     await rm(path.join(dir, 'margins.json.bak'));
@@ -89,14 +89,14 @@ describe('a damaged margins.json', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('is refused when it was written by a newer version', async () => {
+  it('STORE-1 is refused when it was written by a newer version', async () => {
     const dir = await storeWithDraft();
     const file = path.join(dir, 'margins.json');
     await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), formatVersion: 2 }));
     expect((await refusal(dir)).message).toMatch(/formatVersion is not 1/);
   });
 
-  it('is refused when a record lacks what it is found by, naming where', async () => {
+  it('STORE-1 is refused when a record lacks what it is found by, naming where', async () => {
     const dir = await storeWithDraft();
     const file = path.join(dir, 'margins.json');
     const data = JSON.parse(await readFile(file, 'utf8'));
@@ -137,7 +137,7 @@ describe('a damaged document file', () => {
       'journal.bursts[0].startedAt is missing',
     ],
   ];
-  it.each(documentDamages)('is refused when %s', async (_name, patch, says) => {
+  it.each(documentDamages)('STORE-1 is refused when %s', async (_name, patch, says) => {
     const dir = await storeWithDraft();
     const file = path.join(dir, 'documents', 'intact.json');
     await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), ...patch }));
@@ -149,7 +149,7 @@ describe('a damaged document file', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('is refused even when no draft lists it (a stray file is checked too)', async () => {
+  it('STORE-1 is refused even when no draft lists it (a stray file is checked too)', async () => {
     const dir = await storeWithDraft();
     await writeFile(path.join(dir, 'documents', 'stray.json'), 'null');
     expect((await refusal(dir)).file).toBe(path.join(dir, 'documents', 'stray.json'));
@@ -167,7 +167,7 @@ describe('a damaged document file', () => {
 });
 
 describe('files Margins wrote', () => {
-  it('keep the previous good version beside them, which loads in place of a damaged one', async () => {
+  it('STORE-2 keep the previous good version beside them, which loads in place of a damaged one', async () => {
     const dir = await storeWithDraft();
     const file = path.join(dir, 'documents', 'intact.json');
     const storage = await LowdbStorage.open(dir);
@@ -198,7 +198,7 @@ describe('files Margins wrote', () => {
 });
 
 describe('the server on a damaged store', () => {
-  it('exits with code 2 and one line naming the file, without seeding over the intact document', async () => {
+  it('STORE-1 exits with code 2 and one line naming the file, without seeding over the intact document', async () => {
     const dataDir = await storeWithDraft();
     await writeFile(path.join(dataDir, 'margins.json'), 'null');
     const draftsDir = tempDir('margins-drafts-');

@@ -68,7 +68,7 @@ describe('lockDataDir', () => {
     expect(readFileSync(lockFile, 'utf8')).toBe(String(process.ppid));
   });
 
-  it('takes over a lock left by a process that no longer runs', () => {
+  it('STORE-3 takes over a lock left by a process that no longer runs', () => {
     const dir = tempDir('margins-lock-');
     writeFileSync(path.join(dir, 'margins.lock'), String(deadPid()));
 
@@ -78,7 +78,7 @@ describe('lockDataDir', () => {
     lock.release();
   });
 
-  it('takes over a lock whose pid now belongs to an unrelated process that started at another time', (ctx) => {
+  it('STORE-3 takes over a lock whose pid now belongs to an unrelated process that started at another time', (ctx) => {
     if (!existsSync('/proc/self/stat')) ctx.skip('no /proc here: only the pid can be compared');
     const dir = tempDir('margins-lock-');
     const stranger = unrelatedProcess();
@@ -108,7 +108,7 @@ describe('lockDataDir', () => {
     expect(lockContent(dir)).toEqual(live);
   });
 
-  it('takes over a lock written before the last reboot, even if its pid and start time run now', (ctx) => {
+  it('STORE-3 takes over a lock written before the last reboot, even if its pid and start time run now', (ctx) => {
     if (!existsSync('/proc/self/stat')) ctx.skip('no /proc here: only the pid can be compared');
     const dir = tempDir('margins-lock-');
     const stranger = unrelatedProcess();
@@ -121,7 +121,7 @@ describe('lockDataDir', () => {
     lock.release();
   });
 
-  it('refuses a directory held by a running Margins server, naming its pid', async () => {
+  it('STORE-3 refuses a directory held by a running Margins server, naming its pid', async () => {
     const dir = tempDir('margins-lock-');
     const server = await spawnServer({ dataDir: dir });
     try {

@@ -71,7 +71,7 @@ function freeSpace(): void {
 }
 
 describe('storage on a full disk', () => {
-  it('answers a refused write with ENOSPC and keeps nothing of it, in memory or on disk', async () => {
+  it('SAVE-7 answers a refused write with ENOSPC and keeps nothing of it, in memory or on disk', async () => {
     const storage = await LowdbStorage.open(dataDir);
     const before = yjsStateWithText('Before the disk filled');
     await storage.createDraft(draftRecord('consulted'), before);
@@ -113,7 +113,7 @@ describe('storage on a full disk', () => {
     await reopened.close();
   });
 
-  it('refuses two changes made at once on a full disk, keeping both changes answered before', async () => {
+  it('SAVE-7 refuses two changes made at once on a full disk, keeping both changes answered before', async () => {
     const storage = await LowdbStorage.open(dataDir);
     await storage.createDraft(draftRecord('consulted'), yjsStateWithText('x'));
     await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
@@ -138,7 +138,7 @@ describe('storage on a full disk', () => {
 });
 
 describe('the HTTP API on a full disk', () => {
-  it('answers 500 to a reply and a sign-up, then serves neither, and takes both again once space is freed', async () => {
+  it('SAVE-7 answers 500 to a reply and a sign-up, then serves neither, and takes both again once space is freed', async () => {
     const server = await startTestServer({ storage: 'lowdb', dataDir });
     const { storage, url: base } = server;
     await seedDraft(storage, {

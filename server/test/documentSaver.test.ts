@@ -43,7 +43,7 @@ describe('DocumentSaver', () => {
     vi.useRealTimers();
   });
 
-  it('saves once, a second after the last of a burst of changes', async () => {
+  it('SAVE-2 saves once, a second after the last of a burst of changes', async () => {
     const write = vi.fn(async () => {});
     saver = new DocumentSaver(write, logger);
 
@@ -71,7 +71,7 @@ describe('DocumentSaver', () => {
     expect(write).not.toHaveBeenCalled();
   });
 
-  it('saves at most five seconds after the first unsaved change, even while changes keep coming', async () => {
+  it('SAVE-2 saves at most five seconds after the first unsaved change, even while changes keep coming', async () => {
     const savedAt: number[] = [];
     const write = vi.fn(async () => {
       savedAt.push(Date.now());
@@ -91,7 +91,7 @@ describe('DocumentSaver', () => {
     expect(saver.hasUnsavedChanges).toBe(false);
   });
 
-  it('runs one save at a time: a change during a save gets exactly one more save after it', async () => {
+  it('SAVE-2 runs one save at a time: a change during a save gets exactly one more save after it', async () => {
     const disk = controlledWrite();
     saver = new DocumentSaver(disk.write, logger);
 
@@ -116,7 +116,7 @@ describe('DocumentSaver', () => {
     expect(saver.hasUnsavedChanges).toBe(false);
   });
 
-  it('keeps a document unsaved after a failed write and retries it with growing delays', async () => {
+  it('SAVE-3 keeps a document unsaved after a failed write and retries it with growing delays', async () => {
     const disk = controlledWrite();
     saver = new DocumentSaver(disk.write, logger);
 
@@ -174,7 +174,7 @@ describe('DocumentSaver', () => {
     expect(write).toHaveBeenCalledTimes(1);
   });
 
-  it('flush rejects when the write fails, and the change stays unsaved', async () => {
+  it('SAVE-3 flush rejects when the write fails, and the change stays unsaved', async () => {
     const write = vi.fn(async () => {
       throw new Error('disk full');
     });

@@ -277,7 +277,7 @@ describe('change log completeness (seeded)', () => {
   const knownLimits = new Set([1032, 1038]);
 
   it.each(Array.from({ length: 60 }, (_, i) => 1000 + i).filter((seed) => !knownLimits.has(seed)))(
-    'logs every word written and removed, by whom, with two editors (seed %i)',
+    'CHAIN-8 logs every word written and removed, by whom, with two editors (seed %i)',
     async (seed) => {
       const { problems, steps } = await runSeed(seed, ['Ann', 'Ben'], 30);
       expect(problems, steps.join('\n')).toEqual([]);
@@ -285,7 +285,7 @@ describe('change log completeness (seeded)', () => {
   );
 
   it.each(Array.from({ length: 30 }, (_, i) => 5000 + i))(
-    'logs every word written and removed, by whom, with three editors (seed %i)',
+    'CHAIN-8 logs every word written and removed, by whom, with three editors (seed %i)',
     async (seed) => {
       const { problems, steps } = await runSeed(seed, ['Ann', 'Ben', 'Cat'], 40);
       expect(problems, steps.join('\n')).toEqual([]);

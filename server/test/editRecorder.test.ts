@@ -85,7 +85,7 @@ describe('edit entries', () => {
     expect(entries[0]?.changes[0]?.section).toBe('Listening');
   });
 
-  it('gives two people editing the same paragraph at the same moment each their own words', async () => {
+  it('CHAIN-6 gives two people editing the same paragraph at the same moment each their own words', async () => {
     const draft = await opened(SAMPLE);
     const ann = await draft.editor('Ann');
     const tom = await draft.editor('Tom');
@@ -119,7 +119,7 @@ describe('edit entries', () => {
     expect(entries[0]?.changes[0]?.after).toHaveLength(long.length);
   });
 
-  it('stamps an entry with when the burst began and ended', async () => {
+  it('CHAIN-6 stamps an entry with when the burst began and ended', async () => {
     const draft = await opened(SAMPLE);
     const tom = await draft.editor('Tom');
     edit(tom, (tr) => tr.insertText('A', 1));

@@ -114,7 +114,7 @@ describe('toCsv', () => {
     ]);
   });
 
-  it('defuses formula cells, which come back with a leading apostrophe', () => {
+  it('LIMIT-15 defuses formula cells, which come back with a leading apostrophe', () => {
     const risky = ['=1+1', '+33 1 23', '-5', '@SUM(A1)', '\tx', '\rx'];
     const [, row] = cells(
       toCsv(

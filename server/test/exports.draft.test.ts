@@ -222,7 +222,7 @@ describe('HTML export', () => {
     expect(html.match(/<h1>/g)).toHaveLength(1);
   });
 
-  it('escapes the title and shows it when the draft does not open with it', () => {
+  it('LIMIT-15 escapes the title and shows it when the draft does not open with it', () => {
     const html = draftHtml(fixtureDraft(), { title: 'Avis <&> "public"', language: 'es' });
     expect(html).toContain('<html lang="es">');
     expect(html).toContain('<title>Avis &#60;&#38;&#62; &#34;public&#34;</title>');
@@ -361,7 +361,7 @@ describe('DOCX export', () => {
     for (const text of Object.values(files)) expectNoAnchors(text);
   });
 
-  it('puts an escaped title first when the draft does not open with it, and drops unsafe links', async () => {
+  it('LIMIT-15 puts an escaped title first when the draft does not open with it, and drops unsafe links', async () => {
     const ydoc = new Y.Doc();
     Y.applyUpdate(ydoc, markdownToYjsState('Texte [piège](javascript:alert(1)) & «fin»\n'));
     const doc = snapshot(ydoc.getXmlFragment(CONTENT_FIELD)).doc;

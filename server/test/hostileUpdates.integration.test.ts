@@ -150,7 +150,7 @@ function closeCodes(...each: StockClient[]): number[] {
 }
 
 describe('blocks nested deeper than the schema can hold', { timeout: 60_000 }, () => {
-  it('closes only the socket that sends them (4422); the others keep editing, threads and exports answer, also after a restart', async () => {
+  it('CLOSE-7 closes only the socket that sends them (4422); the others keep editing, threads and exports answer, also after a restart', async () => {
     const dataDir = tempDir('margins-hostile-');
     let server = await start(dataDir);
     const tomId = await signUpAs(server.server.accounts, 'taskforce', 'Tom');
@@ -192,7 +192,7 @@ describe('blocks nested deeper than the schema can hold', { timeout: 60_000 }, (
     expect(await status(server, again, '/export/draft.html')).toBe(200);
   });
 
-  it('loads a draft stored 6,000 levels deep by an older server, names the part, and `repair-draft` turns it into paragraphs', async () => {
+  it('LIMIT-17 loads a draft stored 6,000 levels deep by an older server, names the part, and `repair-draft` turns it into paragraphs', async () => {
     const dataDir = tempDir('margins-hostile-');
     await storeDirectly(dataDir, 6000);
 

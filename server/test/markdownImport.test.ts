@@ -179,7 +179,7 @@ describe('parseDraftFile', () => {
     expect(() => parseDraftFile('---\nlanguage: [fr, es]\n---\n# Title\n')).toThrow(DraftFileError);
   });
 
-  it('refuses JavaScript front matter instead of running it', () => {
+  it('LIMIT-16 refuses JavaScript front matter instead of running it', () => {
     const ran = { value: false };
     (globalThis as { marginsFrontMatterRan?: typeof ran }).marginsFrontMatterRan = ran;
     for (const opener of ['---js', '---javascript', '---JS', '---coffee']) {
@@ -219,7 +219,7 @@ describe('importDraft', () => {
     expect(await storage.loadDocument('strategie-ouverte')).toEqual(before);
   });
 
-  it('never overwrites what people wrote, even when the file changed', async () => {
+  it('STORE-4 never overwrites what people wrote, even when the file changed', async () => {
     const storage = new MemoryStorage();
     await importDraft(storage, 'strategie-ouverte', frenchDraft);
     const edited = yjsStateWithText('Texte réécrit pendant la consultation');
@@ -312,7 +312,7 @@ describe('importDraftsFromDir', () => {
     expect(failed).toEqual(['Bad Name.md', 'b-broken.md', 'c-untitled.md']);
   });
 
-  it('leaves drafts that are already stored as they are on the next start', async () => {
+  it('STORE-4 leaves drafts that are already stored as they are on the next start', async () => {
     const dir = tempDir('margins-drafts-');
     await writeFile(path.join(dir, 'estrategia.md'), '# Estrategia\n\nVersión inicial.\n');
     const storage = new MemoryStorage();

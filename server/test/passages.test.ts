@@ -80,7 +80,7 @@ describe('anchoring a passage', () => {
     expect(resolveAnchor(ydoc, fragment, anchor)?.text).toBe(SENTENCE);
   });
 
-  it('does not grow when someone types right before or right after the passage', () => {
+  it('ANCHOR-1 does not grow when someone types right before or right after the passage', () => {
     const { ydoc, fragment } = commented(`We listen. ${SENTENCE} Then we decide.\n`, SENTENCE);
     edit(ydoc, fragment, (tr, doc) => {
       const { from, to } = rangeOf(doc, SENTENCE);
@@ -102,7 +102,7 @@ describe('anchoring a passage', () => {
     expect(resolveAnchor(ydoc, fragment, anchor)?.text).toBe(SENTENCE);
   });
 
-  it('keeps its words when the paragraph is split just before it and turned into a heading', () => {
+  it('ANCHOR-1 keeps its words when the paragraph is split just before it and turned into a heading', () => {
     const { ydoc, fragment } = commented(`We listen. ${SENTENCE} Then we decide.\n`, SENTENCE);
     edit(ydoc, fragment, (tr, doc) => tr.split(rangeOf(doc, SENTENCE).from));
     edit(ydoc, fragment, (tr, doc) => {
@@ -116,7 +116,7 @@ describe('anchoring a passage', () => {
     expect(where(fragment)).toMatchObject({ state: 'attached', text: SENTENCE });
   });
 
-  it('keeps what remains when part of the passage is deleted', () => {
+  it('ANCHOR-2 keeps what remains when part of the passage is deleted', () => {
     const { ydoc, fragment } = commented(`We listen. ${SENTENCE} Then we decide.\n`, SENTENCE);
     edit(ydoc, fragment, (tr, doc) => {
       const { from } = rangeOf(doc, 'Every ');
@@ -128,7 +128,7 @@ describe('anchoring a passage', () => {
     });
   });
 
-  it('reports a passage whose words were all deleted as detached', () => {
+  it('ANCHOR-3 reports a passage whose words were all deleted as detached', () => {
     const { ydoc, fragment } = commented(`We listen. ${SENTENCE} Then we decide.\n`, SENTENCE);
     edit(ydoc, fragment, (tr, doc) => {
       const { from, to } = rangeOf(doc, SENTENCE);
@@ -137,7 +137,7 @@ describe('anchoring a passage', () => {
     expect(where(fragment)).toEqual({ state: 'detached' });
   });
 
-  it('lets two threads overlap, each keeping its own passage', () => {
+  it('ANCHOR-1 lets two threads overlap, each keeping its own passage', () => {
     const { ydoc, fragment } = draft(`We listen. ${SENTENCE} Then we decide.\n`);
     const { doc } = snapshot(fragment);
     markPassage(ydoc, fragment, 'a', rangeOf(doc, 'Every contribution gets'), SERVER);
@@ -156,7 +156,7 @@ describe('anchoring a passage', () => {
     expect(locatePassage(doc, 't2', quote)).toMatchObject({ text: 'published' });
   });
 
-  it('finds a quote again by its context, and not the same words elsewhere', () => {
+  it('ANCHOR-4 finds a quote again by its context, and not the same words elsewhere', () => {
     const { fragment } = draft(`Answer. We listen. ${SENTENCE} Then we decide.\n\n${SENTENCE}\n`);
     const doc = snapshot(fragment).doc;
     const found = findQuote(doc, quote);

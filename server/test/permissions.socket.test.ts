@@ -186,7 +186,7 @@ describe('read-only sockets', () => {
   ];
 
   it.each(readers)(
-    'ignores what %s’s stock client writes, and tells it once it is read-only',
+    'PERM-2 ignores what %s’s stock client writes, and tells it once it is read-only',
     async (_who, as) => {
       const id = await draft();
       const tom = client(id, tomId);
@@ -208,7 +208,7 @@ describe('read-only sockets', () => {
     },
   );
 
-  it('ignores document updates a visitor’s raw socket sends as sync step 2 and as updates', async () => {
+  it('PERM-2 ignores document updates a visitor’s raw socket sends as sync step 2 and as updates', async () => {
     const id = await draft();
     const tom = client(id, tomId);
     const ines = client(id, inesId);
@@ -235,7 +235,7 @@ describe('read-only sockets', () => {
 });
 
 describe('presence bound to the socket’s identity', () => {
-  it('shows a stakeholder who claims to be the chair with her real name and role', async () => {
+  it('PERM-6 shows a stakeholder who claims to be the chair with her real name and role', async () => {
     const id = await draft();
     const tom = client(id, tomId);
     const alice = client(id, aliceId);
@@ -254,7 +254,7 @@ describe('presence bound to the socket’s identity', () => {
     );
   });
 
-  it('drops presence a raw socket sends for someone else’s client id', async () => {
+  it('LIMIT-1 drops presence a raw socket sends for someone else’s client id', async () => {
     const id = await draft();
     const tom = client(id, tomId);
     const ines = client(id, inesId);
@@ -281,7 +281,7 @@ describe('presence bound to the socket’s identity', () => {
     });
   });
 
-  it('closes a socket whose presence update is over the size limit with 4400, and keeps the others', async () => {
+  it('CLOSE-3 LIMIT-2 closes a socket whose presence update is over the size limit with 4400, and keeps the others', async () => {
     const id = await draft();
     const tom = client(id, tomId);
     const ines = client(id, inesId);
@@ -299,7 +299,7 @@ describe('presence bound to the socket’s identity', () => {
 });
 
 describe('who may open a socket', () => {
-  it('refuses a foreign Origin before the upgrade, even with a valid session cookie', async () => {
+  it('PERM-7 refuses a foreign Origin before the upgrade, even with a valid session cookie', async () => {
     const id = await draft();
 
     const hijack = raw(id, { cookie: tomId.cookie, origin: 'https://evil.example' });
@@ -316,7 +316,7 @@ describe('who may open a socket', () => {
     await Promise.all([own.opened, allowed.opened, script.opened]);
   });
 
-  it('answers a private draft’s socket like a missing draft (4404) for visitors and stakeholders', async () => {
+  it('CLOSE-5 PERM-3 answers a private draft’s socket like a missing draft (4404) for visitors and stakeholders', async () => {
     const id = await draft({ visibility: 'private' });
 
     const visitor = raw(id);
@@ -336,7 +336,7 @@ describe('who may open a socket', () => {
 });
 
 describe('access changes on open sockets', () => {
-  it('stops a task-force editor demoted by an admin from writing, on the same open socket', async () => {
+  it('PERM-4 stops a task-force editor demoted by an admin from writing, on the same open socket', async () => {
     const id = await draft();
     const danaId = await signUpAs(server.accounts, 'taskforce', 'Dana');
     const tom = client(id, tomId);
@@ -372,7 +372,7 @@ describe('access changes on open sockets', () => {
     });
   });
 
-  it('closes stakeholders’ and visitors’ sockets with 4403 when the draft becomes private; the task force stays', async () => {
+  it('CLOSE-4 PERM-4 closes stakeholders’ and visitors’ sockets with 4403 when the draft becomes private; the task force stays', async () => {
     const id = await draft();
     const tom = client(id, tomId);
     const ines = client(id, inesId);
@@ -398,7 +398,7 @@ describe('access changes on open sockets', () => {
     expect(alice.content()).not.toContain('Only the task force sees this now.');
   });
 
-  it('lets the task force edit after the consultation window closes', async () => {
+  it('WINDOW-2 lets the task force edit after the consultation window closes', async () => {
     const id = await draft();
     const tom = client(id, tomId);
     const ines = client(id, inesId);

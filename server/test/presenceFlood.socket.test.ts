@@ -49,7 +49,7 @@ async function stays(socket: RawSocket): Promise<boolean> {
 }
 
 describe('presence flood from anonymous sockets', () => {
-  it('accepts only so many sockets from one address, and closes the rest with 4429', async () => {
+  it('CLOSE-8 accepts only so many sockets from one address, and closes the rest with 4429', async () => {
     const port = await start({ perAddress: 5, perDraft: 1000 });
     const crowd = Array.from({ length: 12 }, () => raw(port));
 
@@ -63,7 +63,7 @@ describe('presence flood from anonymous sockets', () => {
     await eventually(async () => expect(await stays(raw(port))).toBe(true));
   });
 
-  it('accepts only so many sockets on one draft, and tells the next to come back (4513)', async () => {
+  it('CLOSE-10 accepts only so many sockets on one draft, and tells the next to come back (4513)', async () => {
     const port = await start({ perAddress: 100, perDraft: 3 }, ['open', 'other']);
     const first = Array.from({ length: 3 }, () => raw(port));
     for (const socket of first) expect(await stays(socket)).toBe(true);
@@ -74,7 +74,7 @@ describe('presence flood from anonymous sockets', () => {
     expect(await stays(raw(port, 'other'))).toBe(true);
   });
 
-  it('the stock client comes back once a full draft has room again', async () => {
+  it('CLOSE-10 CLOSE-12 the stock client comes back once a full draft has room again', async () => {
     const port = await start({ perAddress: 100, perDraft: 2 });
     const holders = [raw(port), raw(port)];
     for (const socket of holders) await socket.opened;
@@ -87,7 +87,7 @@ describe('presence flood from anonymous sockets', () => {
     await eventually(() => expect(reader.content()).toContain('Public text.'));
   });
 
-  it('keeps one presence per socket and tells a newcomer only of real people', async () => {
+  it('LIMIT-1 keeps one presence per socket and tells a newcomer only of real people', async () => {
     const port = await start({ perAddress: 1000, perDraft: 1000 });
     const crowd = Array.from({ length: 100 }, () => raw(port));
     await Promise.all(crowd.map((socket) => socket.opened));

@@ -73,7 +73,7 @@ afterEach(async () => {
 });
 
 describe('the server process', () => {
-  it('answers the health check and lists the drafts imported from DRAFTS_DIR, skipping a broken one', async () => {
+  it('STORE-4 answers the health check and lists the drafts imported from DRAFTS_DIR, skipping a broken one', async () => {
     const server = await start(tempDir('margins-data-'), await draftsFixture());
 
     const health = await fetch(`${server.url}/api/health`);
@@ -91,7 +91,7 @@ describe('the server process', () => {
     expect(server.output()).toContain('broken.md');
   });
 
-  it('prints a one-time setup link without MARGINS_ADMIN_EMAIL, and the link makes the first admin', async () => {
+  it('PERM-9 prints a one-time setup link without MARGINS_ADMIN_EMAIL, and the link makes the first admin', async () => {
     const server = await start(tempDir('margins-data-'), await draftsFixture(), {});
 
     // Printed just after the "listening" line, possibly in a later chunk.
@@ -112,7 +112,7 @@ describe('the server process', () => {
     expect((await fetch(`${server.url}/api/invites/${token}`)).status).toBe(410);
   });
 
-  it('saves open edits on SIGTERM, so that the restarted process has them', async () => {
+  it('SAVE-4 saves open edits on SIGTERM, so that the restarted process has them', async () => {
     const dataDir = tempDir('margins-data-');
     const draftsDir = await draftsFixture();
     const first = await start(dataDir, draftsDir);
@@ -133,7 +133,7 @@ describe('the server process', () => {
     expect(ines.content()).toContain('Texto inicial.');
   });
 
-  it('refuses to start a second process on the same data directory', async () => {
+  it('STORE-3 refuses to start a second process on the same data directory', async () => {
     const dataDir = tempDir('margins-data-');
     const draftsDir = await draftsFixture();
     const first = await start(dataDir, draftsDir);
@@ -154,7 +154,7 @@ describe('the server process', () => {
     expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
   });
 
-  it('starts on a data directory whose previous process was killed with SIGKILL, with the saved edits', async () => {
+  it('STORE-3 starts on a data directory whose previous process was killed with SIGKILL, with the saved edits', async () => {
     const dataDir = tempDir('margins-data-');
     const draftsDir = await draftsFixture();
     const first = await start(dataDir, draftsDir);

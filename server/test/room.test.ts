@@ -45,7 +45,7 @@ afterEach(() => {
 });
 
 describe('Room: document sync', () => {
-  it('brings three clients to the same document whatever order they write in', async () => {
+  it('LIVE-1 brings three clients to the same document whatever order they write in', async () => {
     const { room } = makeRoom();
     const alice = client(room, 'alice');
     const tom = client(room, 'tom');
@@ -111,7 +111,7 @@ describe('Room: document sync', () => {
     expect(saved).toContain('Stored title');
   });
 
-  it('brings a client that was away up to date, keeping what it wrote meanwhile', async () => {
+  it('SAVE-8 brings a client that was away up to date, keeping what it wrote meanwhile', async () => {
     const { room } = makeRoom();
     const alice = client(room, 'alice');
     const tom = client(room, 'tom');
@@ -131,7 +131,7 @@ describe('Room: document sync', () => {
     expect(alice.content).toContain('Alice on the train');
   });
 
-  it('does not echo an update to the client that sent it', async () => {
+  it('LIVE-2 does not echo an update to the client that sent it', async () => {
     const { room } = makeRoom();
     const alice = client(room, 'alice');
     const tom = client(room, 'tom');
@@ -146,7 +146,7 @@ describe('Room: document sync', () => {
     expect(tom.inbox.map(describeMessage)).toEqual(['update']);
   });
 
-  it('sends the updates of one event-loop turn as one message', async () => {
+  it('LIVE-2 sends the updates of one event-loop turn as one message', async () => {
     const { room } = makeRoom();
     const alice = client(room, 'alice');
     const tom = client(room, 'tom');
@@ -188,7 +188,7 @@ describe('Room: malformed input', () => {
     ['a varuint that never ends', [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]],
   ];
 
-  it.each(malformed)('refuses %s with ProtocolError BadMessage', async (_what, bytes) => {
+  it.each(malformed)('CLOSE-3 refuses %s with ProtocolError BadMessage', async (_what, bytes) => {
     const { room } = makeRoom();
     const mallory = client(room, 'mallory');
     mallory.connect();
@@ -213,7 +213,7 @@ describe('Room: malformed input', () => {
     expect(room.awareness.getStates().has(7)).toBe(false);
   });
 
-  it('refuses a presence update larger than the limit', () => {
+  it('CLOSE-3 LIMIT-2 refuses a presence update larger than the limit', () => {
     const { room } = makeRoom();
     const mallory = client(room, 'mallory');
     mallory.connect();
@@ -248,7 +248,7 @@ describe('Room: presence (awareness)', () => {
     return viewer.awareness.getStates().get(subject.doc.clientID);
   }
 
-  it('shares each client’s presence with the others', async () => {
+  it('LIVE-4 shares each client’s presence with the others', async () => {
     const { room } = makeRoom();
     const alice = client(room, 'alice');
     const tom = client(room, 'tom');
@@ -276,7 +276,7 @@ describe('Room: presence (awareness)', () => {
     expect(stateOf(tom, alice)).toEqual({ name: 'Alice', user: alice.presence });
   });
 
-  it('drops presence entries for a client id that another peer speaks for', async () => {
+  it('LIMIT-1 drops presence entries for a client id that another peer speaks for', async () => {
     const { room } = makeRoom();
     const alice = client(room, 'alice');
     const mallory = client(room, 'mallory');
@@ -299,7 +299,7 @@ describe('Room: presence (awareness)', () => {
     expect(stateOf(tom, mallory)).toEqual({ name: 'Mallory', user: mallory.presence });
   });
 
-  it(`lets one peer speak for at most ${Limits.maxAwarenessClientsPerSocket} presence client ids`, async () => {
+  it(`LIMIT-1 lets one peer speak for at most ${Limits.maxAwarenessClientsPerSocket} presence client ids`, async () => {
     const { room } = makeRoom();
     const mallory = client(room, 'mallory');
     mallory.connect();
@@ -414,7 +414,7 @@ describe('Room: presence (awareness)', () => {
     expect(stateOf(tom, alice)).toEqual({ name: 'Alice', cursor: 3, user: alice.presence });
   });
 
-  it('refuses a presence state larger than the limit', () => {
+  it('LIMIT-2 refuses a presence state larger than the limit', () => {
     const { room } = makeRoom();
     const mallory = client(room, 'mallory');
     mallory.connect();
@@ -479,7 +479,7 @@ describe('Room: presence (awareness)', () => {
     expect(stateOf(room, alice)).toEqual({ name: 'Tom, second tab', user: tom.presence });
   });
 
-  it('replaces the user a client claims with who the server says it is, so nobody poses as the chair', async () => {
+  it('PERM-6 replaces the user a client claims with who the server says it is, so nobody poses as the chair', async () => {
     const { room } = makeRoom();
     const mallory = client(room, 'mallory');
     const tom = client(room, 'tom');
@@ -547,7 +547,7 @@ describe('Room: read-only peers', () => {
     expect(alice.content).toContain('Tom edits');
   });
 
-  it('neither applies nor relays a reader’s updates, and saves nothing for them', async () => {
+  it('PERM-2 neither applies nor relays a reader’s updates, and saves nothing for them', async () => {
     const { room, saves, tom, alice } = await withReader();
 
     alice.write('Alice rewrites the draft');
@@ -573,7 +573,7 @@ describe('Room: read-only peers', () => {
     expect(serverText(room)).toBe('');
   });
 
-  it('tells a reader once that it is read-only, however much it writes', async () => {
+  it('PERM-2 tells a reader once that it is read-only, however much it writes', async () => {
     const { tom, alice } = await withReader();
 
     alice.write('one');
@@ -584,7 +584,7 @@ describe('Room: read-only peers', () => {
     expect(permissionDeniedReasons(tom.received)).toEqual([]);
   });
 
-  it('stops obeying a writer that loses the right to write, and tells it', async () => {
+  it('PERM-4 stops obeying a writer that loses the right to write, and tells it', async () => {
     const { room, tom, alice } = await withReader();
 
     tom.canWrite = false;
@@ -624,7 +624,7 @@ describe('saving', () => {
 });
 
 describe('who writes under which client id', () => {
-  it('refuses an update that writes under another connection’s client id (4409), and keeps the text', async () => {
+  it('CLOSE-6 refuses an update that writes under another connection’s client id (4409), and keeps the text', async () => {
     const { room } = makeRoom();
     const alice = client(room, 'alice');
     const mallory = client(room, 'mallory');

@@ -56,7 +56,7 @@ describe('RoomRegistry', () => {
     expect(storage.loads).toBe(0);
   });
 
-  it('loads a draft once when several clients ask for it at the same time', async () => {
+  it('SAVE-5 loads a draft once when several clients ask for it at the same time', async () => {
     const storage = await storageWithDraft();
     const registry = new RoomRegistry(storage, logger);
 
@@ -68,7 +68,7 @@ describe('RoomRegistry', () => {
     rooms[0]?.destroy();
   });
 
-  it('saves the edits and unloads the draft after the last client leaves', async () => {
+  it('SAVE-5 saves the edits and unloads the draft after the last client leaves', async () => {
     const storage = await storageWithDraft();
     const registry = new RoomRegistry(storage, logger);
     const room = await registry.acquire('consultation');
@@ -98,7 +98,7 @@ describe('RoomRegistry', () => {
     await eventually(() => expect(registry.loadedDraftIds).toEqual([]));
   });
 
-  it('keeps a released room loaded while someone is in it', async () => {
+  it('SAVE-5 keeps a released room loaded while someone is in it', async () => {
     const storage = await storageWithDraft();
     const registry = new RoomRegistry(storage, logger);
     const room = await registry.acquire('consultation');
@@ -112,7 +112,7 @@ describe('RoomRegistry', () => {
     room.destroy();
   });
 
-  it('keeps a draft in memory while its save fails, and unloads it once a retry succeeds', async () => {
+  it('SAVE-3 keeps a draft in memory while its save fails, and unloads it once a retry succeeds', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const storage = await storageWithDraft();
     const registry = new RoomRegistry(storage, logger);
@@ -137,7 +137,7 @@ describe('RoomRegistry', () => {
     expect(textOf(await storage.loadDocument('consultation'))).toContain('Must not be lost');
   });
 
-  it('flushAll saves every loaded draft and names those it could not save', async () => {
+  it('SAVE-3 SAVE-4 flushAll saves every loaded draft and names those it could not save', async () => {
     const storage = await storageWithDraft('first');
     await storage.createDraft(draftRecord('second'), yjsStateWithText('x'));
     const registry = new RoomRegistry(storage, logger);

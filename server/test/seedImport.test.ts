@@ -20,7 +20,7 @@ function capturingLogger() {
 }
 
 describe('seeding drafts from DRAFTS_DIR into a stored data directory', () => {
-  it('skips, with a warning naming it, an id whose document file exists without a record, and imports the rest', async () => {
+  it('STORE-4 skips, with a warning naming it, an id whose document file exists without a record, and imports the rest', async () => {
     const dataDir = tempDir('margins-seed-data-');
     const draftsDir = tempDir('margins-seed-drafts-');
     await mkdir(path.join(dataDir, 'documents'), { recursive: true });
@@ -49,7 +49,7 @@ describe('seeding drafts from DRAFTS_DIR into a stored data directory', () => {
     await storage.close();
   });
 
-  it('leaves a stored draft alone on every start, even one whose document is empty', async () => {
+  it('STORE-4 leaves a stored draft alone on every start, even one whose document is empty', async () => {
     const dataDir = tempDir('margins-seed-data-');
     const draftsDir = tempDir('margins-seed-drafts-');
     const storage = await LowdbStorage.open(dataDir);

@@ -91,7 +91,7 @@ function closeCodes(c: StockClient): number[] {
 }
 
 describe('readers that cannot keep up', { timeout: 60_000 }, () => {
-  it('cuts a socket that stops reading within seconds, although nothing more is sent to it', async () => {
+  it('CLOSE-9 cuts a socket that stops reading within seconds, although nothing more is sent to it', async () => {
     const running = await startServer({ behindMs: 1000, closeGraceMs: 500 });
     const alice = await editor(running, 'Alice');
     const tom = reader(running);
@@ -122,7 +122,7 @@ describe('readers that cannot keep up', { timeout: 60_000 }, () => {
     await eventually(() => expect(tom.content()).toContain('Still flowing.'));
   });
 
-  it('closes a stock client that stopped reading with 4503; it reconnects and resyncs', async () => {
+  it('CLOSE-9 CLOSE-12 closes a stock client that stopped reading with 4503; it reconnects and resyncs', async () => {
     const running = await startServer({ behindMs: 1000, closeGraceMs: 10_000 });
     const alice = await editor(running, 'Alice');
     const bob = reader(running);
@@ -158,7 +158,7 @@ describe('readers that cannot keep up', { timeout: 60_000 }, () => {
     expect(codes).toEqual([CloseCode.TooSlow]);
   });
 
-  it('leaves a slow reader connected while it keeps reading, although it stays behind for longer than allowed', async () => {
+  it('CLOSE-9 leaves a slow reader connected while it keeps reading, although it stays behind for longer than allowed', async () => {
     const running = await startServer({ behindMs: 2000 });
     const alice = await editor(running, 'Alice');
     const bob = reader(running);
@@ -209,7 +209,7 @@ describe('readers that cannot keep up', { timeout: 60_000 }, () => {
     expect(bob.provider.ws).toBe(first);
   });
 
-  it('cuts the socket furthest behind first when all queues together pass the server-wide limit', async () => {
+  it('CLOSE-9 cuts the socket furthest behind first when all queues together pass the server-wide limit', async () => {
     const running = await startServer({ behindMs: 60_000, totalBufferedBytes: 7 * MiB, closeGraceMs: 500 });
     const alice = await editor(running, 'Alice');
     const tom = reader(running);

@@ -213,7 +213,7 @@ afterAll(async () => {
 });
 
 describe('a suggested edit', () => {
-  it('answers 201 and reaches the threads room within a second, leaving the words as they are with a mark on them', async () => {
+  it('LIVE-3 answers 201 and reaches the threads room within a second, leaving the words as they are with a mark on them', async () => {
     const { alice, bruno, tom } = await cast();
     const id = await draft();
     const tomsEditor = await editor(id, tom);
@@ -262,7 +262,7 @@ describe('a suggested edit', () => {
     ]);
   });
 
-  it('puts the new wording into every connected copy of the draft once the task force accepts, with who decided and why', async () => {
+  it('SUGGEST-1 puts the new wording into every connected copy of the draft once the task force accepts, with who decided and why', async () => {
     const { alice, bruno, tom, tess } = await cast();
     const id = await draft();
     const suggestion = await suggest(id, alice, 'a written answer within 30 days');
@@ -400,7 +400,7 @@ describe('a suggested edit', () => {
     expect((await listed(id, suggestion.id))?.replacedText).toBe(`${SENTENCE} `);
   });
 
-  it('applies an accepted suggestion, and saves it, even when nobody has the draft open', async () => {
+  it('SAVE-1 applies an accepted suggestion, and saves it, even when nobody has the draft open', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const reader = await editor(id, alice);
@@ -422,7 +422,7 @@ describe('a suggested edit', () => {
     expect(blocksOf(await editor(id))[1]).toBe(blocksOf(stored)[1]);
   });
 
-  it('keeps the text when rejected, with the rationale the author reads, and takes the suggestion’s mark off', async () => {
+  it('SUGGEST-2 keeps the text when rejected, with the rationale the author reads, and takes the suggestion’s mark off', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const copy = await editor(id, alice);
@@ -450,7 +450,7 @@ describe('a suggested edit', () => {
     );
   });
 
-  it('refuses a rejection without a rationale with 400 validation_failed, and decides nothing', async () => {
+  it('SUGGEST-2 refuses a rejection without a rationale with 400 validation_failed, and decides nothing', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const suggestion = await suggest(id, alice, 'a written answer');
@@ -466,7 +466,7 @@ describe('a suggested edit', () => {
     expect((await listed(id, suggestion.id))?.status).toBe('open');
   });
 
-  it('lets the author withdraw an open suggestion; deciding it afterwards answers 409 already_decided', async () => {
+  it('SUGGEST-4 lets the author withdraw an open suggestion; deciding it afterwards answers 409 already_decided', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const copy = await editor(id, tom);
@@ -497,7 +497,7 @@ describe('a suggested edit', () => {
     expect((await listed(id, suggestion.id))?.status).toBe('withdrawn');
   });
 
-  it('answers 409 already_decided to deciding or withdrawing a suggestion already accepted or rejected', async () => {
+  it('SUGGEST-4 answers 409 already_decided to deciding or withdrawing a suggestion already accepted or rejected', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const accepted = await suggest(id, alice, 'a written answer');
@@ -524,7 +524,7 @@ describe('a suggested edit', () => {
     );
   });
 
-  it('puts the previous wording back, formatting included, for everyone when reverted; a second revert answers 409', async () => {
+  it('SUGGEST-3 puts the previous wording back, formatting included, for everyone when reverted; a second revert answers 409', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const alicesCopy = await editor(id, alice);
@@ -565,7 +565,7 @@ describe('a suggested edit', () => {
     expect((await listed(id, suggestion.id))?.status).toBe('reverted');
   });
 
-  it('reverts accepted words that were edited since only with confirmChanged', async () => {
+  it('SUGGEST-3 reverts accepted words that were edited since only with confirmChanged', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const tomsEditor = await editor(id, tom);
@@ -648,7 +648,7 @@ describe('a suggested edit', () => {
 });
 
 describe('a suggestion whose passage changed', () => {
-  it('is listed as outdated with the current words; accepting it needs confirmOutdated, then replaces them', async () => {
+  it('ANCHOR-6 is listed as outdated with the current words; accepting it needs confirmOutdated, then replaces them', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const tomsEditor = await editor(id, tom);
@@ -690,7 +690,7 @@ describe('a suggestion whose passage changed', () => {
     );
   });
 
-  it('makes a competing suggestion on an overlapping passage outdated once one is accepted', async () => {
+  it('ANCHOR-6 makes a competing suggestion on an overlapping passage outdated once one is accepted', async () => {
     const { alice, bruno, tom } = await cast();
     const id = await draft();
     const copy = await editor(id, tom);
@@ -714,7 +714,7 @@ describe('a suggestion whose passage changed', () => {
     );
   });
 
-  it('accepts only one of two competing suggestions accepted at the same moment; the other is then outdated', async () => {
+  it('SUGGEST-1 accepts only one of two competing suggestions accepted at the same moment; the other is then outdated', async () => {
     const { alice, bruno, tom, tess } = await cast();
     const id = await draft();
     const copy = await editor(id, alice);
@@ -738,7 +738,7 @@ describe('a suggestion whose passage changed', () => {
     expect(await listed(id, brunos.id)).toMatchObject({ status: 'open', outdated: true });
   });
 
-  it('answers 409 passage_gone for a suggestion whose words an accepted one removed, even when confirmed', async () => {
+  it('ANCHOR-6 answers 409 passage_gone for a suggestion whose words an accepted one removed, even when confirmed', async () => {
     const { alice, bruno, tom } = await cast();
     const id = await draft();
     const copy = await editor(id, tom);
@@ -767,7 +767,7 @@ describe('a suggestion whose passage changed', () => {
     );
   });
 
-  it('applies a suggestion once when two task-force members accept it at the same moment', async () => {
+  it('SUGGEST-1 applies a suggestion once when two task-force members accept it at the same moment', async () => {
     const { alice, tom, tess } = await cast();
     const id = await draft();
     const copy = await editor(id, alice);
@@ -809,7 +809,7 @@ describe('who may do what on suggestions', () => {
     return call(request.path, { method: 'POST', body: request.body, as });
   }
 
-  it('lets a visitor list suggestions but answers every write with 401 unauthenticated', async () => {
+  it('PERM-5 lets a visitor list suggestions but answers every write with 401 unauthenticated', async () => {
     const { alice } = await cast();
     const id = await draft();
     const suggestion = await suggest(id, alice, 'a written answer');
@@ -826,7 +826,7 @@ describe('who may do what on suggestions', () => {
     expect(await list(id)).toMatchObject([{ id: suggestion.id, status: 'open', comments: [] }]);
   });
 
-  it('answers a stakeholder’s accept, reject or revert with 403 forbidden, whatever the window', async () => {
+  it('PERM-5 answers a stakeholder’s accept, reject or revert with 403 forbidden, whatever the window', async () => {
     const { alice, bruno } = await cast();
     const id = await draft();
     const suggestion = await suggest(id, alice, 'a written answer');
@@ -847,7 +847,7 @@ describe('who may do what on suggestions', () => {
     expect((await list(id))[0]?.status).toBe('open');
   });
 
-  it('answers withdrawing someone else’s suggestion with 403 forbidden, even for the task force', async () => {
+  it('PERM-5 answers withdrawing someone else’s suggestion with 403 forbidden, even for the task force', async () => {
     const { alice, bruno, tom } = await cast();
     const id = await draft();
     const suggestion = await suggest(id, alice, 'a written answer');
@@ -864,7 +864,7 @@ describe('who may do what on suggestions', () => {
     ['closed', () => windowFrom(-30, -1)],
     ['not yet open', () => windowFrom(1, 30)],
   ])(
-    'refuses a stakeholder’s suggestions, replies and withdrawals while the window is %s (403 consultation_closed); the task force still suggests and decides',
+    'WINDOW-1 WINDOW-2 refuses a stakeholder’s suggestions, replies and withdrawals while the window is %s (403 consultation_closed); the task force still suggests and decides',
     async (_state, window) => {
       const { alice, tom } = await cast();
       const id = await draft();
@@ -890,7 +890,7 @@ describe('who may do what on suggestions', () => {
     },
   );
 
-  it('answers 404 to stakeholders for everything about a private draft’s suggestions', async () => {
+  it('PERM-3 answers 404 to stakeholders for everything about a private draft’s suggestions', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const suggestion = await suggest(id, alice, 'a written answer');
@@ -914,7 +914,7 @@ describe('who may do what on suggestions', () => {
 });
 
 describe('what suggestions accept', () => {
-  it('refuses malformed anchors, unchanged or over-long text and unknown fields with 400 validation_failed, and stays up', async () => {
+  it('LIMIT-4 LIMIT-5 refuses malformed anchors, unchanged or over-long text and unknown fields with 400 validation_failed, and stays up', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const anchor = await anchorOf(id, alice);
@@ -992,7 +992,7 @@ describe('what suggestions accept', () => {
     expect(longest.status).toBe(201);
   });
 
-  it('refuses an anchor that does not match the text, or a point outside any paragraph, with 409 anchor_invalid', async () => {
+  it('ANCHOR-5 refuses an anchor that does not match the text, or a point outside any paragraph, with 409 anchor_invalid', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const copy = await editor(id, tom);

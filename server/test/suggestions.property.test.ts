@@ -606,7 +606,7 @@ describe('accepting suggested edits while others edit (seeded, 2–3 replicas)',
     expect(tried.detached).toBeGreaterThan(0);
   }, 60_000);
 
-  it('puts an accepted wording in the draft exactly once', async () => {
+  it('SUGGEST-1 puts an accepted wording in the draft exactly once', async () => {
     await expectOnlyKnown('once');
   }, 60_000);
 
@@ -615,7 +615,7 @@ describe('accepting suggested edits while others edit (seeded, 2–3 replicas)',
     expect((await sweep()).tried.exact).toBeGreaterThan(SEEDS);
   }, 60_000);
 
-  it('restores the previous document exactly when an acceptance is reverted at once', async () => {
+  it('SUGGEST-3 restores the previous document exactly when an acceptance is reverted at once', async () => {
     await expectOnlyKnown('revert');
     expect((await sweep()).tried.revert).toBeGreaterThan(SEEDS / 2);
   }, 60_000);

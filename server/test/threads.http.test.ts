@@ -110,7 +110,7 @@ afterAll(async () => {
 });
 
 describe('a thread started over REST', () => {
-  it('answers 201 with the thread, and reaches other clients’ text and threads room within a second', async () => {
+  it('LIVE-3 answers 201 with the thread, and reaches other clients’ text and threads room within a second', async () => {
     const { alice, bruno, tom } = await cast();
     const id = await draft();
     const tomsEditor = client(id, tom);
@@ -179,7 +179,7 @@ describe('a thread started over REST', () => {
     expect((reply.json as ThreadView).comments[1]?.language).toBe('fr');
   });
 
-  it('shows replies, edits, deletions, resolution and reopening live in the threads room', async () => {
+  it('LIVE-3 shows replies, edits, deletions, resolution and reopening live in the threads room', async () => {
     const { alice, bruno, tom } = await cast();
     const id = await draft();
     const watcher = client(threadsRoomName(id));
@@ -258,7 +258,7 @@ describe('a thread started over REST', () => {
     ]);
   });
 
-  it('lists a thread as detached, with its quote, once the task force deletes its words', async () => {
+  it('ANCHOR-3 lists a thread as detached, with its quote, once the task force deletes its words', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const thread = await startThread(id, alice);
@@ -280,7 +280,7 @@ describe('a thread started over REST', () => {
     });
   });
 
-  it('keeps threads through a restart and rebuilds the threads room from storage', async () => {
+  it('LIVE-3 keeps threads through a restart and rebuilds the threads room from storage', async () => {
     const dir = tempDir('margins-threads-');
     const before = await startTestServer({ storage: 'lowdb', dataDir: dir });
     const { port: firstPort, url: firstBase } = before;
@@ -330,7 +330,7 @@ describe('a thread started over REST', () => {
     );
   });
 
-  it('ignores what a client writes to the threads room, even the task force’s', async () => {
+  it('LIVE-3 ignores what a client writes to the threads room, even the task force’s', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const forger = client(threadsRoomName(id), tom);
@@ -368,7 +368,7 @@ describe('who may do what on threads', () => {
     return call(request.path, { method: request.method, body: request.body, as });
   }
 
-  it('lets a visitor read threads but answers every write with 401 unauthenticated', async () => {
+  it('PERM-5 lets a visitor read threads but answers every write with 401 unauthenticated', async () => {
     const { alice } = await cast();
     const id = await draft();
     const thread = await startThread(id, alice);
@@ -385,7 +385,7 @@ describe('who may do what on threads', () => {
     expect(await list(id)).toMatchObject([{ id: thread.id, comments: [{ body: 'Within what time?' }] }]);
   });
 
-  it('answers a stakeholder’s resolve and reopen with 403 forbidden, whatever the window', async () => {
+  it('PERM-5 answers a stakeholder’s resolve and reopen with 403 forbidden, whatever the window', async () => {
     const { alice } = await cast();
     const id = await draft();
     const thread = await startThread(id, alice);
@@ -402,7 +402,7 @@ describe('who may do what on threads', () => {
     expect((await list(id))[0]?.status).toBe('open');
   });
 
-  it('answers a stakeholder editing or deleting someone else’s comment with 403 forbidden', async () => {
+  it('PERM-5 answers a stakeholder editing or deleting someone else’s comment with 403 forbidden', async () => {
     const { alice, bruno, tom } = await cast();
     const id = await draft();
     const thread = await startThread(id, alice);
@@ -426,7 +426,7 @@ describe('who may do what on threads', () => {
     ['closed', () => windowFrom(-30, -1)],
     ['not yet open', () => windowFrom(1, 30)],
   ])(
-    'refuses a stakeholder’s writes while the window is %s (403 consultation_closed); the task force still posts',
+    'WINDOW-1 WINDOW-2 refuses a stakeholder’s writes while the window is %s (403 consultation_closed); the task force still posts',
     async (_state, window) => {
       const { alice, tom } = await cast();
       const id = await draft();
@@ -447,7 +447,7 @@ describe('who may do what on threads', () => {
     },
   );
 
-  it('answers 404 to stakeholders for everything about a private draft’s threads', async () => {
+  it('PERM-3 answers 404 to stakeholders for everything about a private draft’s threads', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const thread = await startThread(id, alice);
@@ -474,7 +474,7 @@ describe('who may do what on threads', () => {
 });
 
 describe('what threads accept', () => {
-  it('names a field that was left out as required, not as a type error', async () => {
+  it('LIMIT-4 names a field that was left out as required, not as a type error', async () => {
     const { alice } = await cast();
     const id = await draft();
     const anchor = await sentenceAnchor(id, alice);
@@ -493,7 +493,7 @@ describe('what threads accept', () => {
     );
   });
 
-  it('refuses an empty body or one over 10,000 characters with 400 validation_failed', async () => {
+  it('LIMIT-5 refuses an empty body or one over 10,000 characters with 400 validation_failed', async () => {
     const { alice } = await cast();
     const id = await draft();
     const anchor = await sentenceAnchor(id, alice);
@@ -527,7 +527,7 @@ describe('what threads accept', () => {
     expect(await list(id)).toHaveLength(1);
   });
 
-  it('refuses an anchor whose quote is not the text between its ends with 409 anchor_invalid', async () => {
+  it('ANCHOR-5 refuses an anchor whose quote is not the text between its ends with 409 anchor_invalid', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const watcher = client(id, tom);
@@ -549,7 +549,7 @@ describe('what threads accept', () => {
     expect(watcher.content()).not.toContain('comment');
   });
 
-  it('refuses garbage positions with 409 anchor_invalid or 400, never storing a thread', async () => {
+  it('ANCHOR-5 refuses garbage positions with 409 anchor_invalid or 400, never storing a thread', async () => {
     const { alice } = await cast();
     const id = await draft();
     const anchor = await sentenceAnchor(id, alice);
@@ -637,7 +637,7 @@ describe('what threads accept', () => {
     });
   });
 
-  it('refuses a resolution note over 2,000 characters', async () => {
+  it('LIMIT-5 refuses a resolution note over 2,000 characters', async () => {
     const { alice, tom } = await cast();
     const id = await draft();
     const thread = await startThread(id, alice);
@@ -650,7 +650,7 @@ describe('what threads accept', () => {
     expect(answer.json.error).toMatchObject({ code: 'validation_failed', details: [{ path: 'note' }] });
   });
 
-  it('answers a person’s 31st post within a minute with 429 rate_limited and Retry-After', async () => {
+  it('LIMIT-11 answers a person’s 31st post within a minute with 429 rate_limited and Retry-After', async () => {
     const { alice, bruno } = await cast();
     const id = await draft();
     const thread = await startThread(id, alice);

@@ -96,7 +96,7 @@ function refusal(run: () => void): { code: number; message: string } | undefined
 }
 
 describe('updates nesting deeper than Limits.maxNestingDepth', () => {
-  it('refuses blocks nested one level deeper than the limit with 4422, applying and relaying nothing', async () => {
+  it('CLOSE-7 refuses blocks nested one level deeper than the limit with 4422, applying and relaying nothing', async () => {
     const { room } = makeRoom();
     const tom = await connected(room, 'tom');
     const mallory = await connected(room, 'mallory');
@@ -172,7 +172,7 @@ describe('updates nesting deeper than Limits.maxNestingDepth', () => {
     });
   });
 
-  it('finds the depth of 6,000 levels in one update without recursion, as it finds a 20,000-paragraph paste flat', async () => {
+  it('LIMIT-17 finds the depth of 6,000 levels in one update without recursion, as it finds a 20,000-paragraph paste flat', async () => {
     const { room } = makeRoom();
     const deep = updateOn(room.liveDoc, (_doc, fragment) => nest(fragment, 6000));
     const paste = updateOn(room.liveDoc, (_doc, fragment) => {
@@ -200,7 +200,7 @@ describe('updates that need content nobody sent', () => {
     return { first: Y.encodeStateAsUpdate(writer, start), second: Y.encodeStateAsUpdate(writer, middle) };
   }
 
-  it('refuses an update whose earlier structs under its client id never came (4422), and keeps no pending structs', async () => {
+  it('CLOSE-7 refuses an update whose earlier structs under its client id never came (4422), and keeps no pending structs', async () => {
     const { room } = makeRoom();
     const mallory = await connected(room, 'mallory');
     const { second } = secondOfTwo(room.liveDoc);
@@ -211,7 +211,7 @@ describe('updates that need content nobody sent', () => {
     expect(room.doc.store.pendingStructs).toBeNull();
   });
 
-  it('refuses an update placed after another writer’s words that nobody sent', async () => {
+  it('CLOSE-7 refuses an update placed after another writer’s words that nobody sent', async () => {
     const { room } = makeRoom();
     const mallory = await connected(room, 'mallory');
     const other = copyOf(room.liveDoc);
@@ -226,7 +226,7 @@ describe('updates that need content nobody sent', () => {
     expect(room.doc.store.pendingStructs).toBeNull();
   });
 
-  it('refuses a deletion of content nobody has, and keeps no pending delete set', async () => {
+  it('CLOSE-7 refuses a deletion of content nobody has, and keeps no pending delete set', async () => {
     const { room } = makeRoom();
     const mallory = await connected(room, 'mallory');
     const other = copyOf(room.liveDoc);
@@ -239,7 +239,7 @@ describe('updates that need content nobody sent', () => {
     expect(room.doc.store.pendingDs).toBeNull();
   });
 
-  it('keeps nothing of 30 such updates: the saved state stays the size it was', async () => {
+  it('CLOSE-7 keeps nothing of 30 such updates: the saved state stays the size it was', async () => {
     const { room, saves } = makeRoom();
     const tom = await connected(room, 'tom');
     tom.write('One real edit.');
@@ -277,7 +277,7 @@ describe('updates that need content nobody sent', () => {
     expect(await draft.edits()).toEqual([]);
   });
 
-  it('merges a reconnecting client’s offline edits when it types before answering the server’s step 1', async () => {
+  it('SAVE-8 merges a reconnecting client’s offline edits when it types before answering the server’s step 1', async () => {
     const { room } = makeRoom();
     const alice = await connected(room, 'alice');
     const tom = await connected(room, 'tom');

@@ -66,7 +66,7 @@ function verify(file: string) {
 }
 
 describe('verify-log.mjs, run with plain node', () => {
-  it('is one file that imports nothing but Node.js itself', async () => {
+  it('CHAIN-3 is one file that imports nothing but Node.js itself', async () => {
     const source = await readFile(path.join(dir, VERIFIER_FILE), 'utf8');
     const imported = [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((match) => match[1]);
     expect(imported.length).toBeGreaterThan(0);
@@ -83,7 +83,7 @@ describe('verify-log.mjs, run with plain node', () => {
     expect(result.status).toBe(0);
   });
 
-  it('names the entry whose words were changed, exit 1', async () => {
+  it('CHAIN-3 names the entry whose words were changed, exit 1', async () => {
     const tampered = JSON.parse(exported(entries())) as ChangeLogExport;
     const change = tampered.entries[1]?.changes[0];
     if (change) change.after = 'Le réseau, créé en 2021.';
@@ -116,7 +116,7 @@ describe('verify-log.mjs, run with plain node', () => {
 });
 
 describe('npm run verify-log', () => {
-  it('reads the file from the directory it was called from, not the package root', async () => {
+  it('CHAIN-3 reads the file from the directory it was called from, not the package root', async () => {
     await writeFile(path.join(dir, LOG_FILE), exported(entries()));
     const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env)) {
@@ -143,7 +143,7 @@ describe('GET /verify-log.mjs', () => {
     }
   }
 
-  it('downloads the built verifier as verify-log.mjs', async () => {
+  it('CHAIN-3 downloads the built verifier as verify-log.mjs', async () => {
     const { response, body } = await served(dir);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="?verify-log\.mjs"?$/);
