@@ -8,7 +8,7 @@ import { OnDemand, onDemand, PageLoading, prefetchWhenIdle } from './OnDemand.ts
 import { UserMenu } from './UserMenu.tsx';
 
 // The first download is the shell and the list of drafts. A draft's page brings the editor, Yjs
-// and ProseMirror (about 60% of the client): it is fetched as the app starts when the address is
+// and ProseMirror (over half of the client): it is fetched as the app starts when the address is
 // a draft's, while the shell renders, or in idle time on the list; the other pages are fetched
 // when someone first opens them. `npm run check:size` keeps both downloads within budget.
 const loadDraftPage = () => import('../editor/DraftPage.tsx');
