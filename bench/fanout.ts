@@ -9,6 +9,7 @@ import {
   cpuSeconds,
   otherCpuMeter,
   peakMemoryBytes,
+  residentMemoryBytes,
   until,
 } from './servers.ts';
 
@@ -46,6 +47,8 @@ export interface FanoutResult {
   p50Ms: number;
   p99Ms: number;
   peakMemoryBytes: number;
+  /** Resident memory with every client connected and synced, before anyone types. */
+  openMemoryBytes: number;
   /** VmHWM before the first client connected: what starting the server took. */
   startupPeakBytes: number;
   /**
@@ -108,6 +111,7 @@ export async function runFanout(
   await withDeadline(Promise.all(clients.map((client) => client.synced)), 60_000, 'clients to sync');
   await until(() => clients.every(knowsEveryone(options.clients)), 60_000, 'presence to settle');
   const connectMs = performance.now() - connectStart;
+  const openMemory = residentMemoryBytes(server.pid);
   if (connectMs + options.durationMs > 14_000) {
     console.warn(
       `  connecting took ${(connectMs / 1000).toFixed(1)} s: presence renewals may fall in the window`,
@@ -136,6 +140,7 @@ export async function runFanout(
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     peakMemoryBytes: peak,
+    openMemoryBytes: openMemory,
     startupPeakBytes: startupPeak,
     otherCpuSeconds: other,
     delivered: latencies.length,

@@ -81,6 +81,12 @@ export function renderReport({ machine, runs, cold, traceCached, accept, seconds
     },
     { label: 'delivery latency p50', pick: (r) => r.p50Ms, show: (v) => `${v.toFixed(1)} ms` },
     { label: 'delivery latency p99', pick: (r) => r.p99Ms, show: (v) => `${v.toFixed(1)} ms`, target: 1.2 },
+    {
+      label: 'server memory with the draft open by every client (VmRSS)',
+      pick: (r) => r.openMemoryBytes,
+      show: mib,
+      target: 1.3,
+    },
     { label: 'server peak memory (VmHWM)', pick: (r) => r.peakMemoryBytes, show: mib },
     { label: 'server peak memory before any client', pick: (r) => r.startupPeakBytes, show: mib },
   ];
@@ -202,8 +208,8 @@ child processes on the same machine, in the same run, against the same load gene
 - **Total bench time:** ${seconds.toFixed(0)} s
 - **Code:** commit ${machine.commit}
 - **Reference:** the y-websocket@2 server (\`node_modules/y-websocket-v2/bin/server.cjs\`, in memory, ws 6)
-- **Margins:** \`server/src/main.ts\` started like the tests start it, with lowdb persistence in a
-  temporary data directory; all bench clients use the session of an admin it creates at start
+- **Margins:** the compiled server, \`dist/server/src/main.js\` run with plain \`node\` as \`npm start\`
+  runs it, with lowdb persistence in a temporary data directory; all bench clients use the session of an admin it creates at start
   (editing takes the task force role)
 
 ## Summary
@@ -222,9 +228,10 @@ end of its own paragraph (${(f.durationMs / 1000) * f.editsPerSecond * f.writers
   each writer records its clock after the edit, and each receiver checks \`Y.getState\` for every
   writer on every update. Writers and receivers live in the bench process, so one clock serves all.
 - **Server CPU** is utime + stime from \`/proc/<pid>/stat\` (÷ 100) from the first edit until every
-  edit reached every client; **peak memory** is \`VmHWM\` from \`/proc/<pid>/status\` after it,
-  which includes start-up (Margins loads tsx, Express and the TipTap schema at start; the
-  reference is plain CommonJS).
+  edit reached every client; **memory with the draft open** is \`VmRSS\` from \`/proc/<pid>/status\`
+  once every client is synced and sees everyone, before anyone types (target: at most 1.3× the
+  reference); **peak memory** is \`VmHWM\` after the window, which includes start-up (Margins
+  loads Express and the TipTap schema at start; the reference is plain CommonJS).
 - Presence: each stock client renews its presence every 15 s. The clients are created together,
   so their renewals come together too, about 15 s after creation: after the window, which ends
   about 12 s after creation. The window measures document updates only.
@@ -282,8 +289,8 @@ ${acceptTables.section}
 
 - **Memory.** Most of Margins' peak is there before any client connects. Measured separately on
   this machine when the bench was written: Node alone peaks at about 40 MiB; loading TypeScript
-  through tsx (as \`npm run serve\` and the tests start the server) adds about 35 MiB; the
-  TipTap/ProseMirror stack used to import Markdown drafts about 25 MiB; Express, pino, zod and
+  through tsx (as \`npm run serve\` and the tests start the server; the bench runs the compiled
+  server, as \`npm start\` does) adds about 35 MiB; the TipTap/ProseMirror stack used to import Markdown drafts about 25 MiB; Express, pino, zod and
   the account code the rest. Under the fan-out load itself Margins grows by less than the reference.
 - **Cold open, two fixes found with this bench.** Commit e4daa06: the room applied the stored
   state to compute its own sync step 1 a turn after a client joined; on a cold open that turn

@@ -40,7 +40,7 @@ export interface MarginsOptions {
 const BENCH_ADMIN = { email: 'bench@margins.test', password: 'bench-password-not-secret' };
 
 /**
- * Starts Margins (`server/src/main.ts`, lowdb persistence on) as a child process on a free port,
+ * Starts Margins compiled (`dist/server/src/main.js`, as `npm start` runs it; lowdb persistence on) as a child process on a free port,
  * and signs in as its admin so that the bench's clients may edit.
  */
 export async function startMargins(options: MarginsOptions = {}): Promise<BenchServer> {
@@ -50,6 +50,7 @@ export async function startMargins(options: MarginsOptions = {}): Promise<BenchS
   }
   const dataDir = options.dataDir ?? tempDir('margins-bench-data-');
   const server = await spawnServer({
+    compiled: true,
     dataDir,
     draftsDir,
     env: {
@@ -145,6 +146,13 @@ export function cpuSeconds(pid: number): number {
 export function peakMemoryBytes(pid: number): number {
   const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match?.[1]) throw new Error(`no VmHWM for process ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+/** The process's resident memory now, in bytes (VmRSS in /proc/<pid>/status). */
+export function residentMemoryBytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match?.[1]) throw new Error(`no VmRSS for process ${pid}`);
   return Number(match[1]) * 1024;
 }
 

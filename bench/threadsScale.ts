@@ -230,6 +230,7 @@ async function measure(page: Page, expectedThreads: number) {
 async function run(threads: number) {
   const dataDir = writeDataDir(threads);
   const server = await spawnServer({
+    compiled: true,
     dataDir,
     draftsDir: tempDir('margins-bench-none-'),
     env: { MARGINS_ADMIN_EMAIL: ADMIN.email, MARGINS_ADMIN_PASSWORD: ADMIN.password },

@@ -102,7 +102,7 @@ export const test = base.extend<Fixtures>({
     writeFileSync(path.join(draftsDir, `${draftId}.md`), FIXTURE_MARKDOWN);
     const dataDir = makeTempFolder('margins-e2e-data-');
     const env = { MARGINS_ADMIN_EMAIL: ADMIN.email, MARGINS_ADMIN_PASSWORD: ADMIN.password };
-    let current = await spawnServer({ dataDir, draftsDir, env });
+    let current = await spawnServer({ dataDir, draftsDir, env, compiled: true });
     const port = current.port;
     const handle: ServerHandle = {
       get url() {
@@ -120,7 +120,7 @@ export const test = base.extend<Fixtures>({
       draftId,
       restart: async () => {
         await current.stop('SIGTERM');
-        current = await spawnServer({ dataDir, draftsDir, port, env });
+        current = await spawnServer({ dataDir, draftsDir, port, env, compiled: true });
       },
     };
     await use(handle);

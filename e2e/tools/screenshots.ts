@@ -66,6 +66,7 @@ mkdirSync(outDir, { recursive: true });
 
 // A fresh data directory of its own, removed when the server stops.
 const server = await spawnServer({
+  compiled: true,
   draftsDir: path.join(root, 'drafts'),
   env: { MARGINS_ADMIN_EMAIL: admin.email, MARGINS_ADMIN_PASSWORD: admin.password },
 });

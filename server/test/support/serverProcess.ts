@@ -24,6 +24,11 @@ export interface SpawnOptions {
   draftsDir?: string;
   port?: number;
   env?: Record<string, string>;
+  /**
+   * Runs the compiled server (`dist/server/src/main.js`, which `npm run build` makes) with plain
+   * node, as `npm start` does, instead of the sources through tsx.
+   */
+  compiled?: boolean;
 }
 
 /**
@@ -33,7 +38,7 @@ export interface SpawnOptions {
 export const tempDir = makeTempFolder;
 
 /**
- * Starts the real server (`server/src/main.ts`) as a child process and resolves once it prints
+ * Starts the real server (`server/src/main.ts`, or its compiled form) as a child process and resolves once it prints
  * its address. With the default PORT=0 the system picks a free port.
  */
 export function spawnServer(options: SpawnOptions = {}): Promise<ServerProcess> {
@@ -43,7 +48,8 @@ export function spawnServer(options: SpawnOptions = {}): Promise<ServerProcess> 
     owned.push(dir);
     return dir;
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  const entry = options.compiled ? ['dist/server/src/main.js'] : ['--import', 'tsx', 'server/src/main.ts'];
+  const child = spawn(process.execPath, entry, {
     cwd: repoRoot,
     env: {
       ...process.env,
