@@ -61,7 +61,10 @@ export interface TestServer<S extends AnyStorage = AnyStorage> {
   close(): Promise<void>;
 }
 
-/** A store given by the test stays the test's; a kind names one this helper opens and closes. */
+/**
+ * Starts a real Margins server on a free port of 127.0.0.1 and resolves once it listens: in memory
+ * by default, on lowdb with `storage: 'lowdb'`, or on a store the test made.
+ */
 export function startTestServer(
   options?: TestServerOptions & { storage?: 'memory' },
 ): Promise<TestServer<MemoryStorage>>;
@@ -71,7 +74,6 @@ export function startTestServer(
 export function startTestServer<S extends AnyStorage>(
   options: TestServerOptions<S> & { storage: S },
 ): Promise<TestServer<S>>;
-/** Starts a real Margins server on a free port of 127.0.0.1 and resolves once it listens. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const { storage: kind = 'memory', dataDir: givenDataDir, env, drafts = {}, ...settings } = options;
   const madeFolder = kind === 'lowdb' && !givenDataDir ? makeTempFolder('margins-server-') : undefined;
@@ -132,8 +134,9 @@ function over(base: ServerSettings, settings: ServerSettings): ServerSettings {
   for (const [key, value] of Object.entries(settings) as [keyof ServerSettings, unknown][]) {
     if (value !== undefined) Object.assign(merged, { [key]: value });
   }
-  if (base.abuseLimits && settings.abuseLimits)
+  if (base.abuseLimits && settings.abuseLimits) {
     merged.abuseLimits = { ...base.abuseLimits, ...settings.abuseLimits };
+  }
   if (base.backpressure && settings.backpressure) {
     merged.backpressure = { ...base.backpressure, ...settings.backpressure };
   }
