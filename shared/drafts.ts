@@ -24,3 +24,18 @@ export interface DraftView extends DraftSummary {
   windowState: WindowState;
   permissions: { edit: boolean; comment: boolean; suggest: boolean; configure: boolean };
 }
+
+/**
+ * A draft's text for reading while the live editor downloads (`GET /api/drafts/:draftId/content`):
+ * the live document, unsaved edits included, as the server renders it.
+ */
+export interface DraftContent {
+  /**
+   * HTML written by the schema's own renderer (TipTap's static renderer on the server): the markup
+   * the editor would show, every text escaped, no script, no event handler. The client inserts
+   * only this, never HTML from anywhere else.
+   */
+  html: string;
+  /** The headings in document order, for the contents before the editor can list them. */
+  headings: { level: number; text: string }[];
+}

@@ -3,6 +3,7 @@ import type { Node as PMNode } from '@tiptap/pm/model';
 import { Transform } from '@tiptap/pm/transform';
 import { renderToHTMLString } from '@tiptap/static-renderer/pm/html-string';
 import { COMMENT_MARK, SUGGESTION_MARK } from '../../../shared/anchoring/locate.ts';
+import type { DraftContent } from '../../../shared/drafts.ts';
 import { contentExtensions } from '../../../shared/editorExtensions.ts';
 
 /** What an export needs to know about the draft besides its text. */
@@ -78,6 +79,23 @@ ${heading}${body}
 </body>
 </html>
 `;
+}
+
+/**
+ * The draft's text for reading before the live editor arrives: the body alone, written by the same
+ * static renderer as `draftHtml` from the editor's own `renderHTML` specs, so the browser can show
+ * it in the editor's place with the editor's styles. Comment and suggestion marks stay (the editor
+ * shows them too); text and attributes are escaped by the renderer, and a schema has no node that
+ * writes a script or an event handler.
+ */
+export function draftReadingCopy(doc: PMNode): DraftContent {
+  const headings: DraftContent['headings'] = [];
+  doc.descendants((node) => {
+    if (node.type.name !== 'heading') return node.isBlock; // headings are never inside inline content
+    headings.push({ level: Number(node.attrs.level) || 1, text: node.textContent });
+    return false;
+  });
+  return { html: renderToHTMLString({ extensions, content: doc }), headings };
 }
 
 function escapeHtml(text: string): string {

@@ -1,5 +1,5 @@
 import { locateAll } from '../../../shared/anchoring/locate.ts';
-import { CONTENT_FIELD } from '../../../shared/drafts.ts';
+import { CONTENT_FIELD, type DraftContent } from '../../../shared/drafts.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
 import { type ExportName, exportFileName } from '../../../shared/exports.ts';
 import type { Actor } from '../../../shared/roles.ts';
@@ -17,7 +17,7 @@ import type { ThreadService } from '../threads/threadService.ts';
 import { annotationsJsonLd } from './annotations.ts';
 import { changelogCsv, changelogJson } from './changelogExports.ts';
 import { draftDocx } from './draftDocx.ts';
-import { draftHtml, draftMarkdown } from './draftExports.ts';
+import { draftHtml, draftMarkdown, draftReadingCopy } from './draftExports.ts';
 import { type ResponseAuthor, responseRows, responsesCsv } from './responses.ts';
 import { responsesDocx } from './responsesDocx.ts';
 
@@ -119,6 +119,21 @@ export class ExportService {
     const rows = responseRows({ draftId, baseUrl, threads, suggestions, users: authors, order });
     if (name === 'responses.csv') return file(responsesCsv(rows));
     return file(await responsesDocx(rows, { ...meta, exportedAt }));
+  }
+
+  /**
+   * The live text as HTML for a reader whose editor is still downloading. Read from the live
+   * document, so it holds edits not saved yet; unlike an export it does not settle the draft
+   * first (nothing here goes into the change log), and the draft it loads is the one the reader's
+   * socket opens a moment later.
+   */
+  async content(actor: Actor, draftId: string): Promise<DraftContent> {
+    await this.deps.drafts.readable(actor, draftId);
+    const copy = await this.deps.live.use(draftId, (room) =>
+      draftReadingCopy(snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD)).doc),
+    );
+    if (!copy) throw new ServiceError(ErrorCode.NotFound, `There is no draft "${draftId}".`);
+    return copy;
   }
 
   /** Thread and suggestion ids in the order their passages come in the draft (gone ones last). */

@@ -71,6 +71,16 @@ export function recordRoutes(services: RecordServices): Router {
     res.send(file.body);
   });
 
+  // The draft's text for reading while the editor's code downloads. Whoever may read the draft
+  // may read this; the answer depends on the session and changes with every edit, so a cache
+  // keeps it for this person only and revalidates it each time (Express's ETag answers 304).
+  router.get('/drafts/:draftId/content', async (req, res) => {
+    const content = await exports.content(locals(res).actor, req.params.draftId);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.vary('Cookie');
+    res.json(content);
+  });
+
   router.get('/me/contributions', async (_req, res) => {
     res.json(await reports.contributions(locals(res).actor));
   });
