@@ -22,7 +22,7 @@ import type { Stores } from './storage/stores.ts';
 import { completeIntent } from './suggestions/intents.ts';
 import { SuggestionService } from './suggestions/suggestionService.ts';
 import { ThreadService } from './threads/threadService.ts';
-import { threadsDocState } from './threadsDoc.ts';
+import { ThreadsRoom, threadsDocState } from './threadsRoom.ts';
 import { VersionService } from './versions/versionService.ts';
 
 export interface MarginsServerOptions {
@@ -99,7 +99,17 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
   );
   // One posting limit per person, across comments, replies and suggestions (and one per address, in http/).
   const posting = new PostingLimiter(options.abuseLimits?.postsPerMinutePerAccount);
-  const suggestions = new SuggestionService({ storage, live: registry, drafts, logger, posting, changelog });
+  // The one writer of threads and suggestions into each draft's threads room.
+  const publisher = new ThreadsRoom({ storage, live: registry });
+  const suggestions = new SuggestionService({
+    storage,
+    live: registry,
+    publisher,
+    drafts,
+    logger,
+    posting,
+    changelog,
+  });
   const versions = new VersionService({ storage, live: registry, drafts, changelog, logger });
   const reports = new ReportService(storage, drafts);
   const threads = new ThreadService({
@@ -108,7 +118,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     drafts,
     logger,
     posting,
-    publishOther: (draftId, id) => suggestions.publish(draftId, id),
+    publisher,
     changelog,
   });
   collab = new CollabSocketServer({

@@ -25,6 +25,7 @@ import { ServiceError } from '../src/serviceError.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import { pointResolver } from '../src/suggestions/edits.ts';
 import { SuggestionService } from '../src/suggestions/suggestionService.ts';
+import { ThreadsRoom } from '../src/threadsRoom.ts';
 import { editAsBinding, rangeOf } from './support/anchors.ts';
 import { prng, type Edit as SharedEdit, structuralEdits, textPositions } from './support/seededEdits.ts';
 
@@ -335,6 +336,7 @@ async function start(seed: number) {
   const service = new SuggestionService({
     storage,
     live: registry,
+    publisher: new ThreadsRoom({ storage, live: registry }),
     drafts: new DraftService(storage, now),
     logger,
     now,

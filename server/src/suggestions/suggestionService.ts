@@ -9,7 +9,6 @@ import type { Actor } from '../../../shared/roles.ts';
 import {
   type LocatedSuggestionView,
   locateSuggestions,
-  SUGGESTIONS_MAP,
   type SuggestionAnchor,
   type SuggestionView,
 } from '../../../shared/suggestions.ts';
@@ -18,7 +17,8 @@ import type { ChangeLogService } from '../changelog/changeLogService.ts';
 import type { LiveDraft, LiveDrafts } from '../collab/liveDrafts.ts';
 import { ServerChanges } from '../collab/origins.ts';
 import { languageOf, PostingLimiter, requireAllowed } from '../contributions/participation.ts';
-import { latestVersionId, person, versionNames } from '../contributions/views.ts';
+import type { ThreadsRoomPublisher } from '../contributions/publisher.ts';
+import { latestVersionId, person } from '../contributions/views.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import {
   checkedPassage,
@@ -54,6 +54,8 @@ export interface SuggestionDeps {
   storage: Pick<Stores, 'suggestions' | 'threads' | 'accounts' | 'versions'>;
   /** The drafts' live documents (the sync core). */
   live: LiveDrafts;
+  /** Writes suggestions into the threads room. */
+  publisher: ThreadsRoomPublisher;
   drafts: DraftService;
   logger: Logger;
   now?: () => Date;
@@ -357,18 +359,9 @@ export class SuggestionService {
     });
   }
 
-  /** Writes the suggestion's current view into the live threads document, if anyone has it open. */
-  async publish(draftId: string, id: string): Promise<SuggestionView> {
-    const suggestion = await this.deps.storage.suggestions.getSuggestion(id);
-    if (!suggestion) throw new ServiceError(ErrorCode.NotFound, 'There is no such suggestion.');
-    const replies = (await this.deps.storage.threads.listComments(draftId)).filter((c) => c.threadId === id);
-    const users = new Map((await this.deps.storage.accounts.listUsers()).map((u) => [u.id, u]));
-    const versionOf = await versionNames(this.deps.storage, draftId);
-    const view = toSuggestionView(suggestion, replies, (userId) => person(users.get(userId)), versionOf);
-    this.deps.live.publish(draftId, SUGGESTION_ANCHORING, (doc) =>
-      doc.getMap<SuggestionView>(SUGGESTIONS_MAP).set(id, view),
-    );
-    return view;
+  /** Writes the suggestion's current view into the live threads room, if anyone has it open. */
+  private publish(draftId: string, id: string): Promise<SuggestionView> {
+    return this.deps.publisher.suggestion(draftId, id);
   }
 
   /**

@@ -5,19 +5,20 @@ import { CONTENT_FIELD } from '../../../shared/drafts.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
 import type { Action } from '../../../shared/permissions.ts';
 import type { Actor } from '../../../shared/roles.ts';
-import { type LocatedThreadView, THREADS_MAP, type ThreadView } from '../../../shared/threads.ts';
+import type { LocatedThreadView, ThreadView } from '../../../shared/threads.ts';
 import { newId } from '../accounts/tokens.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
 import type { LiveDrafts } from '../collab/liveDrafts.ts';
 import { ServerChanges } from '../collab/origins.ts';
 import { languageOf, PostingLimiter, requireAllowed } from '../contributions/participation.ts';
-import { latestVersionId, person, versionNames } from '../contributions/views.ts';
+import type { ThreadsRoomPublisher } from '../contributions/publisher.ts';
+import { latestVersionId } from '../contributions/views.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import { checkedPassage, markPassage, resolveAnchor, sectionAt, snapshot } from '../passages/passages.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord, ThreadRecord } from '../storage/storage.ts';
 import type { Stores } from '../storage/stores.ts';
-import { threadViews, toView } from './threadViews.ts';
+import { threadViews } from './threadViews.ts';
 
 /**
  * Transaction origin of what the server writes into the text for threads (their marks), so that
@@ -34,11 +35,8 @@ export interface ThreadDeps {
   now?: () => Date;
   /** Shared with suggestions, so the limit is per person across both. */
   posting?: PostingLimiter;
-  /**
-   * Publishes a comment's parent when it is not a thread (replies on suggestions share the
-   * comments table and its edit and delete routes).
-   */
-  publishOther?: (draftId: string, parentId: string) => Promise<unknown>;
+  /** Writes threads (and a reply's parent, which may be a suggestion) into the threads room. */
+  publisher: ThreadsRoomPublisher;
   changelog?: ChangeLogService;
 }
 
@@ -212,28 +210,14 @@ export class ThreadService {
     return this.publish(draftId, threadId);
   }
 
-  /** Writes the thread's current view into the live threads document, if anyone has it open. */
-
-  private async publishParent(draftId: string, parentId: string): Promise<unknown> {
-    if (!(await this.deps.storage.threads.getThread(parentId)) && this.deps.publishOther) {
-      return this.deps.publishOther(draftId, parentId);
-    }
-    return this.publish(draftId, parentId);
+  /** Writes a comment's parent (a thread, or a suggestion whose discussion it is) into the threads room. */
+  private publishParent(draftId: string, parentId: string): Promise<unknown> {
+    return this.deps.publisher.discussion(draftId, parentId);
   }
 
-  private async publish(draftId: string, threadId: string): Promise<ThreadView> {
-    const thread = await this.deps.storage.threads.getThread(threadId);
-    if (!thread) throw new ServiceError(ErrorCode.NotFound, 'There is no such thread.');
-    const comments = (await this.deps.storage.threads.listComments(draftId)).filter(
-      (c) => c.threadId === threadId,
-    );
-    const users = new Map((await this.deps.storage.accounts.listUsers()).map((u) => [u.id, u]));
-    const versionOf = await versionNames(this.deps.storage, draftId);
-    const view = toView(thread, comments, (id) => person(users.get(id)), versionOf);
-    this.deps.live.publish(draftId, THREAD_ANCHORING, (doc) =>
-      doc.getMap<ThreadView>(THREADS_MAP).set(threadId, view),
-    );
-    return view;
+  /** Writes the thread's current view into the live threads room, if anyone has it open. */
+  private publish(draftId: string, threadId: string): Promise<ThreadView> {
+    return this.deps.publisher.thread(draftId, threadId);
   }
 
   private async threadOf(actor: Actor, draftId: string, threadId: string) {
