@@ -123,3 +123,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
         : undefined,
   };
 }
+
+/** The settings of `createMarginsServer` read from the environment (main.ts and the test server share them). */
+export function serverSettingsOf(config: Config) {
+  return {
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
+    abuseLimits: config.abuseLimits,
+    burstQuietMs: config.burstQuietMs,
+    connectionCaps: config.connectionCaps,
+    maxBufferedBytes: config.maxBufferedBytes,
+    backpressure: config.backpressure,
+    messageLimits: config.messageLimits,
+  };
+}

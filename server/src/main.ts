@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { AdminTakeoverError } from './accounts/accountService.ts';
-import { type Config, configFromEnv } from './config.ts';
+import { type Config, configFromEnv, serverSettingsOf } from './config.ts';
 import { importDraftsFromDir } from './drafts/importDrafts.ts';
 import { createMarginsServer } from './marginsServer.ts';
 import { packageRoot } from './packageRoot.ts';
@@ -26,14 +26,7 @@ const server = createMarginsServer({
   logger,
   clientDir: config.clientDir,
   version,
-  allowedOrigins: config.allowedOrigins,
-  trustProxy: config.trustProxy,
-  abuseLimits: config.abuseLimits,
-  burstQuietMs: config.burstQuietMs,
-  connectionCaps: config.connectionCaps,
-  maxBufferedBytes: config.maxBufferedBytes,
-  backpressure: config.backpressure,
-  messageLimits: config.messageLimits,
+  ...serverSettingsOf(config),
 });
 const { setupToken } = await ensureAdminOrExit();
 const address = await server.listen(config.port, config.host);
