@@ -96,7 +96,7 @@ export async function runColdOpen(trace: TraceState, runs = 7): Promise<ColdOpen
   const dataDir = tempDir('margins-bench-cold-');
   const storage = await LowdbStorage.open(dataDir);
   const now = new Date();
-  await storage.createDraft(
+  await storage.drafts.createDraft(
     {
       id: COLD_OPEN_DRAFT_ID,
       title: 'A Conflict-Free Replicated JSON Datatype (editing trace)',

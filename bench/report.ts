@@ -248,7 +248,7 @@ The real editing trace \`automerge-paper\` (${cold.edits.toLocaleString('en')} e
 recorded transaction, into a \`Y.XmlText\` inside a \`paragraph\` of \`getXmlFragment('default')\`:
 ${(cold.stateBytes / 1024).toFixed(0)} KiB as \`Y.encodeStateAsUpdate\` (cached in \`bench/.cache/\`${traceCached ? ', reused in this run' : ', built in this run'}).
 The state is stored as draft \`automerge-paper\` in a lowdb data directory with
-\`LowdbStorage.createDraft\`, and Margins is started on it.
+\`LowdbStorage\`'s \`drafts.createDraft\`, and Margins is started on it.
 
 - **Cold open** is the time from a stock client's \`new WebsocketProvider(...)\` to its \`sync\`
   event, on a draft the server has to load from storage: after each open the client leaves and

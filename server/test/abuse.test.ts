@@ -188,7 +188,7 @@ describe('sign-up floods (issue 12, item 6)', () => {
     const refused = answers.find((answer) => answer.status === 429);
     expect(await errorCode(refused as Response)).toBe('sign_ups_limited');
     expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await storage.listUsers()).toHaveLength(10);
+    expect(await storage.accounts.listUsers()).toHaveLength(10);
   });
 
   it('LIMIT-10 lets 30 accounts be created a minute in all, from however many addresses', async () => {
@@ -216,8 +216,11 @@ describe('sign-up floods (issue 12, item 6)', () => {
   it('LIMIT-11 limits posts per address too: 7 throwaway accounts on one address post 60 replies a minute, not 70', async () => {
     const { base, storage } = await serve();
     const draftId = 'consulted';
-    await seedDraft(storage, { id: draftId });
-    await storage.createThread(threadRecord('t1', { draftId }), commentRecord('c1', 't1', { draftId }));
+    await seedDraft(storage.drafts, { id: draftId });
+    await storage.threads.createThread(
+      threadRecord('t1', { draftId }),
+      commentRecord('c1', 't1', { draftId }),
+    );
     const cookies: string[] = [];
     for (let i = 0; i < 7; i++) cookies.push(cookieFrom(await signUp(base)));
 

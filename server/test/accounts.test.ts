@@ -84,7 +84,7 @@ describe('AccountService: signing up and in', () => {
       country: null,
     });
     expect((await accounts.userForToken(token))?.id).toBe(user.id);
-    const stored = await storage.getUser(user.id);
+    const stored = await storage.accounts.getUser(user.id);
     expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
     expect(stored?.passwordHash).not.toContain(PASSWORD);
     expect(toPublicUser(user)).not.toHaveProperty('passwordHash');
@@ -96,7 +96,7 @@ describe('AccountService: signing up and in', () => {
     await accounts.register(person('Alice'));
 
     await refusal(accounts.register(person('Alicia', { email: ' ALICE@example.org' })), ErrorCode.EmailTaken);
-    expect(await storage.listUsers()).toHaveLength(1);
+    expect(await storage.accounts.listUsers()).toHaveLength(1);
   });
 
   it('refuses a wrong password and an unknown email with the same answer', async () => {
@@ -310,7 +310,7 @@ describe('AccountService: the first admin', () => {
     expect(await accounts.ensureAdmin({ email: ' Chair@Example.org', password: ADMIN.password })).toEqual({});
     expect(await accounts.ensureAdmin({ email: 'other@example.org', password: ADMIN.password })).toEqual({});
 
-    const users = await storage.listUsers();
+    const users = await storage.accounts.listUsers();
     expect(users).toEqual([expect.objectContaining({ email: 'chair@example.org', role: 'admin' })]);
     expect((await accounts.signIn(ADMIN.email, ADMIN.password, '192.0.2.1')).user.role).toBe('admin');
   });
@@ -321,7 +321,7 @@ describe('AccountService: the first admin', () => {
 
     await expect(accounts.ensureAdmin(ADMIN)).rejects.toThrow(AdminTakeoverError);
 
-    expect(await storage.findUserByEmail(ADMIN.email)).toMatchObject({ role: 'stakeholder' });
+    expect(await storage.accounts.findUserByEmail(ADMIN.email)).toMatchObject({ role: 'stakeholder' });
     await refusal(accounts.signIn(ADMIN.email, ADMIN.password, '192.0.2.1'), ErrorCode.InvalidCredentials);
   });
 

@@ -22,7 +22,7 @@ let tom: Identity;
 const OPEN = windowFrom(-1, 30);
 
 /** A new draft for one test, so that changing it touches no other test. */
-const draft = (overrides: DraftSeed = {}) => seedDraft(storage, { window: OPEN, ...overrides });
+const draft = (overrides: DraftSeed = {}) => seedDraft(storage.drafts, { window: OPEN, ...overrides });
 
 interface Call {
   method?: string;
@@ -288,7 +288,7 @@ describe('cross-site request forgery', () => {
     });
 
     expect(response.status).toBe(403);
-    expect((await storage.getDraft(id))?.visibility).toBe('public');
+    expect((await storage.drafts.getDraft(id))?.visibility).toBe('public');
   });
 
   it('PERM-7 allows a state change from our own page, a same-origin fetch, a typed URL, an allowed origin or a script', async () => {
@@ -525,7 +525,7 @@ describe('drafts', () => {
       window: closedWindow,
       windowState: 'closed',
     });
-    expect(await storage.getDraft(id)).toMatchObject({ visibility: 'private', window: closedWindow });
+    expect(await storage.drafts.getDraft(id)).toMatchObject({ visibility: 'private', window: closedWindow });
     expect((await call(`/api/drafts/${id}`, { as: alice })).status).toBe(404);
   });
 
@@ -540,7 +540,7 @@ describe('drafts', () => {
     expect((await patch(id, tom)).status).toBe(403);
     expect((await patch(hidden, alice)).status).toBe(404);
     expect((await patch('no-such-draft', admin)).status).toBe(404);
-    expect((await storage.getDraft(id))?.visibility).toBe('public');
+    expect((await storage.drafts.getDraft(id))?.visibility).toBe('public');
   });
 
   it('WINDOW-3 refuses a window that closes before it opens, or without a time zone, with 400', async () => {
@@ -557,7 +557,7 @@ describe('drafts', () => {
     );
     expect((await patch({ visibility: 'secret' })).status).toBe(400);
     expect((await patch({ language: 'fr' })).status).toBe(400);
-    expect((await storage.getDraft(id))?.window).toEqual(OPEN);
+    expect((await storage.drafts.getDraft(id))?.window).toEqual(OPEN);
   });
 });
 

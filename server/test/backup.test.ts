@@ -21,8 +21,8 @@ import { tempDir } from './support/tempDir.ts';
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 async function storeWithThread(dataDir: string): Promise<LowdbStorage> {
   const storage = await LowdbStorage.open(dataDir);
-  await storage.createDraft(draftRecord('consulted'), yjsStateWithText('start'));
-  await storage.createThread(threadRecord('t0'), commentRecord('c0', 't0'));
+  await storage.drafts.createDraft(draftRecord('consulted'), yjsStateWithText('start'));
+  await storage.threads.createThread(threadRecord('t0'), commentRecord('c0', 't0'));
   return storage;
 }
 
@@ -30,9 +30,9 @@ describe('backupStore', () => {
   it('STORE-5 copies a store that opens with the same drafts, records, documents and journals', async () => {
     const dataDir = tempDir('margins-backup-');
     const storage = await storeWithThread(dataDir);
-    await storage.createUser(userRecord('alice'));
+    await storage.accounts.createUser(userRecord('alice'));
     const journal = { authors: { '42': 'alice' }, bursts: [], intents: [] };
-    await storage.saveDocument('consulted', yjsStateWithText('edited'), journal);
+    await storage.drafts.saveDocument('consulted', yjsStateWithText('edited'), journal);
     const target = path.join(tempDir('margins-backup-'), 'copy');
 
     const result = await backupStore(dataDir, target);
@@ -41,11 +41,11 @@ describe('backupStore', () => {
     // Its hard links into the data directory are gone.
     expect(readdirSync(dataDir).filter((name) => name.startsWith('.backup'))).toEqual([]);
     const copy = await LowdbStorage.open(target);
-    expect(await copy.listDrafts()).toEqual(await storage.listDrafts());
-    expect(await copy.getUser('alice')).toEqual(userRecord('alice'));
-    expect(await copy.listComments('consulted')).toEqual([commentRecord('c0', 't0')]);
-    expect(textOf(await copy.loadDocument('consulted'))).toContain('edited');
-    expect(await copy.loadJournal('consulted')).toEqual(journal);
+    expect(await copy.drafts.listDrafts()).toEqual(await storage.drafts.listDrafts());
+    expect(await copy.accounts.getUser('alice')).toEqual(userRecord('alice'));
+    expect(await copy.threads.listComments('consulted')).toEqual([commentRecord('c0', 't0')]);
+    expect(textOf(await copy.drafts.loadDocument('consulted'))).toContain('edited');
+    expect(await copy.drafts.loadJournal('consulted')).toEqual(journal);
     await copy.close();
     await storage.close();
   });
@@ -56,14 +56,14 @@ describe('backupStore', () => {
     // Many drafts make reading the whole store take long enough for the writer to change it
     // meanwhile: a backup that copied the files one after the other, unchecked, fails here.
     const filler = yjsStateWithText('x'.repeat(50_000));
-    for (let i = 0; i < 40; i++) await storage.createDraft(draftRecord(`a-filler-${i}`), filler);
+    for (let i = 0; i < 40; i++) await storage.drafts.createDraft(draftRecord(`a-filler-${i}`), filler);
     // The writer's invariant spans both files: the document says "n" only after comment n is
     // stored, so any one moment has as many comments as the document's number, or one more.
     let stop = false;
     const writer = (async () => {
       for (let n = 1; !stop; n++) {
-        await storage.addComment(commentRecord(`c${n}`, 't0'));
-        await storage.saveDocument('consulted', yjsStateWithText(`n=${n}`));
+        await storage.threads.addComment(commentRecord(`c${n}`, 't0'));
+        await storage.drafts.saveDocument('consulted', yjsStateWithText(`n=${n}`));
         // A busy server: people post and type every few milliseconds.
         await delay(5);
       }
@@ -74,8 +74,8 @@ describe('backupStore', () => {
         const target = path.join(parent, `copy-${i}`);
         await backupStore(dataDir, target);
         const copy = await LowdbStorage.open(target);
-        const comments = (await copy.listComments('consulted')).length - 1;
-        const shown = /n=(\d+)/.exec(textOf(await copy.loadDocument('consulted')))?.[1] ?? '0';
+        const comments = (await copy.threads.listComments('consulted')).length - 1;
+        const shown = /n=(\d+)/.exec(textOf(await copy.drafts.loadDocument('consulted')))?.[1] ?? '0';
         await copy.close();
         expect([Number(shown), Number(shown) + 1]).toContain(comments);
       }

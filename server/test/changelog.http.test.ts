@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 /** A new draft for one test, open for contributions, holding TEXT. */
-const draft = () => seedDraft(storage, { markdown: TEXT });
+const draft = () => seedDraft(storage.drafts, { markdown: TEXT });
 
 /** The draft's change log; without the consultation's opening (every draft here is open) unless `all`. */
 async function log(draftId: string, all = false): Promise<ChangeLogEntry[]> {

@@ -6,8 +6,10 @@ import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { CloseCode, Limits, MessageType } from '../../shared/protocol.ts';
 import type { LowdbStorage } from '../src/storage/lowdbStorage.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import type { StoredDocument } from '../src/storage/storage.ts';
 import { synced } from './support/api.ts';
 import { type RawSocket, rawSocket, type StockClient, stockClient } from './support/collabClient.ts';
+import { ForwardingDraftStore, withStores } from './support/fakeStores.ts';
 import type { Identity } from './support/identities.ts';
 import { draftRecord, signUpAs, yjsStateWithText } from './support/records.ts';
 import { eventually } from './support/retry.ts';
@@ -57,7 +59,7 @@ function raw(running: Running, draftId = DRAFT): RawSocket {
 /** The text of a stored draft, as the next server would load it. */
 async function storedContent(storage: LowdbStorage, draftId = DRAFT): Promise<string> {
   const doc = new Y.Doc();
-  const state = await storage.loadDocument(draftId);
+  const state = await storage.drafts.loadDocument(draftId);
   if (state) Y.applyUpdate(doc, state);
   return doc.getXmlFragment(CONTENT_FIELD).toString();
 }
@@ -314,7 +316,7 @@ describe('keeping the drafts', () => {
 
   it('SAVE-5 saves and unloads a draft once its last client has left', async () => {
     const running = await startServer();
-    const before = await running.storage.getDraft(DRAFT);
+    const before = await running.storage.drafts.getDraft(DRAFT);
     const alice = await editor(running, 'Alice');
     const tom = client(running);
     await synced(alice, tom);
@@ -329,34 +331,35 @@ describe('keeping the drafts', () => {
     const stored = await storedContent(running.storage);
     expect(stored).toContain('Saved when everybody left.');
     expect(stored).toContain('Texte initial.');
-    expect((await running.storage.getDraft(DRAFT))?.updatedAt).not.toBe(before?.updatedAt);
+    expect((await running.storage.drafts.getDraft(DRAFT))?.updatedAt).not.toBe(before?.updatedAt);
   });
 
   it('SAVE-5 unloads a draft whose only client left while it was still loading', async () => {
-    /** Storage whose document loads wait until the test lets them through. */
-    class GatedStorage extends MemoryStorage {
+    /** A draft store whose document loads wait until the test lets them through. */
+    class GatedDrafts extends ForwardingDraftStore {
       loading = false;
       letThrough: () => void = () => {};
       private readonly gate = new Promise<void>((resolve) => {
         this.letThrough = resolve;
       });
-      override async loadDocument(id: string): Promise<Uint8Array | undefined> {
+      override async loadDocumentWithJournal(id: string): Promise<StoredDocument> {
         this.loading = true;
         await this.gate;
-        return super.loadDocument(id);
+        return super.loadDocumentWithJournal(id);
       }
     }
-    const storage = new GatedStorage();
-    await storage.createDraft(draftRecord(DRAFT), yjsStateWithText('Slow to load'));
-    const { server, port, close } = await startTestServer({ storage });
+    const memory = new MemoryStorage();
+    const drafts = new GatedDrafts(memory.drafts);
+    await drafts.createDraft(draftRecord(DRAFT), yjsStateWithText('Slow to load'));
+    const { server, port, close } = await startTestServer({ storage: withStores(memory, { drafts }) });
     try {
       const impatient = rawSocket(port, DRAFT);
       await impatient.opened;
-      await eventually(() => expect(storage.loading).toBe(true));
+      await eventually(() => expect(drafts.loading).toBe(true));
       impatient.ws.close();
       await impatient.closed;
 
-      storage.letThrough();
+      drafts.letThrough();
 
       await eventually(() => expect(server.registry.loadedDraftIds).toEqual([]));
     } finally {

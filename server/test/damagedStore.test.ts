@@ -28,9 +28,9 @@ function snapshot(dir: string): Record<string, string> {
 async function storeWithDraft(): Promise<string> {
   const dir = tempDir('margins-damaged-');
   const storage = await LowdbStorage.open(dir);
-  await storage.createDraft(draftRecord('intact'), yjsStateWithText('Words people wrote'));
-  await storage.saveDocument('intact', yjsStateWithText('Words people wrote, edited'));
-  await storage.createUser(userRecord('alice'));
+  await storage.drafts.createDraft(draftRecord('intact'), yjsStateWithText('Words people wrote'));
+  await storage.drafts.saveDocument('intact', yjsStateWithText('Words people wrote, edited'));
+  await storage.accounts.createUser(userRecord('alice'));
   await storage.close();
   return dir;
 }
@@ -171,16 +171,16 @@ describe('files Margins wrote', () => {
     const dir = await storeWithDraft();
     const file = path.join(dir, 'documents', 'intact.json');
     const storage = await LowdbStorage.open(dir);
-    const previous = await storage.loadDocument('intact');
-    await storage.saveDocument('intact', yjsStateWithText('the latest words'));
+    const previous = await storage.drafts.loadDocument('intact');
+    await storage.drafts.saveDocument('intact', yjsStateWithText('the latest words'));
     await storage.close();
     await writeFile(file, '');
 
     // What the message tells a person to do: put the .bak in its place.
     await writeFile(file, await readFile(`${file}.bak`));
     const restored = await LowdbStorage.open(dir);
-    expect(await restored.loadDocument('intact')).toEqual(previous);
-    expect((await restored.getUser('alice'))?.email).toBe('alice@example.org');
+    expect(await restored.drafts.loadDocument('intact')).toEqual(previous);
+    expect((await restored.accounts.getUser('alice'))?.email).toBe('alice@example.org');
     await restored.close();
   });
 
@@ -192,7 +192,7 @@ describe('files Margins wrote', () => {
     await writeFile(file, JSON.stringify(data));
 
     const storage = await LowdbStorage.open(dir);
-    expect(await storage.loadJournal('intact')).toEqual({ authors: {}, bursts: [], intents: [] });
+    expect(await storage.drafts.loadJournal('intact')).toEqual({ authors: {}, bursts: [], intents: [] });
     await storage.close();
   });
 });

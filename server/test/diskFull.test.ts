@@ -74,24 +74,28 @@ describe('storage on a full disk', () => {
   it('SAVE-7 answers a refused write with ENOSPC and keeps nothing of it, in memory or on disk', async () => {
     const storage = await LowdbStorage.open(dataDir);
     const before = yjsStateWithText('Before the disk filled');
-    await storage.createDraft(draftRecord('consulted'), before);
-    await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
+    await storage.drafts.createDraft(draftRecord('consulted'), before);
+    await storage.threads.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
     fillDisk();
 
-    await expect(storage.createUser(userRecord('bob'))).rejects.toMatchObject({ code: 'ENOSPC' });
-    await expect(storage.addComment(commentRecord('c2', 't1'))).rejects.toMatchObject({ code: 'ENOSPC' });
-    await expect(storage.saveDocument('consulted', yjsStateWithText('lost'))).rejects.toMatchObject({
+    await expect(storage.accounts.createUser(userRecord('bob'))).rejects.toMatchObject({ code: 'ENOSPC' });
+    await expect(storage.threads.addComment(commentRecord('c2', 't1'))).rejects.toMatchObject({
       code: 'ENOSPC',
     });
-    await expect(storage.createDraft(draftRecord('new-one'), yjsStateWithText('x'))).rejects.toMatchObject({
+    await expect(storage.drafts.saveDocument('consulted', yjsStateWithText('lost'))).rejects.toMatchObject({
+      code: 'ENOSPC',
+    });
+    await expect(
+      storage.drafts.createDraft(draftRecord('new-one'), yjsStateWithText('x')),
+    ).rejects.toMatchObject({
       code: 'ENOSPC',
     });
 
     // Nothing refused is served…
-    expect(await storage.findUserByEmail('bob@example.org')).toBeUndefined();
-    expect((await storage.listComments('consulted')).map((c) => c.id)).toEqual(['c1']);
-    expect(await storage.loadDocument('consulted')).toEqual(before);
-    expect(await storage.getDraft('new-one')).toBeUndefined();
+    expect(await storage.accounts.findUserByEmail('bob@example.org')).toBeUndefined();
+    expect((await storage.threads.listComments('consulted')).map((c) => c.id)).toEqual(['c1']);
+    expect(await storage.drafts.loadDocument('consulted')).toEqual(before);
+    expect(await storage.drafts.getDraft('new-one')).toBeUndefined();
     // …nor left behind: no temporary file, no half-created document.
     expect(readdirSync(dataDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     expect(existsSync(path.join(dataDir, 'documents', 'new-one.json'))).toBe(false);
@@ -99,40 +103,40 @@ describe('storage on a full disk', () => {
     freeSpace();
     await storage.close();
     const reopened = await LowdbStorage.open(dataDir);
-    expect(await reopened.findUserByEmail('bob@example.org')).toBeUndefined();
-    expect((await reopened.listComments('consulted')).map((c) => c.id)).toEqual(['c1']);
-    expect(await reopened.getDraft('new-one')).toBeUndefined();
-    expect(await reopened.loadDocument('consulted')).toEqual(before);
+    expect(await reopened.accounts.findUserByEmail('bob@example.org')).toBeUndefined();
+    expect((await reopened.threads.listComments('consulted')).map((c) => c.id)).toEqual(['c1']);
+    expect(await reopened.drafts.getDraft('new-one')).toBeUndefined();
+    expect(await reopened.drafts.loadDocument('consulted')).toEqual(before);
 
     // A retry is stored once (no "email taken", no duplicate comment).
-    await reopened.createUser(userRecord('bob'));
-    await reopened.addComment(commentRecord('c2', 't1'));
-    await reopened.createDraft(draftRecord('new-one'), yjsStateWithText('x'));
-    expect((await reopened.listUsers()).map((u) => u.id)).toEqual(['bob']);
-    expect((await reopened.listComments('consulted')).map((c) => c.id)).toEqual(['c1', 'c2']);
+    await reopened.accounts.createUser(userRecord('bob'));
+    await reopened.threads.addComment(commentRecord('c2', 't1'));
+    await reopened.drafts.createDraft(draftRecord('new-one'), yjsStateWithText('x'));
+    expect((await reopened.accounts.listUsers()).map((u) => u.id)).toEqual(['bob']);
+    expect((await reopened.threads.listComments('consulted')).map((c) => c.id)).toEqual(['c1', 'c2']);
     await reopened.close();
   });
 
   it('SAVE-7 refuses two changes made at once on a full disk, keeping both changes answered before', async () => {
     const storage = await LowdbStorage.open(dataDir);
-    await storage.createDraft(draftRecord('consulted'), yjsStateWithText('x'));
-    await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
-    await storage.addComment(commentRecord('c2', 't1'));
+    await storage.drafts.createDraft(draftRecord('consulted'), yjsStateWithText('x'));
+    await storage.threads.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
+    await storage.threads.addComment(commentRecord('c2', 't1'));
     fillDisk();
     // Two at once on the full disk: both are refused, neither is half-kept.
     const results = await Promise.allSettled([
-      storage.addComment(commentRecord('c3', 't1')),
-      storage.createUser(userRecord('carol')),
+      storage.threads.addComment(commentRecord('c3', 't1')),
+      storage.accounts.createUser(userRecord('carol')),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect((await storage.listComments('consulted')).map((c) => c.id)).toEqual(['c1', 'c2']);
-    expect(await storage.listUsers()).toEqual([]);
+    expect((await storage.threads.listComments('consulted')).map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(await storage.accounts.listUsers()).toEqual([]);
     freeSpace();
 
     await storage.close();
     const reopened = await LowdbStorage.open(dataDir);
-    expect((await reopened.listComments('consulted')).map((c) => c.id)).toEqual(['c1', 'c2']);
-    expect(await reopened.listUsers()).toEqual([]);
+    expect((await reopened.threads.listComments('consulted')).map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(await reopened.accounts.listUsers()).toEqual([]);
     await reopened.close();
   });
 });
@@ -141,11 +145,11 @@ describe('the HTTP API on a full disk', () => {
   it('SAVE-7 answers 500 to a reply and a sign-up, then serves neither, and takes both again once space is freed', async () => {
     const server = await startTestServer({ storage: 'lowdb', dataDir });
     const { storage, url: base } = server;
-    await seedDraft(storage, {
+    await seedDraft(storage.drafts, {
       id: 'consulted',
       markdown: '# Listening\n\nEvery contribution gets a published answer.\n',
     });
-    await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
+    await storage.threads.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
     try {
       const signUp = (email: string) =>
         callApi(base, '/api/auth/register', {
@@ -185,8 +189,10 @@ describe('the HTTP API on a full disk', () => {
       await server.close();
     }
     const reopened = await LowdbStorage.open(dataDir);
-    expect((await reopened.listUsers()).filter((u) => u.email === 'bob@margins.test')).toHaveLength(1);
-    expect(await reopened.listComments('consulted')).toHaveLength(2);
+    expect((await reopened.accounts.listUsers()).filter((u) => u.email === 'bob@margins.test')).toHaveLength(
+      1,
+    );
+    expect(await reopened.threads.listComments('consulted')).toHaveLength(2);
     await reopened.close();
   });
 });

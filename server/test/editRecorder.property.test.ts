@@ -266,7 +266,7 @@ async function runSeed(seed: number, people: readonly string[], steps: number) {
       }
     }
   }
-  const chain = verifyChain(await draft.storage.listLog(draft.draftId));
+  const chain = verifyChain(await draft.storage.changeLog.listLog(draft.draftId));
   if (!chain.ok) problems.push('the chain does not verify');
   return { problems, steps: run.steps };
 }

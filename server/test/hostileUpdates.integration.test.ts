@@ -96,11 +96,11 @@ async function storeDirectly(dataDir: string, depth: number): Promise<void> {
   const storage = await LowdbStorage.open(dataDir);
   try {
     await importDraft(storage, DRAFT, SOURCE);
-    const { state, journal } = await storage.loadDocumentWithJournal(DRAFT);
+    const { state, journal } = await storage.drafts.loadDocumentWithJournal(DRAFT);
     const doc = new Y.Doc();
     if (state) Y.applyUpdate(doc, state);
     Y.applyUpdate(doc, nestedUpdate(doc, depth));
-    await storage.saveDocument(DRAFT, Y.encodeStateAsUpdate(doc), journal);
+    await storage.drafts.saveDocument(DRAFT, Y.encodeStateAsUpdate(doc), journal);
   } finally {
     await storage.close();
   }

@@ -13,7 +13,7 @@ import {
   suggestionRecord,
   threadRecord,
   userRecord,
-} from './storageContract.ts';
+} from './support/records.ts';
 
 /**
  * The lowdb record stores over a disk whose writes the test answers one by one: each write waits
@@ -54,7 +54,7 @@ function storesOverControlledDisk() {
 const diskFull = () => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
 
 describe('lowdb record stores and their writes to margins.json', () => {
-  it('shows a change only once its write succeeded', async () => {
+  it('SAVE-7 shows a change only once its write succeeded', async () => {
     const { records, nextWrite } = storesOverControlledDisk();
     const created = records.threads.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
     const write = await nextWrite();
@@ -65,7 +65,7 @@ describe('lowdb record stores and their writes to margins.json', () => {
     expect((await records.threads.listThreads('consulted')).map((t) => t.id)).toEqual(['t1']);
   });
 
-  it('forgets a change whose write failed: the same email can sign up again', async () => {
+  it('SAVE-7 forgets a change whose write failed: the same email can sign up again', async () => {
     const { records, nextWrite } = storesOverControlledDisk();
     const failed = records.accounts.createUser(userRecord('bob'));
     (await nextWrite()).fail(diskFull());
@@ -118,7 +118,7 @@ describe('lowdb record stores and their writes to margins.json', () => {
     expect(bob.status).toBe('fulfilled');
   });
 
-  it('refuses every change of a batch whose write failed, and keeps the earlier ones', async () => {
+  it('SAVE-7 refuses every change of a batch whose write failed, and keeps the earlier ones', async () => {
     const { records, nextWrite } = storesOverControlledDisk();
     const kept = records.accounts.createUser(userRecord('alice'));
     (await nextWrite()).succeed();
@@ -163,7 +163,7 @@ describe('lowdb record stores and their writes to margins.json', () => {
     await next;
   });
 
-  it('forgets every change of a transaction whose write failed', async () => {
+  it('SAVE-7 forgets every change of a transaction whose write failed', async () => {
     const { records, nextWrite } = storesOverControlledDisk();
     const setup = records.suggestions.createSuggestion(suggestionRecord('s1'));
     (await nextWrite()).succeed();

@@ -15,7 +15,7 @@ import {
   threadRecord,
   userRecord,
   yjsStateWithText,
-} from './storageContract.ts';
+} from './support/records.ts';
 import { tempDir } from './support/serverProcess.ts';
 
 const dirs: string[] = [];
@@ -46,37 +46,37 @@ describe('LowdbStorage on disk', () => {
   it('creates the data directory when it does not exist yet', async () => {
     const dir = path.join(freshDir(), 'nested', 'data');
     const storage = await LowdbStorage.open(dir);
-    await storage.createDraft(draftRecord('fresh'), yjsStateWithText('x'));
+    await storage.drafts.createDraft(draftRecord('fresh'), yjsStateWithText('x'));
     await storage.close();
 
     expect(existsSync(path.join(dir, 'margins.json'))).toBe(true);
     expect(existsSync(path.join(dir, 'documents', 'fresh.json'))).toBe(true);
   });
 
-  it('loads normally when a write was interrupted and left partial temporary files behind', async () => {
+  it('STORE-2 loads normally when a write was interrupted and left partial temporary files behind', async () => {
     const dir = freshDir();
     const first = await LowdbStorage.open(dir);
     const state = yjsStateWithText('survives the crash');
-    await first.createDraft(draftRecord('crashed'), state);
+    await first.drafts.createDraft(draftRecord('crashed'), state);
     await first.close();
     // What a crash in the middle of lowdb's write-temp-then-rename leaves behind.
     await writeFile(path.join(dir, '.margins.json.tmp'), '{"formatVersion":1,"drafts":[{"id":"hal');
     await writeFile(path.join(dir, 'documents', '.crashed.json.tmp'), '{"draftId":"crashed","sta');
 
     const reopened = await LowdbStorage.open(dir);
-    expect((await reopened.listDrafts()).map((draft) => draft.id)).toEqual(['crashed']);
-    expect(await reopened.loadDocument('crashed')).toEqual(state);
+    expect((await reopened.drafts.listDrafts()).map((draft) => draft.id)).toEqual(['crashed']);
+    expect(await reopened.drafts.loadDocument('crashed')).toEqual(state);
 
     // The next writes go through the same temporary names and succeed.
     const edited = yjsStateWithText('edited after the crash');
-    await reopened.saveDocument('crashed', edited);
+    await reopened.drafts.saveDocument('crashed', edited);
     await reopened.close();
     const again = await LowdbStorage.open(dir);
-    expect(await again.loadDocument('crashed')).toEqual(edited);
+    expect(await again.drafts.loadDocument('crashed')).toEqual(edited);
     await again.close();
   });
 
-  it('refuses to create a draft over a document file left without its record, and keeps the file', async () => {
+  it('STORE-4 refuses to create a draft over a document file left without its record, and keeps the file', async () => {
     const dir = freshDir();
     await mkdir(path.join(dir, 'documents'), { recursive: true });
     const storage = await LowdbStorage.open(dir);
@@ -89,22 +89,22 @@ describe('LowdbStorage on disk', () => {
     });
     await writeFile(orphan, bytes);
 
-    await expect(storage.createDraft(draftRecord('orphan'), yjsStateWithText('seed'))).rejects.toThrow(
+    await expect(storage.drafts.createDraft(draftRecord('orphan'), yjsStateWithText('seed'))).rejects.toThrow(
       StrayDocumentError,
     );
-    await expect(storage.createDraft(draftRecord('orphan'), yjsStateWithText('seed'))).rejects.toThrow(
+    await expect(storage.drafts.createDraft(draftRecord('orphan'), yjsStateWithText('seed'))).rejects.toThrow(
       orphan,
     );
 
-    expect(await storage.listDrafts()).toEqual([]);
+    expect(await storage.drafts.listDrafts()).toEqual([]);
     expect(await readFile(orphan, 'utf8')).toBe(bytes);
     await storage.close();
   });
 
-  it('refuses to open a store whose listed draft lost its document file, naming that file', async () => {
+  it('STORE-1 refuses to open a store whose listed draft lost its document file, naming that file', async () => {
     const dir = freshDir();
     const storage = await LowdbStorage.open(dir);
-    await storage.createDraft(draftRecord('lost-file'), yjsStateWithText('x'));
+    await storage.drafts.createDraft(draftRecord('lost-file'), yjsStateWithText('x'));
     await storage.close();
     const lost = path.join(dir, 'documents', 'lost-file.json');
     await rm(lost);
@@ -119,33 +119,33 @@ describe('LowdbStorage on disk', () => {
   it('completes saves of one draft that run at the same time, keeping the last state', async () => {
     const dir = freshDir();
     const first = await LowdbStorage.open(dir);
-    await first.createDraft(draftRecord('busy'), yjsStateWithText('start'));
+    await first.drafts.createDraft(draftRecord('busy'), yjsStateWithText('start'));
     await first.close();
     // A reopened store has not opened the document file yet: both saves open it at once.
     const storage = await LowdbStorage.open(dir);
     const last = yjsStateWithText('third');
 
     await Promise.all([
-      storage.saveDocument('busy', yjsStateWithText('first')),
-      storage.saveDocument('busy', yjsStateWithText('second')),
-      storage.saveDocument('busy', last),
+      storage.drafts.saveDocument('busy', yjsStateWithText('first')),
+      storage.drafts.saveDocument('busy', yjsStateWithText('second')),
+      storage.drafts.saveDocument('busy', last),
     ]);
 
-    expect(await storage.loadDocument('busy')).toEqual(last);
+    expect(await storage.drafts.loadDocument('busy')).toEqual(last);
     await storage.close();
     const reopened = await LowdbStorage.open(dir);
-    expect(await reopened.loadDocument('busy')).toEqual(last);
+    expect(await reopened.drafts.loadDocument('busy')).toEqual(last);
     await reopened.close();
   });
 
   it('rewrites only the saved draft’s document file', async () => {
     const dir = freshDir();
     const storage = await LowdbStorage.open(dir);
-    await storage.createDraft(draftRecord('touched'), yjsStateWithText('a'));
-    await storage.createDraft(draftRecord('untouched'), yjsStateWithText('b'));
+    await storage.drafts.createDraft(draftRecord('touched'), yjsStateWithText('a'));
+    await storage.drafts.createDraft(draftRecord('untouched'), yjsStateWithText('b'));
     const untouchedBefore = await readFile(path.join(dir, 'documents', 'untouched.json'), 'utf8');
 
-    await storage.saveDocument('touched', yjsStateWithText('a, edited'));
+    await storage.drafts.saveDocument('touched', yjsStateWithText('a, edited'));
 
     expect(await readFile(path.join(dir, 'documents', 'untouched.json'), 'utf8')).toBe(untouchedBefore);
     await storage.close();
@@ -225,7 +225,7 @@ describe('LowdbStorage upgrading files of the previous version', () => {
 
     const storage = await LowdbStorage.open(dir);
 
-    const draft = await storage.getDraft('old-draft');
+    const draft = await storage.drafts.getDraft('old-draft');
     expect(draft).toEqual({
       id: 'old-draft',
       title: 'Old draft',
@@ -236,19 +236,19 @@ describe('LowdbStorage upgrading files of the previous version', () => {
       updatedAt: '2024-05-03T10:00:00.000Z',
     });
     expect(draftSummarySchema.safeParse(draft).success).toBe(true);
-    expect(await storage.loadDocument('old-draft')).toEqual(state);
+    expect(await storage.drafts.loadDocument('old-draft')).toEqual(state);
     await storage.close();
   });
 
   it('starts with no people, sessions or invites, and keeps those added after the upgrade', async () => {
     const { dir } = await previousVersionDir();
     const storage = await LowdbStorage.open(dir);
-    expect(await storage.listUsers()).toEqual([]);
-    expect(await storage.listInvites()).toEqual([]);
-    expect(await storage.getSession('any')).toBeUndefined();
+    expect(await storage.accounts.listUsers()).toEqual([]);
+    expect(await storage.accounts.listInvites()).toEqual([]);
+    expect(await storage.accounts.getSession('any')).toBeUndefined();
 
-    await storage.createUser(userRecord('alice'));
-    await storage.updateDraft('old-draft', { visibility: 'private' });
+    await storage.accounts.createUser(userRecord('alice'));
+    await storage.drafts.updateDraft('old-draft', { visibility: 'private' });
     await storage.close();
 
     const onDisk = JSON.parse(await readFile(path.join(dir, 'margins.json'), 'utf8')) as Record<
@@ -265,8 +265,8 @@ describe('LowdbStorage upgrading files of the previous version', () => {
       ],
     });
     const reopened = await LowdbStorage.open(dir);
-    expect(await reopened.getUser('alice')).toEqual(userRecord('alice'));
-    expect((await reopened.getDraft('old-draft'))?.visibility).toBe('private');
+    expect(await reopened.accounts.getUser('alice')).toEqual(userRecord('alice'));
+    expect((await reopened.drafts.getDraft('old-draft'))?.visibility).toBe('private');
     await reopened.close();
   });
 });
@@ -293,14 +293,14 @@ describe('LowdbStorage upgrading files from before threads', () => {
     );
 
     const storage = await LowdbStorage.open(dir);
-    expect(await storage.listThreads('consulted')).toEqual([]);
-    expect(await storage.listComments('consulted')).toEqual([]);
-    expect(await storage.getThread('any')).toBeUndefined();
-    expect(await storage.getDraft('consulted')).toEqual(draft);
-    expect(await storage.getUser('alice')).toEqual(alice);
-    expect(await storage.getSession('session-a')).toEqual(session);
-    await storage.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
-    await storage.addComment(commentRecord('c2', 't1'));
+    expect(await storage.threads.listThreads('consulted')).toEqual([]);
+    expect(await storage.threads.listComments('consulted')).toEqual([]);
+    expect(await storage.threads.getThread('any')).toBeUndefined();
+    expect(await storage.drafts.getDraft('consulted')).toEqual(draft);
+    expect(await storage.accounts.getUser('alice')).toEqual(alice);
+    expect(await storage.accounts.getSession('session-a')).toEqual(session);
+    await storage.threads.createThread(threadRecord('t1'), commentRecord('c1', 't1'));
+    await storage.threads.addComment(commentRecord('c2', 't1'));
     await storage.close();
 
     const onDisk = JSON.parse(await readFile(path.join(dir, 'margins.json'), 'utf8')) as Record<
@@ -313,8 +313,8 @@ describe('LowdbStorage upgrading files from before threads', () => {
       users: [expect.objectContaining({ id: 'alice' })],
     });
     const reopened = await LowdbStorage.open(dir);
-    expect(await reopened.getThread('t1')).toEqual(threadRecord('t1'));
-    expect(await reopened.listComments('consulted')).toEqual([
+    expect(await reopened.threads.getThread('t1')).toEqual(threadRecord('t1'));
+    expect(await reopened.threads.listComments('consulted')).toEqual([
       commentRecord('c1', 't1'),
       commentRecord('c2', 't1'),
     ]);

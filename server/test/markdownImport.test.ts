@@ -200,30 +200,30 @@ describe('importDraft', () => {
 
     expect(await importDraft(storage, 'strategie-ouverte', frenchDraft)).toBe('created');
 
-    const draft = await storage.getDraft('strategie-ouverte');
+    const draft = await storage.drafts.getDraft('strategie-ouverte');
     expect(draft).toMatchObject({
       id: 'strategie-ouverte',
       title: 'Stratégie de gouvernement ouvert',
       language: 'fr',
     });
-    const stored = await storage.loadDocument('strategie-ouverte');
+    const stored = await storage.drafts.loadDocument('strategie-ouverte');
     expect(editorDocument(stored ?? new Uint8Array()).textContent).toContain('Participation citoyenne');
   });
 
   it('keeps a stored draft when the same file is imported again', async () => {
     const storage = new MemoryStorage();
     await importDraft(storage, 'strategie-ouverte', frenchDraft);
-    const before = await storage.loadDocument('strategie-ouverte');
+    const before = await storage.drafts.loadDocument('strategie-ouverte');
 
     expect(await importDraft(storage, 'strategie-ouverte', frenchDraft)).toBe('kept');
-    expect(await storage.loadDocument('strategie-ouverte')).toEqual(before);
+    expect(await storage.drafts.loadDocument('strategie-ouverte')).toEqual(before);
   });
 
   it('STORE-4 never overwrites what people wrote, even when the file changed', async () => {
     const storage = new MemoryStorage();
     await importDraft(storage, 'strategie-ouverte', frenchDraft);
     const edited = yjsStateWithText('Texte réécrit pendant la consultation');
-    await storage.saveDocument('strategie-ouverte', edited);
+    await storage.drafts.saveDocument('strategie-ouverte', edited);
 
     const outcome = await importDraft(
       storage,
@@ -232,18 +232,20 @@ describe('importDraft', () => {
     );
 
     expect(outcome).toBe('kept');
-    expect(await storage.loadDocument('strategie-ouverte')).toEqual(edited);
-    expect((await storage.getDraft('strategie-ouverte'))?.title).toBe('Stratégie de gouvernement ouvert');
+    expect(await storage.drafts.loadDocument('strategie-ouverte')).toEqual(edited);
+    expect((await storage.drafts.getDraft('strategie-ouverte'))?.title).toBe(
+      'Stratégie de gouvernement ouvert',
+    );
   });
 
   it('never re-seeds a stored draft, even one whose document is empty', async () => {
     const storage = new MemoryStorage();
     const empty = Y.encodeStateAsUpdate(new Y.Doc());
-    await storage.createDraft(draftRecord('empty-draft'), empty);
+    await storage.drafts.createDraft(draftRecord('empty-draft'), empty);
 
     expect(await importDraft(storage, 'empty-draft', frenchDraft)).toBe('kept');
 
-    expect(await storage.loadDocument('empty-draft')).toEqual(empty);
+    expect(await storage.drafts.loadDocument('empty-draft')).toEqual(empty);
   });
 
   it('rejects an id that is not kebab-case, before touching storage', async () => {
@@ -253,13 +255,13 @@ describe('importDraft', () => {
     await expect(importDraft(storage, 'a'.repeat(101), frenchDraft)).rejects.toThrow(
       /at most 100 characters/,
     );
-    expect(await storage.listDrafts()).toEqual([]);
+    expect(await storage.drafts.listDrafts()).toEqual([]);
   });
 
   it('imports a draft that has a title but no body yet', async () => {
     const storage = new MemoryStorage();
     expect(await importDraft(storage, 'blank', '---\ntitle: À écrire\nlanguage: fr\n---\n')).toBe('created');
-    expect((await storage.getDraft('blank'))?.title).toBe('À écrire');
+    expect((await storage.drafts.getDraft('blank'))?.title).toBe('À écrire');
   });
 });
 
@@ -303,7 +305,7 @@ describe('importDraftsFromDir', () => {
 
     await importDraftsFromDir(storage, dir, logger);
 
-    const ids = (await storage.listDrafts()).map((draft) => draft.id).sort();
+    const ids = (await storage.drafts.listDrafts()).map((draft) => draft.id).sort();
     expect(ids).toEqual(['a-first', 'd-last']);
     const failed = lines()
       .filter((line) => line.level === 50)
@@ -318,18 +320,18 @@ describe('importDraftsFromDir', () => {
     const storage = new MemoryStorage();
     await importDraftsFromDir(storage, dir, pino({ level: 'silent' }));
     const edited = yjsStateWithText('Versión editada');
-    await storage.saveDocument('estrategia', edited);
+    await storage.drafts.saveDocument('estrategia', edited);
 
     await writeFile(path.join(dir, 'estrategia.md'), '# Estrategia\n\nVersión nueva del archivo.\n');
     await importDraftsFromDir(storage, dir, pino({ level: 'silent' }));
 
-    expect(await storage.loadDocument('estrategia')).toEqual(edited);
+    expect(await storage.drafts.loadDocument('estrategia')).toEqual(edited);
   });
 
   it('does nothing when the drafts folder does not exist', async () => {
     const dir = tempDir('margins-drafts-');
     const storage = new MemoryStorage();
     await importDraftsFromDir(storage, path.join(dir, 'missing'), pino({ level: 'silent' }));
-    expect(await storage.listDrafts()).toEqual([]);
+    expect(await storage.drafts.listDrafts()).toEqual([]);
   });
 });

@@ -183,7 +183,7 @@ describe('importDraftsFromDir with unsupported Markdown', () => {
 
     await importDraftsFromDir(storage, dir, pino({ level: 'info' }, stream));
 
-    expect((await storage.listDrafts()).map((draft) => draft.id).sort()).toEqual([
+    expect((await storage.drafts.listDrafts()).map((draft) => draft.id).sort()).toEqual([
       'avec-image',
       'sans-image',
     ]);

@@ -50,7 +50,8 @@ const clients: StockClient[] = [];
 const sockets: RawSocket[] = [];
 
 /** A new public draft whose consultation is open, unless `overrides` say otherwise. */
-const draft = (overrides: DraftSeed = {}) => seedDraft(storage, { text: 'The stored text.', ...overrides });
+const draft = (overrides: DraftSeed = {}) =>
+  seedDraft(storage.drafts, { text: 'The stored text.', ...overrides });
 
 /** A stock client of `draftId`, signed in as `as` (or a visitor). */
 function client(draftId: string, as?: Identity): StockClient {
@@ -88,7 +89,7 @@ async function serverText(draftId: string): Promise<string> {
 async function storedText(draftId: string): Promise<string> {
   await (await server.registry.acquire(draftId))?.flush();
   const doc = new Y.Doc();
-  const state = await storage.loadDocument(draftId);
+  const state = await storage.drafts.loadDocument(draftId);
   if (state) Y.applyUpdate(doc, state);
   return doc.getXmlFragment(CONTENT_FIELD).toString();
 }

@@ -27,7 +27,8 @@ afterEach(async () => {
 
 async function start(caps: { perAddress: number; perDraft: number }, drafts = ['open']): Promise<number> {
   const storage = new MemoryStorage();
-  for (const id of drafts) await storage.createDraft(draftRecord(id), yjsStateWithText('Public text.'));
+  for (const id of drafts)
+    await storage.drafts.createDraft(draftRecord(id), yjsStateWithText('Public text.'));
   running = await startTestServer({ storage, connectionCaps: caps });
   server = running.server;
   return running.port;

@@ -40,7 +40,7 @@ afterAll(async () => {
 
 const call = (pathname: string, options: Call = {}) => callApi(base, pathname, options);
 const draft = (overrides: Parameters<typeof seedDraft>[1] = {}) =>
-  seedDraft(running.storage, { markdown: TEXT, ...overrides });
+  seedDraft(running.storage.drafts, { markdown: TEXT, ...overrides });
 
 async function contentOf(draftId: string, as?: Identity): Promise<DraftContent> {
   const answer = await call(`/api/drafts/${draftId}/content`, { as });
@@ -80,7 +80,7 @@ describe('the reading copy of a draft', () => {
     await eventually(async () =>
       expect((await contentOf(id)).html).toContain('The task force decides in public, every Tuesday.'),
     );
-    expect(textOf(await running.storage.loadDocument(id))).not.toContain('every Tuesday');
+    expect(textOf(await running.storage.drafts.loadDocument(id))).not.toContain('every Tuesday');
   });
 
   it('LIVE-6 writes no script or event handler from hostile text, links or comments', async () => {

@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 /** A new draft for one test, open for contributions, holding TEXT. */
-const draft = () => seedDraft(storage, { markdown: TEXT });
+const draft = () => seedDraft(storage.drafts, { markdown: TEXT });
 
 async function post<T>(pathname: string, as: Identity, body: unknown): Promise<T> {
   const answer = await callApi(base, pathname, { method: 'POST', as, body });

@@ -3,33 +3,35 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Room } from '../src/collab/room.ts';
 import { RoomRegistry } from '../src/collab/roomRegistry.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import type { DocumentJournal, StoredDocument } from '../src/storage/storage.ts';
+import { ForwardingDraftStore } from './support/fakeStores.ts';
 import { MemoryClient, settle } from './support/memoryPeer.ts';
 import { draftRecord, textOf, yjsStateWithText } from './support/records.ts';
 import { eventually } from './support/retry.ts';
 
 const logger = pino({ level: 'silent' });
 
-/** MemoryStorage whose saves fail while `failing` is set, counting every attempt. */
-class FlakyStorage extends MemoryStorage {
+/** A draft store whose saves fail while `failing` is set, counting every save attempt and every load. */
+class FlakyDrafts extends ForwardingDraftStore {
   failing = false;
   saveAttempts = 0;
   loads = 0;
 
-  override async saveDocument(id: string, state: Uint8Array): Promise<void> {
+  override async saveDocument(id: string, state: Uint8Array, journal?: DocumentJournal): Promise<void> {
     this.saveAttempts++;
     if (this.failing) throw new Error('disk unavailable');
-    return super.saveDocument(id, state);
+    return super.saveDocument(id, state, journal);
   }
 
-  override async loadDocument(id: string): Promise<Uint8Array | undefined> {
+  override async loadDocumentWithJournal(id: string): Promise<StoredDocument> {
     this.loads++;
-    return super.loadDocument(id);
+    return super.loadDocumentWithJournal(id);
   }
 }
 
-async function storageWithDraft(id = 'consultation'): Promise<FlakyStorage> {
-  const storage = new FlakyStorage();
-  await storage.createDraft(draftRecord(id), yjsStateWithText('Stored text'));
+async function storageWithDraft(id = 'consultation'): Promise<{ drafts: FlakyDrafts }> {
+  const storage = { drafts: new FlakyDrafts(new MemoryStorage().drafts) };
+  await storage.drafts.createDraft(draftRecord(id), yjsStateWithText('Stored text'));
   return storage;
 }
 
@@ -53,7 +55,7 @@ describe('RoomRegistry', () => {
 
     expect(await registry.acquire('no-such-draft')).toBeUndefined();
     expect(registry.loadedDraftIds).toEqual([]);
-    expect(storage.loads).toBe(0);
+    expect(storage.drafts.loads).toBe(0);
   });
 
   it('SAVE-5 loads a draft once when several clients ask for it at the same time', async () => {
@@ -62,7 +64,7 @@ describe('RoomRegistry', () => {
 
     const rooms = await Promise.all([1, 2, 3].map(() => registry.acquire('consultation')));
 
-    expect(storage.loads).toBe(1);
+    expect(storage.drafts.loads).toBe(1);
     expect(new Set(rooms).size).toBe(1);
     expect(registry.loadedDraftIds).toEqual(['consultation']);
     rooms[0]?.destroy();
@@ -84,7 +86,7 @@ describe('RoomRegistry', () => {
     tom.disconnect();
 
     await eventually(() => expect(registry.loadedDraftIds).toEqual([]));
-    expect(textOf(await storage.loadDocument('consultation'))).toContain('Edited by Alice');
+    expect(textOf(await storage.drafts.loadDocument('consultation'))).toContain('Edited by Alice');
   });
 
   it('unloads a room that was acquired but never joined once it is released', async () => {
@@ -122,24 +124,24 @@ describe('RoomRegistry', () => {
     await settle([alice]);
     alice.write('Must not be lost');
     await settle([alice]);
-    storage.failing = true;
+    storage.drafts.failing = true;
 
     alice.disconnect();
-    await vi.waitFor(() => expect(storage.saveAttempts).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(storage.drafts.saveAttempts).toBeGreaterThan(0));
     await vi.advanceTimersByTimeAsync(0);
     expect(registry.loadedDraftIds).toEqual(['consultation']);
     expect(room.hasUnsavedChanges).toBe(true);
 
-    storage.failing = false;
+    storage.drafts.failing = false;
     await vi.advanceTimersByTimeAsync(10_000);
 
     expect(registry.loadedDraftIds).toEqual([]);
-    expect(textOf(await storage.loadDocument('consultation'))).toContain('Must not be lost');
+    expect(textOf(await storage.drafts.loadDocument('consultation'))).toContain('Must not be lost');
   });
 
   it('SAVE-3 SAVE-4 flushAll saves every loaded draft and names those it could not save', async () => {
     const storage = await storageWithDraft('first');
-    await storage.createDraft(draftRecord('second'), yjsStateWithText('x'));
+    await storage.drafts.createDraft(draftRecord('second'), yjsStateWithText('x'));
     const registry = new RoomRegistry(storage, logger);
     const first = await registry.acquire('first');
     const second = await registry.acquire('second');
@@ -151,13 +153,13 @@ describe('RoomRegistry', () => {
     tom.write('In the second draft');
     await settle([alice, tom]);
 
-    storage.failing = true;
+    storage.drafts.failing = true;
     await expect(registry.flushAll()).rejects.toThrow(/first, second|second, first/);
-    storage.failing = false;
+    storage.drafts.failing = false;
     await registry.flushAll();
 
-    expect(textOf(await storage.loadDocument('first'))).toContain('In the first draft');
-    expect(textOf(await storage.loadDocument('second'))).toContain('In the second draft');
+    expect(textOf(await storage.drafts.loadDocument('first'))).toContain('In the first draft');
+    expect(textOf(await storage.drafts.loadDocument('second'))).toContain('In the second draft');
     first.destroy();
     second.destroy();
   });

@@ -40,7 +40,7 @@ describe('seeding drafts from DRAFTS_DIR into a stored data directory', () => {
 
     await importDraftsFromDir(storage, draftsDir, logger);
 
-    expect((await storage.listDrafts()).map((d) => d.id)).toEqual(['fresh']);
+    expect((await storage.drafts.listDrafts()).map((d) => d.id)).toEqual(['fresh']);
     expect(await readFile(stray, 'utf8')).toBe(strayBytes);
     const warning = lines.find((line) => line.level === 40);
     expect(warning?.msg).toContain(
@@ -53,7 +53,7 @@ describe('seeding drafts from DRAFTS_DIR into a stored data directory', () => {
     const dataDir = tempDir('margins-seed-data-');
     const draftsDir = tempDir('margins-seed-drafts-');
     const storage = await LowdbStorage.open(dataDir);
-    await storage.createDraft(draftRecord('kept'), new Uint8Array([0, 0]));
+    await storage.drafts.createDraft(draftRecord('kept'), new Uint8Array([0, 0]));
     await storage.close();
     const before = await readFile(path.join(dataDir, 'documents', 'kept.json'), 'utf8');
     await writeFile(path.join(draftsDir, 'kept.md'), '# Seed\n\nWould overwrite.\n');

@@ -30,7 +30,7 @@ async function startServer(backpressure: Partial<BackpressureLimits>): Promise<R
     backpressure: { behindBytes: BEHIND_BYTES, checkMs: 100, ...backpressure },
   });
   servers.push(running);
-  await running.storage.createDraft(draftRecord(DRAFT), yjsStateWithText('The stored text.'));
+  await running.storage.drafts.createDraft(draftRecord(DRAFT), yjsStateWithText('The stored text.'));
   return running;
 }
 

@@ -18,9 +18,11 @@ import type { MarginsServer } from '../src/marginsServer.ts';
 import { contentSchema } from '../src/passages/passages.ts';
 import { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import type { SuggestionPatch, SuggestionRecord } from '../src/storage/storage.ts';
+import type { Stores } from '../src/storage/stores.ts';
 import { anchorIn, editAsBinding, pointAnchorAfter, rangeOf, textMarkedAs } from './support/anchors.ts';
 import { type Call, callApi, synced } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
+import { ForwardingSuggestionStore, withStores } from './support/fakeStores.ts';
 import type { Identity } from './support/identities.ts';
 import { adminOf, seedDraft, signUpAs, windowFrom } from './support/records.ts';
 import { eventually } from './support/retry.ts';
@@ -42,11 +44,11 @@ const DRAFT_TEXT = `# Listening\n\n${LISTENING}\n\n# Deciding\n\nThe task force 
 const BLOCKS = ['Listening', LISTENING, 'Deciding', DECIDING];
 
 /**
- * Memory storage whose suggestion reads and writes can be slowed down, so that two requests
- * deciding at the same moment really overlap (in memory each would otherwise finish before the
- * other is even parsed).
+ * A suggestion store whose reads and writes can be slowed down, so that two requests deciding at
+ * the same moment really overlap (in memory each would otherwise finish before the other is even
+ * parsed).
  */
-class SlowableStorage extends MemoryStorage {
+class SlowableSuggestions extends ForwardingSuggestionStore {
   delayMs = 0;
 
   private pause(): Promise<void> {
@@ -64,9 +66,10 @@ class SlowableStorage extends MemoryStorage {
   }
 }
 
-let running: TestServer<SlowableStorage>;
+let running: TestServer<Stores>;
 let server: MarginsServer;
-let storage: SlowableStorage;
+let storage: Stores;
+let slowSuggestions: SlowableSuggestions;
 let port: number;
 let base: string;
 let chair: Identity;
@@ -74,7 +77,7 @@ let chair: Identity;
 const clients: StockClient[] = [];
 
 /** A new public draft, open for contributions, holding DRAFT_TEXT. */
-const draft = () => seedDraft(storage, { markdown: DRAFT_TEXT });
+const draft = () => seedDraft(storage.drafts, { markdown: DRAFT_TEXT });
 
 async function cast() {
   return {
@@ -198,13 +201,15 @@ function person(who: Identity, name: string, role: 'stakeholder' | 'taskforce') 
 }
 
 beforeAll(async () => {
-  running = await startTestServer({ storage: new SlowableStorage() });
+  const memory = new MemoryStorage();
+  slowSuggestions = new SlowableSuggestions(memory.suggestions);
+  running = await startTestServer({ storage: withStores(memory, { suggestions: slowSuggestions }) });
   ({ server, storage, port, url: base } = running);
   chair = await adminOf(server.accounts);
 });
 
 afterEach(() => {
-  storage.delayMs = 0;
+  slowSuggestions.delayMs = 0;
   for (const c of clients.splice(0)) c.destroy();
 });
 
@@ -415,7 +420,7 @@ describe('a suggested edit', () => {
 
     await eventually(() => expect(server.registry.loaded(id)).toBeUndefined());
     const stored = new Y.Doc();
-    Y.applyUpdate(stored, (await storage.loadDocument(id)) ?? new Uint8Array());
+    Y.applyUpdate(stored, (await storage.drafts.loadDocument(id)) ?? new Uint8Array());
     expect(blocksOf(stored)[1]).toBe(
       'We read everything. Every contribution gets a written answer. Then we decide.',
     );
@@ -720,7 +725,7 @@ describe('a suggestion whose passage changed', () => {
     const copy = await editor(id, alice);
     const alices = await suggest(id, alice, 'a written answer');
     const brunos = await suggest(id, bruno, 'receives an answer', `gets ${PASSAGE}`);
-    storage.delayMs = 30;
+    slowSuggestions.delayMs = 30;
 
     const answers = await Promise.all([
       act(id, alices.id, 'accept', tom),
@@ -729,7 +734,7 @@ describe('a suggestion whose passage changed', () => {
 
     expect(answers.map((a) => a.status)).toEqual([200, 409]);
     expect(answers[1]?.json.error.code).toBe('suggestion_outdated');
-    storage.delayMs = 0;
+    slowSuggestions.delayMs = 0;
     await eventually(() =>
       expect(blocksOf(copy)[1]).toBe(
         'We read everything. Every contribution gets a written answer. Then we decide.',
@@ -772,7 +777,7 @@ describe('a suggestion whose passage changed', () => {
     const id = await draft();
     const copy = await editor(id, alice);
     const suggestion = await suggest(id, alice, 'a written answer within 30 days');
-    storage.delayMs = 30;
+    slowSuggestions.delayMs = 30;
 
     const answers = await Promise.all([
       act(id, suggestion.id, 'accept', tom, { rationale: 'Tom agrees.' }),
@@ -1030,7 +1035,7 @@ describe('what suggestions accept', () => {
         code: 'anchor_invalid',
       });
     }
-    expect(await storage.listSuggestions(id)).toEqual([]);
+    expect(await storage.suggestions.listSuggestions(id)).toEqual([]);
     expect(copy.content()).not.toContain('suggestion');
   });
 

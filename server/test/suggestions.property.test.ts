@@ -320,7 +320,7 @@ async function start(seed: number) {
   let tick = 0;
   const now = () => new Date(Date.UTC(2027, 0, 10) + 1000 * tick++);
   const storage = new MemoryStorage();
-  await storage.createDraft(
+  await storage.drafts.createDraft(
     {
       id: DRAFT_ID,
       title: 'The river path',

@@ -44,7 +44,7 @@ const clients: StockClient[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
 /** A new public draft, open for comments, holding DRAFT_TEXT. */
-const draft = (on: Parameters<typeof seedDraft>[0] = storage, overrides: DraftSeed = {}) =>
+const draft = (on: Parameters<typeof seedDraft>[0] = storage.drafts, overrides: DraftSeed = {}) =>
   seedDraft(on, { markdown: DRAFT_TEXT, ...overrides });
 
 async function cast(on: MarginsServer = server) {
@@ -285,7 +285,7 @@ describe('a thread started over REST', () => {
     const before = await startTestServer({ storage: 'lowdb', dataDir: dir });
     const { port: firstPort, url: firstBase } = before;
     const { alice, tom } = await cast(before.server);
-    const id = await draft(before.storage);
+    const id = await draft(before.storage.drafts);
     const reader = client(id, alice, firstPort);
     await synced(reader);
     const anchor = anchorIn(reader.doc.getXmlFragment(CONTENT_FIELD), SENTENCE);
@@ -545,7 +545,7 @@ describe('what threads accept', () => {
 
     expect(answer.status).toBe(409);
     expect(answer.json.error.code).toBe('anchor_invalid');
-    expect(await storage.listThreads(id)).toEqual([]);
+    expect(await storage.threads.listThreads(id)).toEqual([]);
     expect(watcher.content()).not.toContain('comment');
   });
 
@@ -599,7 +599,7 @@ describe('what threads accept', () => {
       expect(answer.status).toBe(400);
       expect(answer.json.error.code).toBe('validation_failed');
     }
-    expect(await storage.listThreads(id)).toEqual([]);
+    expect(await storage.threads.listThreads(id)).toEqual([]);
     // Resolving the position rooted in "other" did not create that type in the live document.
     expect(server.registry.loaded(id)?.doc.share.has('other')).toBe(false);
   });

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { defaultWindow } from '../../../shared/consultation.ts';
 import { CommitQueue, emptyTables, type Tables } from './commitQueue.ts';
-import { FlatStorage } from './flatStorage.ts';
 import { LowdbAccountStore } from './lowdb/lowdbAccountStore.ts';
 import { LowdbChangeLogStore } from './lowdb/lowdbChangeLogStore.ts';
 import { LowdbDraftStore } from './lowdb/lowdbDraftStore.ts';
@@ -14,7 +13,16 @@ import { committedTables, type TableAccess, transactionTables } from './lowdb/ta
 import { checkStore, indexFileOf } from './storeCheck.ts';
 import { StoreFile } from './storeFile.ts';
 import { type IndexData, indexProblem } from './storeSchemas.ts';
-import type { Stores, StoreTransaction } from './stores.ts';
+import type {
+  AccountStore,
+  ChangeLogStore,
+  DraftStore,
+  Stores,
+  StoreTransaction,
+  SuggestionStore,
+  ThreadStore,
+  VersionStore,
+} from './stores.ts';
 
 /**
  * The embedded default store: JSON files under the data directory.
@@ -30,20 +38,25 @@ import type { Stores, StoreTransaction } from './stores.ts';
  * new version, never a torn file. `open` checks every file first (`checkStore`) and refuses a
  * damaged store instead of starting empty.
  */
-export class LowdbStorage extends FlatStorage implements Stores {
+export class LowdbStorage implements Stores {
+  readonly drafts: DraftStore;
+  readonly accounts: AccountStore;
+  readonly threads: ThreadStore;
+  readonly suggestions: SuggestionStore;
+  readonly changeLog: ChangeLogStore;
+  readonly versions: VersionStore;
+
   private constructor(
     private readonly queue: CommitQueue,
     private readonly documents: LowdbDraftStore,
   ) {
     const tables = committedTables(queue);
-    super({
-      drafts: documents,
-      accounts: new LowdbAccountStore(tables),
-      threads: new LowdbThreadStore(tables),
-      suggestions: new LowdbSuggestionStore(tables),
-      changeLog: new LowdbChangeLogStore(tables),
-      versions: new LowdbVersionStore(tables),
-    });
+    this.drafts = documents;
+    this.accounts = new LowdbAccountStore(tables);
+    this.threads = new LowdbThreadStore(tables);
+    this.suggestions = new LowdbSuggestionStore(tables);
+    this.changeLog = new LowdbChangeLogStore(tables);
+    this.versions = new LowdbVersionStore(tables);
   }
 
   /** Opens the store at `dataDir` (creating a new one there if it holds none); throws `DamagedStoreError`. */

@@ -7,12 +7,6 @@ import type { ThreadStatus } from '../../../shared/threads.ts';
 
 // What the stores keep (their interfaces are in stores.ts), and the errors they refuse with.
 
-/**
- * The stores with every method also on the bundle, as tests written before the split use them.
- * @deprecated Goes with `FlatStorage`: take `Pick<Stores, …>` (stores.ts) instead.
- */
-export type { FlatStorage as Storage } from './flatStorage.ts';
-
 /** A draft as stored: its summary. Its document state is stored separately, as bytes. */
 export type DraftRecord = DraftSummary;
 

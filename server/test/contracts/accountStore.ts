@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmailTakenError, UnknownUserError } from '../../src/storage/storage.ts';
 import type { AccountStore } from '../../src/storage/stores.ts';
-import { inviteRecord, sessionRecord, userRecord } from '../storageContract.ts';
+import { inviteRecord, sessionRecord, userRecord } from '../support/records.ts';
 import type { MakeStore, StoreUnderTest } from './storeUnderTest.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogConflictError } from '../../src/storage/storage.ts';
 import type { ChangeLogStore } from '../../src/storage/stores.ts';
-import { logEntry } from '../storageContract.ts';
+import { logEntry } from '../support/records.ts';
 import type { MakeStore, StoreUnderTest } from './storeUnderTest.ts';
 
 /**
@@ -33,7 +33,7 @@ export function describeChangeLogStoreContract(name: string, make: MakeStore<Cha
       expect(await store.listLog('nothing-logged')).toEqual([]);
     });
 
-    it('refuses a change-log entry that is not the next one, so the chain cannot fork', async () => {
+    it('CHAIN-4 refuses a change-log entry that is not the next one, so the chain cannot fork', async () => {
       await store.appendLogEntry(logEntry('consulted', 1));
       await expect(store.appendLogEntry(logEntry('consulted', 1))).rejects.toBeInstanceOf(LogConflictError);
       await expect(store.appendLogEntry(logEntry('consulted', 3))).rejects.toBeInstanceOf(LogConflictError);
@@ -41,7 +41,7 @@ export function describeChangeLogStoreContract(name: string, make: MakeStore<Cha
       expect(await store.listLog('consulted')).toHaveLength(1);
     });
 
-    it('refuses every entry but one when two writers append the same next entry at the same time', async () => {
+    it('CHAIN-4 refuses every entry but one when two writers append the same next entry at the same time', async () => {
       await store.appendLogEntry(logEntry('consulted', 1));
 
       const results = await Promise.allSettled([

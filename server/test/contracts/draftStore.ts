@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DocumentJournal, DraftExistsError, UnknownDraftError } from '../../src/storage/storage.ts';
 import type { DraftStore } from '../../src/storage/stores.ts';
-import { draftRecord, textOf, yjsStateWithText } from '../storageContract.ts';
+import { draftRecord, textOf, yjsStateWithText } from '../support/records.ts';
 import type { MakeStore, StoreUnderTest } from './storeUnderTest.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogConflictError } from '../../src/storage/storage.ts';
 import type { Stores } from '../../src/storage/stores.ts';
-import { acceptance, logEntry, suggestionRecord, versionRecord } from '../storageContract.ts';
+import { acceptance, logEntry, suggestionRecord, versionRecord } from '../support/records.ts';
 import type { MakeStore, StoreUnderTest } from './storeUnderTest.ts';
 
 /** The stores a transaction spans, with the transaction itself. */
@@ -63,7 +63,7 @@ export function describeStoreTransactionContract(name: string, make: MakeStore<T
       expect((await stores.changeLog.listLog('consulted')).map((e) => e.seq)).toEqual([1, 2]);
     });
 
-    it('stores nothing of a transaction whose work throws, and rejects with its error', async () => {
+    it('SAVE-1 stores nothing of a transaction whose work throws, and rejects with its error', async () => {
       const refused = new Error('the decision cannot be made');
 
       await expect(

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UnknownRecordError } from '../../src/storage/storage.ts';
 import type { SuggestionStore } from '../../src/storage/stores.ts';
-import { acceptance, suggestionRecord } from '../storageContract.ts';
+import { acceptance, suggestionRecord } from '../support/records.ts';
 import type { MakeStore, StoreUnderTest } from './storeUnderTest.ts';
 
 /**

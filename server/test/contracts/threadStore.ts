@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UnknownRecordError } from '../../src/storage/storage.ts';
 import type { ThreadStore } from '../../src/storage/stores.ts';
-import { commentRecord, threadRecord } from '../storageContract.ts';
+import { commentRecord, threadRecord } from '../support/records.ts';
 import type { MakeStore, StoreUnderTest } from './storeUnderTest.ts';
 
 /**

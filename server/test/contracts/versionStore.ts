@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VersionStore } from '../../src/storage/stores.ts';
-import { versionRecord } from '../storageContract.ts';
+import { versionRecord } from '../support/records.ts';
 import type { MakeStore, StoreUnderTest } from './storeUnderTest.ts';
 
 /**

@@ -34,7 +34,7 @@ export class RecordedDraft {
   async open(content: string | PMNode): Promise<this> {
     const state = typeof content === 'string' ? markdownToYjsState(content) : stateOf(content);
     const now = new Date().toISOString();
-    await this.storage.createDraft(
+    await this.storage.drafts.createDraft(
       {
         id: this.draftId,
         title: 'Recorded',
@@ -52,10 +52,10 @@ export class RecordedDraft {
 
   /** Loads the room from storage as a (re)started server would. */
   async reload(): Promise<Room> {
-    const stored = await this.storage.loadDocument(this.draftId);
+    const stored = await this.storage.drafts.loadDocument(this.draftId);
     this.room = new Room(this.draftId, stored, {
-      save: (bytes, journal) => this.storage.saveDocument(this.draftId, bytes, journal),
-      journal: await this.storage.loadJournal(this.draftId),
+      save: (bytes, journal) => this.storage.drafts.saveDocument(this.draftId, bytes, journal),
+      journal: await this.storage.drafts.loadJournal(this.draftId),
       logger,
       onEmpty: () => {},
       observer: this.recorder,
@@ -66,7 +66,7 @@ export class RecordedDraft {
 
   /** An editor signed in as `name` (their user id is `u-<name>`), connected and synced. */
   async editor(name: string): Promise<MemoryClient> {
-    await this.storage.createUser({
+    await this.storage.accounts.createUser({
       id: `u-${name}`,
       email: `${name}@example.org`,
       name,
@@ -95,7 +95,7 @@ export class RecordedDraft {
   async edits(): Promise<ChangeLogEntry[]> {
     await this.sync();
     await this.recorder.settle(this.room);
-    return (await this.storage.listLog(this.draftId)).filter((entry) => entry.type === 'edit');
+    return (await this.storage.changeLog.listLog(this.draftId)).filter((entry) => entry.type === 'edit');
   }
 
   destroy(): void {

@@ -17,6 +17,7 @@ import type {
   UserRecord,
   VersionRecord,
 } from '../../src/storage/storage.ts';
+import type { DraftStore } from '../../src/storage/stores.ts';
 import { type Identity, sessionCookie, TEST_PASSWORD } from './identities.ts';
 
 // What tests create, in one place: stored records as storage holds them, drafts put straight into
@@ -233,11 +234,6 @@ export function textOf(state: Uint8Array | undefined): string {
   return text;
 }
 
-/** The part of a store that drafts are created in (every storage implementation has it). */
-interface DraftCreator {
-  createDraft(draft: DraftRecord, initialState: Uint8Array): Promise<void>;
-}
-
 export interface DraftSeed extends Partial<DraftRecord> {
   /** The draft's text as Markdown, as a draft file holds it. */
   markdown?: string;
@@ -248,14 +244,17 @@ export interface DraftSeed extends Partial<DraftRecord> {
 let nextDraft = 1;
 
 /**
- * Creates a draft straight in `storage`, as an import would, and returns its id: public, its
- * consultation open (from yesterday for 30 days), with a new id on each call unless `seed.id`
- * names one. The server need not be told: it reads drafts from storage when asked.
+ * Creates a draft straight in a draft store (`storage.drafts`), as an import would, and returns
+ * its id: public, its consultation open (from yesterday for 30 days), with a new id on each call
+ * unless `seed.id` names one. The server need not be told: it reads drafts from storage when asked.
  */
-export async function seedDraft(storage: DraftCreator, seed: DraftSeed = {}): Promise<string> {
+export async function seedDraft(
+  drafts: Pick<DraftStore, 'createDraft'>,
+  seed: DraftSeed = {},
+): Promise<string> {
   const { markdown, text = 'Text', id = `draft-${nextDraft++}`, ...overrides } = seed;
   const state = markdown === undefined ? yjsStateWithText(text) : markdownToYjsState(markdown);
-  await storage.createDraft(draftRecord(id, { window: windowFrom(-1, 30), ...overrides }), state);
+  await drafts.createDraft(draftRecord(id, { window: windowFrom(-1, 30), ...overrides }), state);
   return id;
 }
 

@@ -25,8 +25,8 @@ type ServerSettings = Partial<Omit<MarginsServerOptions, 'storage'>>;
 export interface TestServerOptions<S extends AnyStorage = AnyStorage> extends ServerSettings {
   /**
    * `'memory'` (the default) for a fresh in-memory store; `'lowdb'` for the real store in
-   * `dataDir`; or a store the test made (a subclass that stalls or fails on cue), which the test
-   * keeps and closes itself.
+   * `dataDir`; or stores the test made (with one that stalls or fails on cue: `withStores` of
+   * fakeStores.ts), which the test keeps and closes itself.
    */
   storage?: 'memory' | 'lowdb' | S;
   /**
