@@ -16,10 +16,8 @@ import type { SuggestionService } from '../suggestions/suggestionService.ts';
 import type { ThreadService } from '../threads/threadService.ts';
 import { annotationsJsonLd } from './annotations.ts';
 import { changelogCsv, changelogJson } from './changelogExports.ts';
-import { draftDocx } from './draftDocx.ts';
 import { draftHtml, draftMarkdown, draftReadingCopy } from './draftExports.ts';
 import { type ResponseAuthor, responseRows, responsesCsv } from './responses.ts';
-import { responsesDocx } from './responsesDocx.ts';
 
 const TYPES: Record<string, string> = {
   md: 'text/markdown; charset=utf-8',
@@ -76,6 +74,8 @@ export class ExportService {
       if (!doc) throw new ServiceError(ErrorCode.NotFound, `There is no draft "${draftId}".`);
       if (name === 'draft.md') return file(draftMarkdown(doc, meta));
       if (name === 'draft.html') return file(draftHtml(doc, meta));
+      // Word files load docx (about 10 MiB of memory) only once someone asks for one.
+      const { draftDocx } = await import('./draftDocx.ts');
       return file(await draftDocx(doc, meta));
     }
 
@@ -118,6 +118,7 @@ export class ExportService {
     const order = await this.documentOrder(draftId, threads, suggestions);
     const rows = responseRows({ draftId, baseUrl, threads, suggestions, users: authors, order });
     if (name === 'responses.csv') return file(responsesCsv(rows));
+    const { responsesDocx } = await import('./responsesDocx.ts');
     return file(await responsesDocx(rows, { ...meta, exportedAt }));
   }
 
