@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { type Logger, pino } from 'pino';
-import { configFromEnv } from '../../src/config.ts';
+import { configFromEnv, serverSettingsOf } from '../../src/config.ts';
 import { importDraft } from '../../src/drafts/importDrafts.ts';
 import {
   createMarginsServer,
@@ -148,15 +148,5 @@ function over(base: ServerSettings, settings: ServerSettings): ServerSettings {
 
 /** The server options `main.ts` takes from the environment. */
 function settingsFromEnv(env: Record<string, string>): ServerSettings {
-  const config = configFromEnv(env);
-  return {
-    allowedOrigins: config.allowedOrigins,
-    trustProxy: config.trustProxy,
-    abuseLimits: config.abuseLimits,
-    burstQuietMs: config.burstQuietMs,
-    connectionCaps: config.connectionCaps,
-    maxBufferedBytes: config.maxBufferedBytes,
-    backpressure: config.backpressure,
-    messageLimits: config.messageLimits,
-  };
+  return serverSettingsOf(configFromEnv(env));
 }
