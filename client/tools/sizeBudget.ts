@@ -1,7 +1,7 @@
 // `npm run check:size`: builds the client in memory (nothing is written to dist/) and fails when
-// the JavaScript a reader downloads grows past its budget, or when server-only code (the request
-// schemas' zod, the exporters) finds its way into the browser. `--json` prints the measures for
-// the benchmark (bench/clientLoad.ts) instead.
+// the JavaScript a reader downloads grows past its budget, when the editor's packages reach the
+// download a visitor reads the draft with, or when server-only code (the request schemas' zod,
+// the exporters) finds its way into the browser. `--json` prints the measures instead.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,14 +12,21 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 /** Budgets in gzip bytes (zlib's default level, as a compressing proxy would send them). */
 export const BUDGETS = {
-  /** What the browser loads before the first render: the entry and its static imports. */
-  firstRender: 200_000,
-  /** Plus the draft page and its static imports, fetched as soon as a draft's address opens. */
-  draftReadable: 300_000,
+  /**
+   * What a visitor downloads before the draft's words are readable: the entry and its static
+   * imports, which hold the shell and the draft page's reading path (the server's HTML of the text).
+   */
+  wordsReadable: 200_000,
+  /** Plus the live editor and its static imports, fetched once the words are in. */
+  liveEditor: 300_000,
 };
 
-/** The module that the draft page's chunk starts from. */
-const DRAFT_PAGE = 'client/src/editor/DraftPage.tsx';
+/** The reading path: it must be in the first download, or the words wait for another one. */
+const READING_PATH = ['client/src/editor/DraftPage.tsx', 'client/src/editor/ReadingCopy.tsx'];
+/** The module that the live editor's chunk starts from. */
+const LIVE_DRAFT = 'client/src/editor/LiveDraft.tsx';
+/** The editor's packages, which only the live editor's chunk may bring. */
+const EDITOR_ONLY = /^(yjs|y-websocket|y-protocols|lib0|@tiptap\/.*|prosemirror-.*|@floating-ui\/.*)$/;
 
 /** Packages the browser never needs: they validate or export on the server. */
 const SERVER_ONLY = [
@@ -40,13 +47,18 @@ export interface ChunkSize {
 }
 
 export interface ClientSizes {
-  firstRender: ChunkSize[];
-  /** Chunks beyond the first render that reading a draft needs. */
-  draftPage: ChunkSize[];
+  /** The entry and its static imports: the first render, and the draft's words. */
+  wordsReadable: ChunkSize[];
+  /** Chunks beyond those that the live editor needs. */
+  liveEditor: ChunkSize[];
   /** Every JavaScript chunk of the build. */
   all: ChunkSize[];
-  /** The largest packages (source bytes before minifying) in the first render and in the draft page. */
-  largest: { firstRender: [string, number][]; draftPage: [string, number][] };
+  /** The largest packages (source bytes before minifying) in each of the two downloads. */
+  largest: { wordsReadable: [string, number][]; liveEditor: [string, number][] };
+  /** Modules of the reading path missing from the first download. */
+  readingPathMissing: string[];
+  /** Editor packages in the first download, each with the chain of imports that brings it. */
+  editorInFirst: { pkg: string; chain: string[] }[];
   /** Server-only packages found in the client, each with the chain of imports that brings it. */
   leaks: { pkg: string; chain: string[] }[];
 }
@@ -95,10 +107,10 @@ function sizesOf(chunks: Rolldown.OutputChunk[], importers: Map<string, string[]
     return seen;
   };
   const entries = chunks.filter((chunk) => chunk.isEntry).map((chunk) => chunk.fileName);
-  const draftPage = chunks.find((chunk) => chunk.facadeModuleId === path.join(root, DRAFT_PAGE));
-  if (!draftPage) throw new Error(`no chunk starts at ${DRAFT_PAGE}: is it still loaded on demand?`);
+  const live = chunks.find((chunk) => chunk.facadeModuleId === path.join(root, LIVE_DRAFT));
+  if (!live) throw new Error(`no chunk starts at ${LIVE_DRAFT}: is it still loaded on demand?`);
   const first = withStaticImports(entries);
-  const reading = withStaticImports([draftPage.fileName]);
+  const editing = withStaticImports([live.fileName]);
   const size = (chunk: Rolldown.OutputChunk): ChunkSize => ({
     file: chunk.fileName,
     bytes: Buffer.byteLength(chunk.code),
@@ -110,13 +122,16 @@ function sizesOf(chunks: Rolldown.OutputChunk[], importers: Map<string, string[]
       return chunk ? [chunk] : [];
     });
   const firstChunks = pick(first);
-  const draftChunks = pick([...reading].filter((file) => !first.has(file)));
+  const liveChunks = pick([...editing].filter((file) => !first.has(file)));
+  const inFirst = new Set(firstChunks.flatMap((chunk) => chunk.moduleIds));
   return {
-    firstRender: firstChunks.map(size),
-    draftPage: draftChunks.map(size),
+    wordsReadable: firstChunks.map(size),
+    liveEditor: liveChunks.map(size),
     all: chunks.map(size),
-    largest: { firstRender: largestPackages(firstChunks), draftPage: largestPackages(draftChunks) },
-    leaks: serverOnlyLeaks(chunks, importers),
+    largest: { wordsReadable: largestPackages(firstChunks), liveEditor: largestPackages(liveChunks) },
+    readingPathMissing: READING_PATH.filter((file) => !inFirst.has(path.join(root, file))),
+    editorInFirst: packagesIn(firstChunks, (pkg) => EDITOR_ONLY.test(pkg), importers),
+    leaks: packagesIn(chunks, (pkg) => SERVER_ONLY.includes(pkg), importers),
   };
 }
 
@@ -134,13 +149,18 @@ function largestPackages(chunks: Rolldown.OutputChunk[]): [string, number][] {
   return [...total].sort((a, b) => b[1] - a[1]).slice(0, 8);
 }
 
-function serverOnlyLeaks(chunks: Rolldown.OutputChunk[], importers: Map<string, string[]>) {
+/** The packages in `chunks` that `matches` picks, each with the chain of imports that brings it. */
+function packagesIn(
+  chunks: Rolldown.OutputChunk[],
+  matches: (pkg: string) => boolean,
+  importers: Map<string, string[]>,
+) {
   const leaks: { pkg: string; chain: string[] }[] = [];
   const reported = new Set<string>();
   for (const chunk of chunks)
     for (const id of chunk.moduleIds) {
       const pkg = ownerOf(id);
-      if (!SERVER_ONLY.includes(pkg) || reported.has(pkg)) continue;
+      if (!id.includes('node_modules') || !matches(pkg) || reported.has(pkg)) continue;
       reported.add(pkg);
       leaks.push({ pkg, chain: chainTo(id, importers) });
     }
@@ -186,15 +206,26 @@ export function judge(sizes: ClientSizes): { ok: boolean; lines: string[] } {
       lines.push('     budget in client/tools/sizeBudget.ts with a reason in the commit.');
     }
   };
-  const firstRender = sizes.firstRender;
-  const readable = [...firstRender, ...sizes.draftPage];
+  const live = [...sizes.wordsReadable, ...sizes.liveEditor];
   check(
-    'first render (entry and its static imports)',
-    firstRender,
-    BUDGETS.firstRender,
-    sizes.largest.firstRender,
+    'a draft’s words readable (entry and its static imports)',
+    sizes.wordsReadable,
+    BUDGETS.wordsReadable,
+    sizes.largest.wordsReadable,
   );
-  check('a draft, readable (plus the draft page)', readable, BUDGETS.draftReadable, sizes.largest.draftPage);
+  check('the live editor (plus its chunk)', live, BUDGETS.liveEditor, sizes.largest.liveEditor);
+  for (const file of sizes.readingPathMissing) {
+    ok = false;
+    lines.push(`LATE ${file} is not in the first download: a visitor's words would wait for another one.`);
+  }
+  for (const found of sizes.editorInFirst) {
+    ok = false;
+    lines.push(`HEAVY ${found.pkg} is in the first download: ${found.chain.join(' ← ')}`);
+    lines.push(
+      '     The editor’s packages belong to the live editor (editor/LiveDraft.tsx and what it imports);',
+    );
+    lines.push('     the reading path shows the server’s HTML, and imports only types from them.');
+  }
   for (const leak of sizes.leaks) {
     ok = false;
     lines.push(`LEAK ${leak.pkg} is in the client bundle: ${leak.chain.join(' ← ')}`);

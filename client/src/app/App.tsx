@@ -1,20 +1,23 @@
-import { Suspense, useEffect } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch } from 'wouter';
 import { DraftListPage } from '../drafts/DraftListPage.tsx';
+import { DraftPage, prefetchLiveDraft } from '../editor/DraftPage.tsx';
+import { requestDraftEarly } from '../editor/draftRequests.ts';
 import { SessionProvider } from '../session/SessionProvider.tsx';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
-import { OnDemand, onDemand, PageLoading, prefetchWhenIdle } from './OnDemand.tsx';
+import { OnDemand, onDemand, prefetchWhenIdle } from './OnDemand.tsx';
 import { UserMenu } from './UserMenu.tsx';
 
-// The first download is the shell and the list of drafts. A draft's page brings the editor, Yjs
-// and ProseMirror (over half of the client): it is fetched as the app starts when the address is
-// a draft's, while the shell renders, or in idle time on the list; the other pages are fetched
-// when someone first opens them. `npm run check:size` keeps both downloads within budget.
-const loadDraftPage = () => import('../editor/DraftPage.tsx');
-if (/^\/d\/[^/]+\/?$/.test(window.location.pathname)) void loadDraftPage().catch(() => undefined);
-else if (window.location.pathname === '/') prefetchWhenIdle(loadDraftPage);
-const DraftPage = onDemand(loadDraftPage, 'DraftPage');
+// The first download is the shell, the list of drafts and the draft page's reading path: a
+// visitor opening a draft reads its words (the server's HTML of the live text) with this code
+// alone. On a draft's address the draft and its text are asked for at once, before the first
+// render; the live editor (TipTap, ProseMirror, Yjs: over half of the client) is fetched by the
+// draft page once the words are in, or in idle time on the list; the other pages are fetched when
+// someone first opens them. `npm run check:size` keeps each download within its budget.
+const draftAddress = /^\/d\/([^/]+)\/?$/.exec(window.location.pathname);
+if (draftAddress?.[1]) requestDraftEarly(decodeURIComponent(draftAddress[1]));
+else if (window.location.pathname === '/') prefetchWhenIdle(prefetchLiveDraft);
 const HistoryPage = onDemand(() => import('../history/HistoryPage.tsx'), 'HistoryPage');
 const VersionsPage = onDemand(() => import('../versions/VersionsPage.tsx'), 'VersionsPage');
 const ReportPage = onDemand(() => import('../report/ReportPage.tsx'), 'ReportPage');
@@ -47,11 +50,7 @@ export function App() {
       <OnDemand>
         <Switch>
           <Route path="/d/:draftId">
-            {(params) => (
-              <Suspense fallback={<PageLoading message={t('draft.loading')} />}>
-                <DraftPage draftId={params.draftId} />
-              </Suspense>
-            )}
+            {(params) => <DraftPage key={params.draftId} draftId={params.draftId} />}
           </Route>
           <Route path="/d/:draftId/history">{(params) => <HistoryPage draftId={params.draftId} />}</Route>
           <Route path="/d/:draftId/versions">{(params) => <VersionsPage draftId={params.draftId} />}</Route>

@@ -1,40 +1,86 @@
-import type { Editor } from '@tiptap/core';
-import { useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { DraftView } from '../../../shared/drafts.ts';
-import { CloseCode } from '../../../shared/protocol.ts';
-import { DraftRecordLinks } from '../records/DraftRecordLinks.tsx';
 import { useSession } from '../session/SessionProvider.tsx';
-import { useSuggesting } from '../suggestions/useSuggesting.ts';
-import { CommentButton } from '../threads/CommentButton.tsx';
-import { openThreadsBySection } from '../threads/threadLayout.ts';
-import { useCommenting } from '../threads/useCommenting.ts';
-import { useThreads } from '../threads/useThreads.ts';
-import { WindowStatus } from '../ui/WindowStatus.tsx';
-import { AccessNote } from './AccessNote.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
-import { DraftEditor } from './DraftEditor.tsx';
-import { Margin } from './Margin.tsx';
-import { Outline } from './Outline.tsx';
-import { PassageHighlights } from './PassageHighlights.tsx';
-import { PresenceSummary } from './PresenceList.tsx';
-import { useCollaborationSession } from './useCollaborationSession.ts';
-import { useDraft } from './useDraft.ts';
-import { useEditorDoc } from './useEditorDoc.ts';
-import { useMarginFocus } from './useMarginFocus.ts';
-import { usePresence } from './usePresence.ts';
-import { useShortcuts } from './useShortcuts.ts';
+import { DraftFrame } from './DraftFrame.tsx';
+import type { LiveDraft } from './LiveDraft.tsx';
+import { ReadingCopy, ReadingOutline } from './ReadingCopy.tsx';
+import { type CopyState, useDraft } from './useDraft.ts';
 
-/** One draft: outline on the left, the live text in the middle, the margin on the right. */
+/**
+ * The live part of the page (TipTap, ProseMirror, Yjs, the margin: most of the client) comes as
+ * one download, asked for once the reading copy is in; `prefetchLiveDraft` lets the list of
+ * drafts fetch it in idle time.
+ */
+const loadLiveDraft = () => import('./LiveDraft.tsx');
+export const prefetchLiveDraft = (): Promise<unknown> => loadLiveDraft();
+
+type LiveCode = { kind: 'waiting' } | { kind: 'failed' } | { kind: 'ready'; LiveDraft: typeof LiveDraft };
+
+/**
+ * The live part's code, asked for once `wanted`. Not `React.lazy`: its Suspense fallback would be
+ * another copy of the page, built afresh under a reader who may already be scrolling.
+ */
+function useLiveDraftCode(wanted: boolean): LiveCode {
+  const [code, setCode] = useState<LiveCode>({ kind: 'waiting' });
+  useEffect(() => {
+    if (!wanted) return;
+    let current = true;
+    loadLiveDraft().then(
+      (module) => current && setCode({ kind: 'ready', LiveDraft: module.LiveDraft }),
+      () => current && setCode({ kind: 'failed' }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [wanted]);
+  return code;
+}
+
+/**
+ * One draft. Its description and its text to read come from the API and show with the shell's
+ * code alone, in the layout the live editor will use; the live part then downloads, syncs, and
+ * takes the reading copy's place (`LiveDraft`).
+ */
 export function DraftPage({ draftId }: { draftId: string }) {
   const { t } = useTranslation();
   const { user } = useSession();
   const identity = user === undefined ? undefined : (user?.id ?? 'visitor');
-  const draft = useDraft(draftId, identity);
+  const { draft, copy } = useDraft(draftId, identity);
 
-  if (draft.kind === 'ready' && identity !== undefined) {
-    return <LiveDraft key={identity} draft={draft.draft} identity={identity} />;
+  // The words first: on a slow link the editor's code would compete with them for the bandwidth.
+  const code = useLiveDraftCode(draft.kind === 'ready' && identity !== undefined && copy.kind !== 'loading');
+
+  if (draft.kind === 'ready') {
+    if (code.kind === 'ready' && identity !== undefined) {
+      return (
+        <code.LiveDraft
+          key={identity}
+          draft={draft.draft}
+          identity={identity}
+          copy={copy.kind === 'ready' ? copy.content : undefined}
+        />
+      );
+    }
+    return (
+      <DraftPreview
+        draft={draft.draft}
+        copy={copy}
+        signedIn={user === undefined ? undefined : Boolean(user)}
+        failed={
+          code.kind === 'failed' && (
+            <div role="alert" className="notice notice-error document-notice">
+              <p>{t('draft.editorLoadFailed')}</p>
+              <button type="button" className="button" onClick={() => window.location.reload()}>
+                {t('connection.reload')}
+              </button>
+            </div>
+          )
+        }
+      />
+    );
   }
   return (
     <main id="content" className="page page-narrow">
@@ -51,147 +97,37 @@ export function DraftPage({ draftId }: { draftId: string }) {
   );
 }
 
-/** The contents start folded on a phone, where they would push the text below the fold. */
-function wideScreen(): boolean {
-  return window.matchMedia('(min-width: 761px)').matches;
-}
-
-function LiveDraft({ draft, identity }: { draft: DraftView; identity: string }) {
+/**
+ * The page before the live part has arrived: the layout, the window, the contents and the text;
+ * or, when the live part could not be downloaded, the same with the notice that says so.
+ */
+function DraftPreview(props: {
+  draft: DraftView;
+  copy: CopyState;
+  signedIn: boolean | undefined;
+  failed?: ReactNode;
+}) {
   const { t } = useTranslation();
-  const { user } = useSession();
-  const { session, connection, synced, refusedWith, readOnly } = useCollaborationSession(draft.id, identity);
-  const participants = usePresence(session?.provider);
-  const [editor, setEditor] = useState<Editor | null>(null);
-  const doc = useEditorDoc(editor);
-  const editable = draft.permissions.edit && !readOnly;
-  const { threads, suggestions } = useThreads(draft.id, identity, synced);
-  const canComment = draft.permissions.comment;
-  const canResolve = draft.permissions.edit;
-  const focus = useMarginFocus();
-  const { setTab, focusThreads, focusSuggestions } = focus;
-  const commenting = useCommenting({
-    editor,
-    doc,
-    ydoc: session?.doc,
-    threads,
-    canComment,
-    onStart: () => setTab('comments'),
-    focus: focusThreads,
-  });
-  const suggesting = useSuggesting({
-    editor,
-    doc,
-    ydoc: session?.doc,
-    suggestions,
-    canSuggest: canComment,
-    onStart: () => setTab('suggestions'),
-    focus: focusSuggestions,
-  });
-  const { placed } = commenting;
-  useShortcuts(editor, { comment: commenting.start, suggest: () => suggesting.start() });
-  const caretUser = {
-    name: user?.name ?? '',
-    color: user?.color ?? '#667085',
-    role: user?.role ?? 'visitor',
-  };
-
-  if (refusedWith === CloseCode.DraftNotFound || refusedWith === CloseCode.Forbidden) {
-    return (
-      <main id="content" className="page page-narrow">
-        <div role="alert" className="notice notice-error">
-          <p>{refusedWith === CloseCode.Forbidden ? t('draft.noLongerAllowed') : t('draft.notFound')}</p>
-        </div>
-        <Link href="/">{t('draft.backToList')}</Link>
-      </main>
-    );
-  }
-
+  const { draft, copy } = props;
   return (
-    <div className="draft-layout">
-      <div className="draft-bar">
-        <Link href="/" className="back-link">
-          ← {t('draft.backToList')}
-        </Link>
-        <DraftRecordLinks draftId={draft.id} />
-        <div className="draft-bar-status">
-          <a href="#threads-heading" className="comments-jump">
-            {t('threads.jump', { count: placed.filter((p) => p.thread.status === 'open').length })}
-          </a>
-          <PresenceSummary participants={participants} />
-          <ConnectionStatus state={connection} />
-        </div>
-      </div>
-      <nav className="outline" aria-label={t('draft.outline')}>
-        <details className="outline-details" open={wideScreen()}>
-          <summary className="panel-heading">{t('draft.outline')}</summary>
-          {editor && <Outline editor={editor} openThreads={openThreadsBySection(placed)} />}
-        </details>
-      </nav>
-      <main id="content" className="document" aria-busy={!synced}>
-        <PassageHighlights placed={placed} active={focus.active} />
-        {editor && canComment && (
-          <CommentButton
-            editor={editor}
-            onComment={commenting.start}
-            onSuggest={() => suggesting.start()}
-            hidden={Boolean(commenting.composing || suggesting.composing)}
-          />
-        )}
-        <div className="document-status">
-          <WindowStatus draft={draft} />
-          {canComment && (
-            <button
-              type="button"
-              className={`mode-toggle${suggesting.mode ? ' mode-on' : ''}`}
-              aria-pressed={suggesting.mode}
-              onClick={suggesting.toggleMode}
-              title={t('suggestions.modeHint')}
-            >
-              {t('suggestions.mode')}
-            </button>
-          )}
-          {!editable && <AccessNote signedIn={Boolean(user)} />}
-        </div>
-        {refusedWith !== undefined && (
-          <div role="alert" className="notice notice-error document-notice">
-            <p>
-              {refusedWith === CloseCode.TooManyConnections
-                ? t('connection.tooMany')
-                : t('connection.refused')}
-            </p>
-            <button type="button" className="button" onClick={() => window.location.reload()}>
-              {t('connection.reload')}
-            </button>
-          </div>
-        )}
-        {!synced && (
-          <p className="document-loading" role="status">
-            {t('draft.loading')}
-          </p>
-        )}
-        {session && (
-          <DraftEditor
-            session={session}
-            user={caretUser}
-            editable={editable}
-            language={draft.language}
-            onReady={setEditor}
-            onPassageClick={focusThreads}
-            onSuggestionClick={focusSuggestions}
-          />
-        )}
-      </main>
-      <Margin
-        editor={editor}
-        draftId={draft.id}
-        participants={participants}
-        user={user ?? null}
-        canComment={canComment}
-        canResolve={canResolve}
-        focus={focus}
-        commenting={commenting}
-        suggesting={suggesting}
-      />
-    </div>
+    <DraftFrame
+      draft={draft}
+      status={props.failed ? null : <ConnectionStatus state="connecting" />}
+      outline={copy.kind === 'ready' && <ReadingOutline headings={copy.content.headings} />}
+      suggesting={draft.permissions.comment ? { on: false } : undefined}
+      signedIn={props.signedIn}
+      editable={draft.permissions.edit}
+      notice={props.failed}
+      busy
+      margin={<aside className="margin" aria-label={t('draft.marginLabel')} />}
+    >
+      {copy.kind === 'ready' ? (
+        <ReadingCopy content={copy.content} language={draft.language} />
+      ) : (
+        <p className="document-loading" role="status">
+          {t('draft.loading')}
+        </p>
+      )}
+    </DraftFrame>
   );
 }

@@ -30,6 +30,9 @@ export const en = {
     editorLabel: 'Draft text',
     marginLabel: 'Comments and suggestions',
     loadFailed: 'The draft could not be opened. Check your connection and try again.',
+    readingCopy: 'You can read the draft; comments, suggestions and editing arrive as it connects.',
+    editorLoadFailed:
+      'The live draft could not be loaded: you can read this copy, but not comment, suggest or edit. Check your connection, then reload.',
   },
   connection: {
     connected: 'Connected',

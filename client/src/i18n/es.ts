@@ -31,6 +31,10 @@ export const es: Messages = {
     editorLabel: 'Texto del borrador',
     marginLabel: 'Comentarios y sugerencias',
     loadFailed: 'No se pudo abrir el borrador. Compruebe su conexión e inténtelo de nuevo.',
+    readingCopy:
+      'Puede leer el borrador; los comentarios, las sugerencias y la edición llegan en cuanto se conecta.',
+    editorLoadFailed:
+      'No se pudo cargar el borrador en vivo: puede leer esta copia, pero no comentar, sugerir ni editar. Compruebe su conexión y vuelva a cargar la página.',
   },
   connection: {
     connected: 'Conectado',

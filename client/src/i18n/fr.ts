@@ -31,6 +31,10 @@ export const fr: Messages = {
     editorLabel: 'Texte du projet',
     marginLabel: 'Commentaires et suggestions',
     loadFailed: 'Le projet n’a pas pu être ouvert. Vérifiez votre connexion et réessayez.',
+    readingCopy:
+      'Vous pouvez lire le projet ; commentaires, suggestions et modifications arrivent dès qu’il est connecté.',
+    editorLoadFailed:
+      'Le projet en direct n’a pas pu être chargé : vous pouvez lire cette copie, mais pas commenter, suggérer ni modifier. Vérifiez votre connexion, puis rechargez.',
   },
   connection: {
     connected: 'Connecté',
