@@ -67,18 +67,21 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
   const allowedOrigins = options.allowedOrigins ?? [];
   // One trust for HTTP (`req.ip`) and the socket (`clientAddressOf`): both see the same address.
   const proxyTrust = compileProxyTrust(options.trustProxy ?? false);
-  const changelog = new ChangeLogService(storage, logger);
-  const recorder = new EditRecorder(changelog, logger, options.burstQuietMs);
-  const registry = new RoomRegistry(
+  const changelog = new ChangeLogService({ storage, logger });
+  const recorder = new EditRecorder({ changelog, logger, quietMs: options.burstQuietMs });
+  const registry = new RoomRegistry({
     storage,
     logger,
-    options.saverTiming,
-    (draftId) => threadsDocState(storage, draftId),
-    recorder,
-  );
-  const watcher = new ConsultationWatcher(storage, changelog, logger, undefined, (draftId) =>
-    registry.settle(draftId),
-  );
+    saverTiming: options.saverTiming,
+    threadsState: (draftId) => threadsDocState(storage, draftId),
+    observer: recorder,
+  });
+  const watcher = new ConsultationWatcher({
+    storage,
+    changelog,
+    logger,
+    settleEdits: (draftId) => registry.settle(draftId),
+  });
   // The socket server is created after the services it listens to; these arrows reach it late.
   let collab: CollabSocketServer | undefined;
   const accounts = new AccountService({
@@ -88,17 +91,16 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     onRoleChanged: (user) => collab?.roleChanged(user),
     limits: options.abuseLimits,
   });
-  const drafts = new DraftService(
+  const drafts = new DraftService({
     storage,
-    undefined,
-    async (draft, actor) => {
+    onSettingsChanged: async (draft, actor) => {
       collab?.draftChanged(draft);
       await watcher.check(draft.id, actor.userId);
     },
-    (draft) => watcher.check(draft.id),
-  );
+    beforeSettingsChange: (draft) => watcher.check(draft.id),
+  });
   // One posting limit per person, across comments, replies and suggestions (and one per address, in http/).
-  const posting = new PostingLimiter(options.abuseLimits?.postsPerMinutePerAccount);
+  const posting = new PostingLimiter({ perMinute: options.abuseLimits?.postsPerMinutePerAccount });
   // The one writer of threads and suggestions into each draft's threads room.
   const publisher = new ThreadsRoom({ storage, live: registry });
   const suggestions = new SuggestionService({
@@ -111,7 +113,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     changelog,
   });
   const versions = new VersionService({ storage, live: registry, drafts, changelog, logger });
-  const reports = new ReportService(storage, drafts);
+  const reports = new ReportService({ storage, drafts });
   const threads = new ThreadService({
     storage,
     live: registry,

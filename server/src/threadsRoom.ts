@@ -29,9 +29,16 @@ export async function threadsDocState(storage: ViewStores, draftId: string): Pro
   return state;
 }
 
+export interface ThreadsRoomDeps {
+  /** What the views are built from. */
+  storage: ViewStores;
+  /** The drafts' live documents, whose threads rooms the views are published to. */
+  live: LiveDrafts;
+}
+
 /** The one writer of contributions' views into their draft's threads room. */
 export class ThreadsRoom implements ThreadsRoomPublisher {
-  constructor(private readonly deps: { storage: ViewStores; live: LiveDrafts }) {}
+  constructor(private readonly deps: ThreadsRoomDeps) {}
 
   async thread(draftId: string, threadId: string): Promise<ThreadView> {
     const { storage } = this.deps;

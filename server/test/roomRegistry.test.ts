@@ -51,7 +51,7 @@ afterEach(() => {
 describe('RoomRegistry', () => {
   it('answers undefined for a draft that does not exist, without loading anything', async () => {
     const storage = await storageWithDraft();
-    const registry = new RoomRegistry(storage, logger);
+    const registry = new RoomRegistry({ storage, logger });
 
     expect(await registry.acquire('no-such-draft')).toBeUndefined();
     expect(registry.loadedDraftIds).toEqual([]);
@@ -60,7 +60,7 @@ describe('RoomRegistry', () => {
 
   it('SAVE-5 loads a draft once when several clients ask for it at the same time', async () => {
     const storage = await storageWithDraft();
-    const registry = new RoomRegistry(storage, logger);
+    const registry = new RoomRegistry({ storage, logger });
 
     const rooms = await Promise.all([1, 2, 3].map(() => registry.acquire('consultation')));
 
@@ -72,7 +72,7 @@ describe('RoomRegistry', () => {
 
   it('SAVE-5 saves the edits and unloads the draft after the last client leaves', async () => {
     const storage = await storageWithDraft();
-    const registry = new RoomRegistry(storage, logger);
+    const registry = new RoomRegistry({ storage, logger });
     const room = await registry.acquire('consultation');
     if (!room) throw new Error('draft not found');
     const alice = join(room, 'alice');
@@ -91,7 +91,7 @@ describe('RoomRegistry', () => {
 
   it('unloads a room that was acquired but never joined once it is released', async () => {
     const storage = await storageWithDraft();
-    const registry = new RoomRegistry(storage, logger);
+    const registry = new RoomRegistry({ storage, logger });
     const room = await registry.acquire('consultation');
     if (!room) throw new Error('draft not found');
 
@@ -102,7 +102,7 @@ describe('RoomRegistry', () => {
 
   it('SAVE-5 keeps a released room loaded while someone is in it', async () => {
     const storage = await storageWithDraft();
-    const registry = new RoomRegistry(storage, logger);
+    const registry = new RoomRegistry({ storage, logger });
     const room = await registry.acquire('consultation');
     if (!room) throw new Error('draft not found');
     const alice = join(room, 'alice');
@@ -117,7 +117,7 @@ describe('RoomRegistry', () => {
   it('SAVE-3 keeps a draft in memory while its save fails, and unloads it once a retry succeeds', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const storage = await storageWithDraft();
-    const registry = new RoomRegistry(storage, logger);
+    const registry = new RoomRegistry({ storage, logger });
     const room = await registry.acquire('consultation');
     if (!room) throw new Error('draft not found');
     const alice = join(room, 'alice');
@@ -142,7 +142,7 @@ describe('RoomRegistry', () => {
   it('SAVE-3 SAVE-4 flushAll saves every loaded draft and names those it could not save', async () => {
     const storage = await storageWithDraft('first');
     await storage.drafts.createDraft(draftRecord('second'), yjsStateWithText('x'));
-    const registry = new RoomRegistry(storage, logger);
+    const registry = new RoomRegistry({ storage, logger });
     const first = await registry.acquire('first');
     const second = await registry.acquire('second');
     if (!first || !second) throw new Error('draft not found');

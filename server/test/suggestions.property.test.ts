@@ -332,15 +332,15 @@ async function start(seed: number) {
     },
     STORED,
   );
-  const registry = new RoomRegistry(storage, logger);
+  const registry = new RoomRegistry({ storage, logger });
   const service = new SuggestionService({
     storage,
     live: registry,
     publisher: new ThreadsRoom({ storage, live: registry }),
-    drafts: new DraftService(storage, now),
+    drafts: new DraftService({ storage, now }),
     logger,
     now,
-    posting: new PostingLimiter(1_000_000),
+    posting: new PostingLimiter({ perMinute: 1_000_000 }),
   });
   // Held for the whole seed, so the room (and its document, the server replica) stays loaded.
   const room = await registry.acquire(DRAFT_ID);

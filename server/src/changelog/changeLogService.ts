@@ -13,6 +13,13 @@ export type NewEntry = Partial<
     at?: Date;
   };
 
+export interface ChangeLogDeps {
+  /** The log itself, the accounts an entry's actor is copied from, and transactions for `alongside`. */
+  storage: Pick<Stores, 'changeLog' | 'accounts' | 'transaction'>;
+  logger: Logger;
+  now?: () => Date;
+}
+
 /**
  * A draft's append-only, hash-chained change log. Every service that changes a draft or decides
  * on input records here; entries of one draft are appended one at a time, so the chain never forks.
@@ -21,12 +28,8 @@ export class ChangeLogService {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly now: () => Date;
 
-  constructor(
-    private readonly storage: Pick<Stores, 'changeLog' | 'accounts' | 'transaction'>,
-    private readonly logger: Logger,
-    now?: () => Date,
-  ) {
-    this.now = now ?? (() => new Date());
+  constructor(private readonly deps: ChangeLogDeps) {
+    this.now = deps.now ?? (() => new Date());
   }
 
   /**
@@ -57,12 +60,12 @@ export class ChangeLogService {
     try {
       await this.record(draftId, entry);
     } catch (error) {
-      this.logger.error({ err: error, draftId, type: entry.type }, 'could not write the change log');
+      this.deps.logger.error({ err: error, draftId, type: entry.type }, 'could not write the change log');
     }
   }
 
   list(draftId: string): Promise<ChangeLogEntry[]> {
-    return this.storage.changeLog.listLog(draftId);
+    return this.deps.storage.changeLog.listLog(draftId);
   }
 
   /** Waits for every pending append (before the storage closes). */
@@ -92,11 +95,11 @@ export class ChangeLogService {
         ...(entry.burst && { burst: entry.burst }),
       });
     if (!alongside) {
-      const sealed = sealedAfter(await this.storage.changeLog.lastLogEntry(draftId));
-      await this.storage.changeLog.appendLogEntry(sealed);
+      const sealed = sealedAfter(await this.deps.storage.changeLog.lastLogEntry(draftId));
+      await this.deps.storage.changeLog.appendLogEntry(sealed);
       return sealed;
     }
-    return this.storage.transaction(async (tx) => {
+    return this.deps.storage.transaction(async (tx) => {
       const sealed = sealedAfter(await tx.changeLog.lastLogEntry(draftId));
       await tx.changeLog.appendLogEntry(sealed);
       await alongside(tx, sealed);
@@ -106,7 +109,7 @@ export class ChangeLogService {
 
   private async actor(userId: string | null): Promise<LogActor | null> {
     if (!userId) return null;
-    const user = await this.storage.accounts.getUser(userId);
+    const user = await this.deps.storage.accounts.getUser(userId);
     if (!user) return { id: userId, name: '', role: 'visitor', organisation: null };
     return { id: user.id, name: user.name, role: user.role, organisation: user.organisation };
   }

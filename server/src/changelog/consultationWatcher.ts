@@ -6,6 +6,16 @@ import type { ChangeLogService } from './changeLogService.ts';
 /** How often scheduled openings and closings are looked for. */
 export const WATCH_INTERVAL_MS = 60_000;
 
+export interface ConsultationWatcherDeps {
+  storage: Pick<Stores, 'drafts'>;
+  /** Where openings and closings are recorded, and read back from. */
+  changelog: ChangeLogService;
+  logger: Logger;
+  now?: () => Date;
+  /** Logs a draft's open edit bursts (so they come before its window closing); nothing by default. */
+  settleEdits?: (draftId: string) => Promise<void>;
+}
+
 /**
  * Records in each draft's change log when its consultation opens and closes: at once when an
  * admin moves the window (attributed to them), and on schedule otherwise (attributed to no one,
@@ -17,14 +27,13 @@ export class ConsultationWatcher {
   /** Per draft, what the log last said of its window (read from the log once, then kept). */
   private readonly logged = new Map<string, 'open' | 'closed'>();
 
-  constructor(
-    private readonly storage: Pick<Stores, 'drafts'>,
-    private readonly changelog: ChangeLogService,
-    private readonly logger: Logger,
-    private readonly now: () => Date = () => new Date(),
-    /** Logs a draft's open edit bursts (so they come before its window closing). */
-    private readonly settleEdits: (draftId: string) => Promise<void> = async () => {},
-  ) {}
+  private readonly now: () => Date;
+  private readonly settleEdits: (draftId: string) => Promise<void>;
+
+  constructor(private readonly deps: ConsultationWatcherDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.settleEdits = deps.settleEdits ?? (async () => {});
+  }
 
   start(intervalMs = WATCH_INTERVAL_MS): void {
     void this.checkAll();
@@ -41,22 +50,22 @@ export class ConsultationWatcher {
     this.checking = this.checking
       .then(() => this.checkOne(draftId, userId))
       .catch((error: unknown) => {
-        this.logger.error({ err: error, draftId }, 'could not check the consultation window');
+        this.deps.logger.error({ err: error, draftId }, 'could not check the consultation window');
       });
     return this.checking;
   }
 
   async checkAll(): Promise<void> {
-    for (const draft of await this.storage.drafts.listDrafts()) await this.check(draft.id);
+    for (const draft of await this.deps.storage.drafts.listDrafts()) await this.check(draft.id);
   }
 
   private async checkOne(draftId: string, userId: string | null): Promise<void> {
-    const draft = await this.storage.drafts.getDraft(draftId);
+    const draft = await this.deps.storage.drafts.getDraft(draftId);
     if (!draft) return;
     const state = windowState(draft.window, this.now());
     let logged = this.logged.get(draftId);
     if (!logged) {
-      const log = await this.changelog.list(draftId);
+      const log = await this.deps.changelog.list(draftId);
       const last = log.findLast((e) => e.type === 'consultation.opened' || e.type === 'consultation.closed');
       logged = last?.type === 'consultation.opened' ? 'open' : 'closed';
       this.logged.set(draftId, logged);
@@ -67,7 +76,7 @@ export class ConsultationWatcher {
     // Forgotten first: if recording fails, the next check reads the log again.
     this.logged.delete(draftId);
     if (now === 'closed') await this.settleEdits(draftId);
-    await this.changelog.record(draftId, {
+    await this.deps.changelog.record(draftId, {
       type: now === 'open' ? 'consultation.opened' : 'consultation.closed',
       userId,
       // Until when it is open; when it closed.

@@ -44,6 +44,15 @@ class DraftEdits {
 
 const isTextBlock = (nodeName: string) => contentSchema.nodes[nodeName]?.isTextblock ?? false;
 
+export interface EditRecorderDeps {
+  /** Where each burst's entry is written. */
+  changelog: ChangeLogService;
+  logger: Logger;
+  /** How long without an edit from a person ends their burst; `BURST_QUIET_MS` by default. */
+  quietMs?: number;
+  now?: () => Date;
+}
+
 /**
  * Turns people's direct edits into change-log entries: one per person per burst (a burst ends
  * after two minutes without an edit from them), listing each paragraph they changed before and
@@ -57,12 +66,13 @@ const isTextBlock = (nodeName: string) => contentSchema.nodes[nodeName]?.isTextb
 export class EditRecorder implements EditObserver {
   private readonly drafts = new Map<ObservedDraft, DraftEdits>();
 
-  constructor(
-    private readonly changelog: ChangeLogService,
-    private readonly logger: Logger,
-    private readonly quietMs = BURST_QUIET_MS,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly quietMs: number;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: EditRecorderDeps) {
+    this.quietMs = deps.quietMs ?? BURST_QUIET_MS;
+    this.now = deps.now ?? (() => new Date());
+  }
 
   opened(draft: ObservedDraft, journal: DocumentJournal): void {
     const edits = new DraftEdits();
@@ -77,7 +87,7 @@ export class EditRecorder implements EditObserver {
       try {
         this.observe(draft, edits, transaction);
       } catch (error) {
-        this.logger.error(
+        this.deps.logger.error(
           { err: error, draftId: draft.draftId },
           'could not note an edit for the change log',
         );
@@ -91,7 +101,10 @@ export class EditRecorder implements EditObserver {
     try {
       this.claim(draft, edits, userId, writtenClients);
     } catch (error) {
-      this.logger.error({ err: error, draftId: draft.draftId }, 'could not note an edit for the change log');
+      this.deps.logger.error(
+        { err: error, draftId: draft.draftId },
+        'could not note an edit for the change log',
+      );
     }
   }
 
@@ -126,7 +139,9 @@ export class EditRecorder implements EditObserver {
     const edits = this.drafts.get(draft);
     if (!edits || edits.recovered.length === 0) return;
     const logged = new Set(
-      (await this.changelog.list(draft.draftId)).flatMap((entry) => (entry.burst ? [entry.burst.id] : [])),
+      (await this.deps.changelog.list(draft.draftId)).flatMap((entry) =>
+        entry.burst ? [entry.burst.id] : [],
+      ),
     );
     const recovered = edits.recovered;
     for (const burst of recovered) {
@@ -208,7 +223,7 @@ export class EditRecorder implements EditObserver {
       },
       (error: unknown) => {
         // Left in the journal: the next start logs it.
-        this.logger.error(
+        this.deps.logger.error(
           { err: error, draftId: draft.draftId },
           'could not log an edit burst; kept for the next start',
         );
@@ -223,7 +238,7 @@ export class EditRecorder implements EditObserver {
     const fragment = draft.liveDoc.getXmlFragment(CONTENT_FIELD);
     const changes = burstChanges(fragment, burst, isTextBlock);
     if (changes.length === 0) return;
-    await this.changelog.record(draft.draftId, {
+    await this.deps.changelog.record(draft.draftId, {
       type: 'edit',
       userId: burst.userId,
       at: burst.lastAt,

@@ -66,11 +66,14 @@ try {
     } else {
       await storage.drafts.saveDocument(draftId, repair.state, journal);
       const detail = summary(repair);
-      const entry = await new ChangeLogService(storage, pino({ level: 'silent' })).record(draftId, {
-        type: 'edit',
-        userId: null,
-        detail: `npm run repair-draft: ${detail}`,
-      });
+      const entry = await new ChangeLogService({ storage, logger: pino({ level: 'silent' }) }).record(
+        draftId,
+        {
+          type: 'edit',
+          userId: null,
+          detail: `npm run repair-draft: ${detail}`,
+        },
+      );
       console.log(
         `Repaired: ${detail}.\nSaved (the previous file is kept as documents/${draftId}.json.bak) and logged as change ${entry.seq}.`,
       );

@@ -9,6 +9,17 @@ import { type EditObserver, Room } from './room.ts';
 
 const UNLOAD_RETRY_MS = 5000;
 
+export interface RoomRegistryDeps {
+  storage: Pick<Stores, 'drafts'>;
+  logger: Logger;
+  /** How rooms debounce and retry their saves; the saver's defaults otherwise. */
+  saverTiming?: SaverTiming;
+  /** Builds a draft's threads document from the stored threads (it is never saved itself); empty by default. */
+  threadsState?: (draftId: string) => Promise<Uint8Array>;
+  /** Told about people's edits to drafts' text (the change log's edit bursts). */
+  observer?: EditObserver;
+}
+
 /**
  * Keeps each draft's Room loaded exactly once while anyone is connected, and unloads it after the
  * last peer has left and its state is saved. Concurrent joins of a draft that is still loading
@@ -18,16 +29,11 @@ export class RoomRegistry implements LiveDrafts {
   private readonly rooms = new Map<string, Promise<Room>>();
   private readonly ready = new Map<string, Room>();
 
-  constructor(
-    private readonly storage: Pick<Stores, 'drafts'>,
-    private readonly logger: Logger,
-    private readonly saverTiming?: SaverTiming,
-    /** Builds a draft's threads document from the stored threads (it is never saved itself). */
-    private readonly threadsState: (draftId: string) => Promise<Uint8Array> = async () =>
-      new Uint8Array([0, 0]),
-    /** Told about people's edits to drafts' text (the change log's edit bursts). */
-    private readonly observer?: EditObserver,
-  ) {}
+  private readonly threadsState: (draftId: string) => Promise<Uint8Array>;
+
+  constructor(private readonly deps: RoomRegistryDeps) {
+    this.threadsState = deps.threadsState ?? (async () => new Uint8Array([0, 0]));
+  }
 
   /**
    * The live room called `name`, loading it if needed; undefined when its draft does not exist.
@@ -37,7 +43,7 @@ export class RoomRegistry implements LiveDrafts {
     const loaded = this.rooms.get(name);
     if (loaded) return loaded;
     const threadsOf = draftIdOfThreadsRoom(name);
-    if (!(await this.storage.drafts.getDraft(threadsOf ?? name))) return undefined;
+    if (!(await this.deps.storage.drafts.getDraft(threadsOf ?? name))) return undefined;
     // Another acquire may have started the load while we awaited.
     const raced = this.rooms.get(name);
     if (raced) return raced;
@@ -106,14 +112,14 @@ export class RoomRegistry implements LiveDrafts {
   }
 
   private async load(draftId: string): Promise<Room> {
-    const { state, journal } = await this.storage.drafts.loadDocumentWithJournal(draftId);
+    const { state, journal } = await this.deps.storage.drafts.loadDocumentWithJournal(draftId);
     return new Room(draftId, state, {
-      save: (bytes, journalNow) => this.storage.drafts.saveDocument(draftId, bytes, journalNow),
+      save: (bytes, journalNow) => this.deps.storage.drafts.saveDocument(draftId, bytes, journalNow),
       journal,
-      logger: this.logger,
-      saverTiming: this.saverTiming,
+      logger: this.deps.logger,
+      saverTiming: this.deps.saverTiming,
       onEmpty: (room) => void this.unloadIfIdle(room),
-      observer: this.observer,
+      observer: this.deps.observer,
     });
   }
 
@@ -122,7 +128,7 @@ export class RoomRegistry implements LiveDrafts {
     return new Room(name, state, {
       // The stored threads are the truth; this document is rebuilt from them at every load.
       save: async () => {},
-      logger: this.logger,
+      logger: this.deps.logger,
       onEmpty: (room) => void this.unloadIfIdle(room),
     });
   }
@@ -142,6 +148,6 @@ export class RoomRegistry implements LiveDrafts {
     this.rooms.delete(room.draftId);
     this.ready.delete(room.draftId);
     room.destroy();
-    this.logger.debug({ draftId: room.draftId }, 'unloaded draft');
+    this.deps.logger.debug({ draftId: room.draftId }, 'unloaded draft');
   }
 }

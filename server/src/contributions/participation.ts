@@ -36,12 +36,20 @@ export function requireAllowed(
   throw new ServiceError(ErrorCode.Forbidden, 'Your role does not allow this.');
 }
 
+export interface PostingLimiterDeps {
+  /** Posts allowed per person per minute (`POSTS_PER_MINUTE_PER_ACCOUNT`); 30 by default. */
+  perMinute?: number;
+}
+
 /** Posts (comments, replies, suggestions) per person: `POSTS_PER_MINUTE_PER_ACCOUNT`, 30 by default. */
 export class PostingLimiter {
   private readonly limiter: RateLimiterMemory;
 
-  constructor(perMinute = DEFAULT_ABUSE_LIMITS.postsPerMinutePerAccount) {
-    this.limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+  constructor(deps: PostingLimiterDeps = {}) {
+    this.limiter = new RateLimiterMemory({
+      points: deps.perMinute ?? DEFAULT_ABUSE_LIMITS.postsPerMinutePerAccount,
+      duration: 60,
+    });
   }
 
   async consume(actor: Actor): Promise<void> {

@@ -7,22 +7,28 @@ import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord } from '../storage/storage.ts';
 import type { Stores } from '../storage/stores.ts';
 
+export interface DraftDeps {
+  storage: Pick<Stores, 'drafts'>;
+  now?: () => Date;
+  /**
+   * Told when a draft's visibility or window changes, so open sockets can follow and the change
+   * log can record a consultation opened or closed by `actor`.
+   */
+  onSettingsChanged?: (draft: DraftRecord, actor: Actor) => void | Promise<void>;
+  /** Told just before, so that what the old window already did (opening) is recorded first. */
+  beforeSettingsChange?: (draft: DraftRecord) => Promise<void>;
+}
+
 /** Which drafts someone may see, and their settings. */
 export class DraftService {
-  constructor(
-    private readonly storage: Pick<Stores, 'drafts'>,
-    private readonly now: () => Date = () => new Date(),
-    /**
-     * Told when a draft's visibility or window changes, so open sockets can follow and the change
-     * log can record a consultation opened or closed by `actor`.
-     */
-    private readonly onSettingsChanged?: (draft: DraftRecord, actor: Actor) => void | Promise<void>,
-    /** Told just before, so that what the old window already did (opening) is recorded first. */
-    private readonly beforeSettingsChange?: (draft: DraftRecord) => Promise<void>,
-  ) {}
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: DraftDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
 
   async list(actor: Actor): Promise<DraftView[]> {
-    const drafts = await this.storage.drafts.listDrafts();
+    const drafts = await this.deps.storage.drafts.listDrafts();
     return drafts
       .filter((draft) => can(actor, 'draft.read', { draft }))
       .sort((a, b) => a.title.localeCompare(b.title))
@@ -35,7 +41,7 @@ export class DraftService {
   }
 
   async readable(actor: Actor, draftId: string): Promise<DraftRecord> {
-    const draft = await this.storage.drafts.getDraft(draftId);
+    const draft = await this.deps.storage.drafts.getDraft(draftId);
     if (!draft || !can(actor, 'draft.read', { draft })) {
       throw new ServiceError(ErrorCode.NotFound, `There is no draft "${draftId}".`);
     }
@@ -50,9 +56,9 @@ export class DraftService {
         'Only an admin can change a draft’s visibility and consultation window.',
       );
     }
-    await this.beforeSettingsChange?.(draft);
-    const updated = await this.storage.drafts.updateDraft(draftId, settings);
-    await this.onSettingsChanged?.(updated, actor);
+    await this.deps.beforeSettingsChange?.(draft);
+    const updated = await this.deps.storage.drafts.updateDraft(draftId, settings);
+    await this.deps.onSettingsChanged?.(updated, actor);
     return this.view(updated, actor);
   }
 

@@ -4,21 +4,24 @@ import type { SuggestionStatus } from '../../../shared/suggestions.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import type { Stores } from '../storage/stores.ts';
 
+export interface ReportDeps {
+  storage: Pick<Stores, 'threads' | 'suggestions' | 'accounts'>;
+  /** Which drafts the actor may read. */
+  drafts: DraftService;
+}
+
 /** The "what we heard" numbers of a draft, and each person's contributions with their outcome. */
 export class ReportService {
-  constructor(
-    private readonly storage: Pick<Stores, 'threads' | 'suggestions' | 'accounts'>,
-    private readonly drafts: DraftService,
-  ) {}
+  constructor(private readonly deps: ReportDeps) {}
 
   /** The draft's numbers, counting stakeholders' input only (see ConsultationReport). */
   async report(actor: Actor, draftId: string): Promise<ConsultationReport> {
-    const draft = await this.drafts.readable(actor, draftId);
+    const draft = await this.deps.drafts.readable(actor, draftId);
     const [allThreads, comments, allSuggestions, users] = await Promise.all([
-      this.storage.threads.listThreads(draftId),
-      this.storage.threads.listComments(draftId),
-      this.storage.suggestions.listSuggestions(draftId),
-      this.storage.accounts.listUsers(),
+      this.deps.storage.threads.listThreads(draftId),
+      this.deps.storage.threads.listComments(draftId),
+      this.deps.storage.suggestions.listSuggestions(draftId),
+      this.deps.storage.accounts.listUsers(),
     ]);
     const byId = new Map(users.map((u) => [u.id, u]));
     // "What we heard" is the stakeholders' input: the task force's and admins' comments answer it
@@ -134,14 +137,17 @@ export class ReportService {
   async contributions(actor: Actor): Promise<Contribution[]> {
     if (!actor.userId) return [];
     const me = actor.userId;
-    const [drafts, users] = await Promise.all([this.drafts.list(actor), this.storage.accounts.listUsers()]);
+    const [drafts, users] = await Promise.all([
+      this.deps.drafts.list(actor),
+      this.deps.storage.accounts.listUsers(),
+    ]);
     const names = new Map(users.map((u) => [u.id, u.name]));
     const out: Contribution[] = [];
     for (const draft of drafts) {
       const [threads, comments, suggestions] = await Promise.all([
-        this.storage.threads.listThreads(draft.id),
-        this.storage.threads.listComments(draft.id),
-        this.storage.suggestions.listSuggestions(draft.id),
+        this.deps.storage.threads.listThreads(draft.id),
+        this.deps.storage.threads.listComments(draft.id),
+        this.deps.storage.suggestions.listSuggestions(draft.id),
       ]);
       const threadById = new Map(threads.map((t) => [t.id, t]));
       const suggestionById = new Map(suggestions.map((s) => [s.id, s]));

@@ -20,14 +20,14 @@ const logger = pino({ level: 'silent' });
  */
 export class RecordedDraft {
   readonly storage = new MemoryStorage();
-  readonly changelog = new ChangeLogService(this.storage, logger);
+  readonly changelog = new ChangeLogService({ storage: this.storage, logger });
   readonly recorder: EditRecorder;
   room!: Room;
   readonly editors: MemoryClient[] = [];
   readonly draftId = 'recorded-draft';
 
   constructor(quietMs = 60 * 60_000) {
-    this.recorder = new EditRecorder(this.changelog, logger, quietMs);
+    this.recorder = new EditRecorder({ changelog: this.changelog, logger, quietMs });
   }
 
   /** Creates the draft from Markdown, or from a ProseMirror document (which keeps trailing spaces). */
