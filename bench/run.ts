@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchAcceptLatency, summarise } from './acceptLatency.ts';
+import { benchClientLoad, renderClientLoad } from './clientLoad.ts';
 import { runColdOpen, traceState } from './coldOpen.ts';
 import {
   DEFAULT_FANOUT,
@@ -60,6 +61,9 @@ const flood = await runPresenceFlood(FLOOD.visitors);
 console.log(
   `presence flood: /api/health p99 ${flood.healthP99Ms.toFixed(1)} ms (no crowd ${floodQuiet.healthP99Ms.toFixed(1)} ms), editors p99 ${flood.editorsP99Ms.toFixed(1)} ms (${floodQuiet.editorsP99Ms.toFixed(1)} ms)`,
 );
+await waitForQuietMachine();
+const clientLoad = await benchClientLoad();
+console.log(`client: ${(clientLoad.initial.gzip / 1000).toFixed(1)} kB gzip before the first render and the draft's words`);
 const totalSeconds = (performance.now() - started) / 1000;
 
 const report = renderReport({
@@ -72,10 +76,28 @@ const report = renderReport({
   threads,
 });
 console.log(`\n${report.summary}`);
-writeFileSync(OUTPUT, spliceFloodSection(report.markdown, renderFlood(floodQuiet, flood)));
+const withFlood = spliceFloodSection(report.markdown, renderFlood(floodQuiet, flood));
+writeFileSync(OUTPUT, `${withFlood.trimEnd()}\n\n${clientLoadSection(renderClientLoad(clientLoad))}\n`);
 console.log(`\nWrote ${path.relative(process.cwd(), OUTPUT)} (total ${totalSeconds.toFixed(0)} s)`);
 // Closed providers and stopped servers leave nothing to wait for; exit without lingering timers.
 process.exit(0);
+
+/** The client's section of docs/benchmarks.md (bench/clientLoad.ts; target: at most 200 kB gzip before the draft's words). */
+function clientLoadSection(tables: string): string {
+  return `## A visitor's first load
+
+\`bench/clientLoad.ts\` (also \`node --import tsx bench/clientLoad.ts\` alone, after \`npm run build\`) serves a
+draft of 12 sections from the compiled server and opens it in Chromium as a visitor, with an empty
+cache: the JavaScript fetched before anything runs (the entry and what \`index.html\` preloads), the
+First Contentful Paint, the moment the draft's first words are drawn (the server's reading copy,
+drawn by the shell's code alone), then the moment the live editor has drawn its first heading, with
+the JavaScript downloaded by each. Sizes are zlib's default gzip; the server itself does not
+compress (a proxy usually does). The slow rows use Chromium's network emulation. Target: at most
+200 kB gzip of JavaScript before the draft's words (\`npm run check\` also checks it, in
+\`client/tools/sizeBudget.ts\`); before the split the client was one 334.5 kB gzip file.
+
+${tables}`;
+}
 
 /** One fan-out run on a fresh server; run again (up to MAX_ATTEMPTS) if other work disturbed it. */
 async function measureFanout(name: ServerName, round: number): Promise<FanoutRun> {
