@@ -20,20 +20,30 @@ export const prefetchLiveDraft = (): Promise<unknown> => loadLiveDraft();
 type LiveCode = { kind: 'waiting' } | { kind: 'failed' } | { kind: 'ready'; LiveDraft: typeof LiveDraft };
 
 /**
- * The live part's code, asked for once `wanted`. Not `React.lazy`: its Suspense fallback would be
- * another copy of the page, built afresh under a reader who may already be scrolling.
+ * The live part's code, asked for once `wanted` and the page has been painted: compiling it holds
+ * the main thread for a moment, which must not come between the words and the screen. Not
+ * `React.lazy`: its Suspense fallback would be another copy of the page, built afresh under a
+ * reader who may already be scrolling.
  */
 function useLiveDraftCode(wanted: boolean): LiveCode {
   const [code, setCode] = useState<LiveCode>({ kind: 'waiting' });
   useEffect(() => {
     if (!wanted) return;
     let current = true;
-    loadLiveDraft().then(
-      (module) => current && setCode({ kind: 'ready', LiveDraft: module.LiveDraft }),
-      () => current && setCode({ kind: 'failed' }),
-    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = () =>
+      loadLiveDraft().then(
+        (module) => current && setCode({ kind: 'ready', LiveDraft: module.LiveDraft }),
+        () => current && setCode({ kind: 'failed' }),
+      );
+    // A task queued from the next frame runs once that frame has been painted.
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(load, 0);
+    });
     return () => {
       current = false;
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
     };
   }, [wanted]);
   return code;
@@ -51,7 +61,8 @@ export function DraftPage({ draftId }: { draftId: string }) {
   const { draft, copy } = useDraft(draftId, identity);
 
   // The words first: on a slow link the editor's code would compete with them for the bandwidth.
-  const code = useLiveDraftCode(draft.kind === 'ready' && identity !== undefined && copy.kind !== 'loading');
+  // It is asked for as soon as they are in, while the session may still be being read.
+  const code = useLiveDraftCode(copy.kind === 'ready' || (copy.kind === 'failed' && draft.kind === 'ready'));
 
   if (draft.kind === 'ready') {
     if (code.kind === 'ready' && identity !== undefined) {
