@@ -63,7 +63,7 @@ test.describe('loading the client on demand', () => {
     expect(scripts.filter((script) => onDemand.test(script))).toEqual([]);
   });
 
-  test('a visitor reads the draft before the editor’s code arrives, then the live editor takes its place', async ({
+  test('LIVE-6 a visitor reads the draft before the editor’s code arrives, then the live editor takes its place', async ({
     visitor: alice,
   }) => {
     const page = alice.draft.page;
@@ -97,7 +97,7 @@ test.describe('loading the client on demand', () => {
     await expect(alice.draft.editor.locator('h1')).toHaveText('Fixture Strategy');
   });
 
-  test('the reader’s place in the text stays where it was when the editor takes over', async ({
+  test('LIVE-6 the reader’s place in the text stays where it was when the editor takes over', async ({
     visitor: alice,
   }) => {
     const page = alice.draft.page;
