@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_FIELD, type DraftContent } from '../../shared/drafts.ts';
+import type { ThreadView } from '../../shared/threads.ts';
 import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
 import { anchorIn, editAsBinding, rangeOf } from './support/anchors.ts';
 import { type Call, callApi, synced } from './support/api.ts';
@@ -112,6 +113,35 @@ describe('the reading copy of a draft', () => {
       expect(tag).not.toMatch(/\son\w*=|javascript:/i);
     }
     expect(html).toContain('We read everything');
+  });
+
+  it('LIVE-6 highlights the passages of open threads only, as the page does', async () => {
+    const id = await draft();
+    const reader = await editorOn(id);
+    const fragment = reader.doc.getXmlFragment(CONTENT_FIELD);
+    const alice = await signUpAs(running.accounts, 'stakeholder', 'Alice');
+    const tom = await signUpAs(running.accounts, 'taskforce', 'Tom');
+    const open = (words: string) =>
+      call(`/api/drafts/${id}/threads`, {
+        method: 'POST',
+        as: alice,
+        body: { anchor: anchorIn(fragment, words), body: `About ${words}` },
+      });
+    const kept = (await open('We read everything')).json as ThreadView;
+    const resolved = (await open('decides in public')).json as ThreadView;
+    const answer = await call(`/api/drafts/${id}/threads/${resolved.id}/resolve`, {
+      method: 'POST',
+      as: tom,
+      body: { note: 'Done.' },
+    });
+    expect(answer.status).toBe(200);
+
+    const { html } = await contentOf(id);
+    expect(html).toContain(
+      `<span class="comment-anchor" data-thread-id="${kept.id}">We read everything</span>`,
+    );
+    expect(html).not.toContain(resolved.id);
+    expect(html).toContain('The task force decides in public.');
   });
 
   it('PERM-3 keeps a private draft’s reading copy from visitors and stakeholders (404), not from the task force', async () => {

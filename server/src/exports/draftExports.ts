@@ -84,18 +84,26 @@ ${heading}${body}
 /**
  * The draft's text for reading before the live editor arrives: the body alone, written by the same
  * static renderer as `draftHtml` from the editor's own `renderHTML` specs, so the browser can show
- * it in the editor's place with the editor's styles. Comment and suggestion marks stay (the editor
- * shows them too); text and attributes are escaped by the renderer, and a schema has no node that
+ * it in the editor's place with the editor's styles. The passages of `openThreads` keep their
+ * comment mark (the page highlights those; a resolved thread's mark stays in the document, and the
+ * page hides it); text and attributes are escaped by the renderer, and a schema has no node that
  * writes a script or an event handler.
  */
-export function draftReadingCopy(doc: PMNode): DraftContent {
+export function draftReadingCopy(doc: PMNode, openThreads: ReadonlySet<string>): DraftContent {
   const headings: DraftContent['headings'] = [];
-  doc.descendants((node) => {
-    if (node.type.name !== 'heading') return node.isBlock; // headings are never inside inline content
-    headings.push({ level: Number(node.attrs.level) || 1, text: node.textContent });
-    return false;
+  const tr = new Transform(doc);
+  doc.descendants((node, pos) => {
+    if (node.type.name === 'heading') {
+      headings.push({ level: Number(node.attrs.level) || 1, text: node.textContent });
+    }
+    for (const mark of node.marks) {
+      if (mark.type.name === COMMENT_MARK.mark && !openThreads.has(String(mark.attrs.threadId))) {
+        tr.removeMark(pos, pos + node.nodeSize, mark);
+      }
+    }
+    return true;
   });
-  return { html: renderToHTMLString({ extensions, content: doc }), headings };
+  return { html: renderToHTMLString({ extensions, content: tr.doc }), headings };
 }
 
 function escapeHtml(text: string): string {

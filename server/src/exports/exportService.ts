@@ -35,7 +35,7 @@ export interface ExportFile {
 }
 
 export interface ExportDeps {
-  storage: Pick<Stores, 'accounts'>;
+  storage: Pick<Stores, 'accounts' | 'threads'>;
   /** The drafts' live documents (the sync core). */
   live: LiveDrafts;
   drafts: DraftService;
@@ -130,8 +130,10 @@ export class ExportService {
    */
   async content(actor: Actor, draftId: string): Promise<DraftContent> {
     await this.deps.drafts.readable(actor, draftId);
+    const threads = await this.deps.storage.threads.listThreads(draftId);
+    const open = new Set(threads.filter((t) => t.status === 'open').map((t) => t.id));
     const copy = await this.deps.live.use(draftId, (room) =>
-      draftReadingCopy(snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD)).doc),
+      draftReadingCopy(snapshot(room.liveDoc.getXmlFragment(CONTENT_FIELD)).doc, open),
     );
     if (!copy) throw new ServiceError(ErrorCode.NotFound, `There is no draft "${draftId}".`);
     return copy;
