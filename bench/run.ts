@@ -63,7 +63,9 @@ console.log(
 );
 await waitForQuietMachine();
 const clientLoad = await benchClientLoad();
-console.log(`client: ${(clientLoad.initial.gzip / 1000).toFixed(1)} kB gzip before the first render and the draft's words`);
+console.log(
+  `client: ${(clientLoad.initial.gzip / 1000).toFixed(1)} kB gzip before the first render and the draft's words`,
+);
 const totalSeconds = (performance.now() - started) / 1000;
 
 const report = renderReport({
