@@ -181,7 +181,7 @@ async function visit(browser: Browser, baseURL: string, language: 'en' | 'fr', n
 export async function benchClientLoad(): Promise<ClientLoadResult> {
   const draftsDir = mkdtempSync(path.join(tmpdir(), 'margins-bench-client-'));
   writeFileSync(path.join(draftsDir, `${DRAFT_ID}.md`), DRAFT);
-  const server = await spawnServer({ draftsDir });
+  const server = await spawnServer({ draftsDir, compiled: true });
   const browser = await chromium.launch(config.use?.launchOptions);
   try {
     const rows: LoadRow[] = [];
