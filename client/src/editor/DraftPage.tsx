@@ -60,9 +60,12 @@ export function DraftPage({ draftId }: { draftId: string }) {
   const identity = user === undefined ? undefined : (user?.id ?? 'visitor');
   const { draft, copy } = useDraft(draftId, identity);
 
-  // The words first: on a slow link the editor's code would compete with them for the bandwidth.
-  // It is asked for as soon as they are in, while the session may still be being read.
-  const code = useLiveDraftCode(copy.kind === 'ready' || (copy.kind === 'failed' && draft.kind === 'ready'));
+  // A visitor gets the words first: on a slow link the editor's code would compete with them for
+  // the bandwidth, so it is asked for once they are in. Someone signed in came to work in the
+  // editor (comment, suggest, edit): their editor's code is asked for as soon as the draft is known.
+  const code = useLiveDraftCode(
+    copy.kind === 'ready' || (draft.kind === 'ready' && (copy.kind === 'failed' || Boolean(user))),
+  );
 
   if (draft.kind === 'ready') {
     if (code.kind === 'ready' && identity !== undefined) {
