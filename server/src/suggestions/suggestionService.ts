@@ -16,7 +16,7 @@ import { newId } from '../accounts/tokens.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
 import type { LiveDraft, LiveDrafts } from '../collab/liveDrafts.ts';
 import { ServerChanges } from '../collab/origins.ts';
-import { languageOf, PostingLimiter, requireAllowed } from '../contributions/participation.ts';
+import { languageOf, type PostingLimiter, requireAllowed } from '../contributions/participation.ts';
 import type { ThreadsRoomPublisher } from '../contributions/publisher.ts';
 import { latestVersionId, person } from '../contributions/views.ts';
 import type { DraftService } from '../drafts/draftService.ts';
@@ -59,7 +59,8 @@ export interface SuggestionDeps {
   drafts: DraftService;
   logger: Logger;
   now?: () => Date;
-  posting?: PostingLimiter;
+  /** Posts per person, one limiter shared by threads and suggestions (built in the composition root). */
+  posting: PostingLimiter;
   changelog?: ChangeLogService;
 }
 
@@ -76,7 +77,7 @@ export class SuggestionService {
 
   constructor(private readonly deps: SuggestionDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.posting = deps.posting ?? new PostingLimiter();
+    this.posting = deps.posting;
   }
 
   /** Every suggestion of a draft; open ones with where their passage is now and whether it changed. */

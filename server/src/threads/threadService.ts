@@ -10,7 +10,7 @@ import { newId } from '../accounts/tokens.ts';
 import type { ChangeLogService } from '../changelog/changeLogService.ts';
 import type { LiveDrafts } from '../collab/liveDrafts.ts';
 import { ServerChanges } from '../collab/origins.ts';
-import { languageOf, PostingLimiter, requireAllowed } from '../contributions/participation.ts';
+import { languageOf, type PostingLimiter, requireAllowed } from '../contributions/participation.ts';
 import type { ThreadsRoomPublisher } from '../contributions/publisher.ts';
 import { latestVersionId } from '../contributions/views.ts';
 import type { DraftService } from '../drafts/draftService.ts';
@@ -33,8 +33,8 @@ export interface ThreadDeps {
   drafts: DraftService;
   logger: Logger;
   now?: () => Date;
-  /** Shared with suggestions, so the limit is per person across both. */
-  posting?: PostingLimiter;
+  /** Posts per person, one limiter shared by threads and suggestions (built in the composition root). */
+  posting: PostingLimiter;
   /** Writes threads (and a reply's parent, which may be a suggestion) into the threads room. */
   publisher: ThreadsRoomPublisher;
   changelog?: ChangeLogService;
@@ -52,7 +52,7 @@ export class ThreadService {
 
   constructor(private readonly deps: ThreadDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.posting = deps.posting ?? new PostingLimiter();
+    this.posting = deps.posting;
   }
 
   private require(actor: Actor, action: Action, draft: DraftRecord, ownerId?: string): void {
