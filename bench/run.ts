@@ -93,8 +93,8 @@ draft of 12 sections from the compiled server and opens it in Chromium as a visi
 cache: the JavaScript fetched before anything runs (the entry and what \`index.html\` preloads), the
 First Contentful Paint, the moment the draft's first words are drawn (the server's reading copy,
 drawn by the shell's code alone), then the moment the live editor has drawn its first heading, with
-the JavaScript downloaded by each. Sizes are zlib's default gzip; the server itself does not
-compress (a proxy usually does). The slow rows use Chromium's network emulation. Target: at most
+the JavaScript downloaded by each. Sizes are zlib's default gzip; the server sends them compressed
+(brotli or gzip, as the browser accepts). The slow rows use Chromium's network emulation. Target: at most
 200 kB gzip of JavaScript before the draft's words (\`npm run check\` also checks it, in
 \`client/tools/sizeBudget.ts\`); before the split the client was one 334.5 kB gzip file.
 
