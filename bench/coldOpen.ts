@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as Y from 'yjs';
 import { LowdbStorage } from '../server/src/storage/lowdbStorage.ts';
-import { tempDir } from '../server/test/support/serverProcess.ts';
+import { makeTempFolder } from '../server/test/support/tempFolders.ts';
 import { defaultWindow } from '../shared/consultation.ts';
 import { CONTENT_FIELD } from '../shared/drafts.ts';
 import {
@@ -93,7 +93,7 @@ export function traceState(): TraceState {
  * the same open on the reference server, which holds the document in memory.
  */
 export async function runColdOpen(trace: TraceState, runs = 7): Promise<ColdOpenResult> {
-  const dataDir = tempDir('margins-bench-cold-');
+  const dataDir = makeTempFolder('margins-bench-cold-');
   const storage = await LowdbStorage.open(dataDir);
   const now = new Date();
   await storage.drafts.createDraft(

@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
-import { spawnServer, tempDir } from '../server/test/support/serverProcess.ts';
+import { spawnServer } from '../server/test/support/serverProcess.ts';
+import { makeTempFolder } from '../server/test/support/tempFolders.ts';
 import { COLLAB_PATH } from '../shared/protocol.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -44,11 +45,11 @@ const BENCH_ADMIN = { email: 'bench@margins.test', password: 'bench-password-not
  * and signs in as its admin so that the bench's clients may edit.
  */
 export async function startMargins(options: MarginsOptions = {}): Promise<BenchServer> {
-  const draftsDir = tempDir('margins-bench-drafts-');
+  const draftsDir = makeTempFolder('margins-bench-drafts-');
   for (const [id, markdown] of Object.entries(options.drafts ?? {})) {
     writeFileSync(path.join(draftsDir, `${id}.md`), markdown);
   }
-  const dataDir = options.dataDir ?? tempDir('margins-bench-data-');
+  const dataDir = options.dataDir ?? makeTempFolder('margins-bench-data-');
   const server = await spawnServer({
     compiled: true,
     dataDir,

@@ -11,7 +11,8 @@ import * as Y from 'yjs';
 import config from '../e2e/playwright.config.ts';
 import { markdownToYjsState } from '../server/src/drafts/markdown.ts';
 import { contentSchema, snapshot } from '../server/src/passages/passages.ts';
-import { spawnServer, tempDir } from '../server/test/support/serverProcess.ts';
+import { spawnServer } from '../server/test/support/serverProcess.ts';
+import { makeTempFolder } from '../server/test/support/tempFolders.ts';
 import { QUOTE_CONTEXT } from '../shared/anchoring/anchor.ts';
 import { BIND_LEFT, BIND_RIGHT, encodePosition, relativePositionAt } from '../shared/anchoring/positions.ts';
 import { defaultWindow } from '../shared/consultation.ts';
@@ -100,7 +101,7 @@ function buildDraft(threads: number) {
 
 /** Writes a data directory in lowdb's format (margins.json + documents/), as the server would. */
 export function writeDataDir(threads: number): string {
-  const dir = tempDir('margins-bench-scale-');
+  const dir = makeTempFolder('margins-bench-scale-');
   const { state, anchors } = buildDraft(threads);
   const now = new Date().toISOString();
   const author = {
@@ -232,7 +233,7 @@ async function run(threads: number) {
   const server = await spawnServer({
     compiled: true,
     dataDir,
-    draftsDir: tempDir('margins-bench-none-'),
+    draftsDir: makeTempFolder('margins-bench-none-'),
     env: { MARGINS_ADMIN_EMAIL: ADMIN.email, MARGINS_ADMIN_PASSWORD: ADMIN.password },
   });
   const browser = await chromium.launch(config.use?.launchOptions);

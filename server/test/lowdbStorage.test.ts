@@ -16,11 +16,11 @@ import {
   userRecord,
   yjsStateWithText,
 } from './support/records.ts';
-import { tempDir } from './support/serverProcess.ts';
+import { makeTempFolder } from './support/tempFolders.ts';
 
 const dirs: string[] = [];
 function freshDir(): string {
-  const dir = tempDir('margins-lowdb-');
+  const dir = makeTempFolder('margins-lowdb-');
   dirs.push(dir);
   return dir;
 }

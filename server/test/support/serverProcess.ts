@@ -32,12 +32,6 @@ export interface SpawnOptions {
 }
 
 /**
- * @deprecated The storage tests' old name for `makeTempFolder` (the caller removes the folder);
- * other tests use `tempDir` from `./tempDir.ts`, which removes it when the test ends.
- */
-export const tempDir = makeTempFolder;
-
-/**
  * Starts the real server (`server/src/main.ts`, or its compiled form) as a child process and resolves once it prints
  * its address. With the default PORT=0 the system picks a free port.
  */
