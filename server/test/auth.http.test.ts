@@ -241,6 +241,15 @@ describe('bad requests', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'bad_request' } });
   });
 
+  it('answers an address that does not decode with 400 bad_request, not as a body error', async () => {
+    const response = await call('/api/drafts/%ZZ/content');
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: { code: 'bad_request', message: 'The address of the request is not valid.' },
+    });
+  });
+
   it('answers unknown API paths with 404 not_found', async () => {
     const response = await call('/api/auth/nothing', { method: 'POST', body: {} });
 

@@ -78,11 +78,16 @@ export function errorHandler(logger: Logger) {
       res.status(400).json(errorEnvelope(ErrorCode.Validation, summary, error.issues));
       return;
     }
-    // Body-parser failures (malformed JSON, too large) carry a 4xx status and a safe message.
-    const status = (error as { status?: number }).status;
+    // Body-parser failures (malformed JSON, too large) carry a 4xx status and a `type`; the
+    // router's (an address that does not decode, such as `%ZZ`) a 4xx status alone.
+    const { status, type } = error as { status?: number; type?: string };
     if (status && status >= 400 && status < 500) {
       const message =
-        status === 413 ? 'The request body is too large.' : 'The request body is not valid JSON.';
+        status === 413
+          ? 'The request body is too large.'
+          : type === undefined
+            ? 'The address of the request is not valid.'
+            : 'The request body is not valid JSON.';
       res.status(status).json(errorEnvelope(ErrorCode.BadRequest, message));
       return;
     }
