@@ -250,6 +250,15 @@ describe('bad requests', () => {
     });
   });
 
+  it('answers a draft id that cannot be one with 404, without repeating it back', async () => {
+    const response = await call(`/api/drafts/${'a'.repeat(300)}/content`);
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error: { code: 'not_found', message: 'There is no such draft.' },
+    });
+  });
+
   it('answers unknown API paths with 404 not_found', async () => {
     const response = await call('/api/auth/nothing', { method: 'POST', body: {} });
 

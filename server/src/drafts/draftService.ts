@@ -1,4 +1,5 @@
 import { windowState } from '../../../shared/consultation.ts';
+import { isDraftId } from '../../../shared/draftSchemas.ts';
 import type { DraftSettings, DraftView } from '../../../shared/drafts.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
 import { can } from '../../../shared/permissions.ts';
@@ -41,6 +42,8 @@ export class DraftService {
   }
 
   async readable(actor: Actor, draftId: string): Promise<DraftRecord> {
+    // An address that cannot name a draft is not looked up, nor repeated back at any length.
+    if (!isDraftId(draftId)) throw new ServiceError(ErrorCode.NotFound, 'There is no such draft.');
     const draft = await this.deps.storage.drafts.getDraft(draftId);
     if (!draft || !can(actor, 'draft.read', { draft })) {
       throw new ServiceError(ErrorCode.NotFound, `There is no draft "${draftId}".`);
