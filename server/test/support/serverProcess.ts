@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeTempFolder, removeFolder } from './tempFolders.ts';
 
@@ -26,7 +27,7 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /**
    * Runs the compiled server (`dist/server/src/main.js`, which `npm run build` makes) with plain
-   * node, as `npm start` does, instead of the sources through tsx.
+   * node and the flags of `npm start` (see `startFlags`), instead of the sources through tsx.
    */
   compiled?: boolean;
 }
@@ -42,7 +43,9 @@ export function spawnServer(options: SpawnOptions = {}): Promise<ServerProcess> 
     owned.push(dir);
     return dir;
   };
-  const entry = options.compiled ? ['dist/server/src/main.js'] : ['--import', 'tsx', 'server/src/main.ts'];
+  const entry = options.compiled
+    ? [...startFlags(), 'dist/server/src/main.js']
+    : ['--import', 'tsx', 'server/src/main.ts'];
   const child = spawn(process.execPath, entry, {
     cwd: repoRoot,
     env: {
@@ -96,4 +99,19 @@ export function runToExit(child: ChildProcess): Promise<{ code: number | null; o
     output += chunk.toString();
   });
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+/**
+ * The node flags `npm start` runs the compiled server with, read from package.json's `start`
+ * script so that tests and the bench run what operators run, and the flags live in one place.
+ */
+export function startFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/server\/src\/main\.js/.exec(
+    manifest.scripts.start,
+  );
+  if (!match) throw new Error("package.json's start script no longer runs node dist/server/src/main.js");
+  return (match[1] ?? '').split(/\s+/).filter(Boolean);
 }
