@@ -45,6 +45,14 @@ const envSchema = z.object({
   SOCKET_MESSAGES_PER_SECOND: z.coerce.number().min(1).default(DEFAULT_MESSAGE_LIMITS.messagesPerSecond),
   SOCKET_MESSAGE_BURST: z.coerce.number().int().min(1).default(DEFAULT_MESSAGE_LIMITS.messageBurst),
   EDIT_BURST_SECONDS: z.coerce.number().min(0.1).max(86_400).default(120),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// (or postgresql://) URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// (or rediss://) URL')
+    .optional(),
   MARGINS_ADMIN_EMAIL: z.email().optional(),
   MARGINS_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(200).optional(),
   ...abuseLimitsEnvSchema.shape,
@@ -81,6 +89,10 @@ export interface Config {
   burstQuietMs: number;
   /** Creates this admin at start when there is none. */
   admin: { email: string; password: string } | undefined;
+  /** Where everything is stored: the embedded lowdb store in `dataDir`, or PostgreSQL. */
+  store: { kind: 'lowdb' } | { kind: 'postgres'; url: string };
+  /** Redis, which relays live traffic between instances on the same PostgreSQL; undefined for one instance. */
+  redisUrl: string | undefined;
 }
 
 /** Reads the configuration from environment variables; throws a readable error for bad values. */
@@ -91,6 +103,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
   const values = result.data;
+  if (values.REDIS_URL && !values.DATABASE_URL) {
+    throw new Error(
+      'Invalid configuration: REDIS_URL is set without DATABASE_URL. Several instances must share one ' +
+        'PostgreSQL store: set DATABASE_URL too, or unset REDIS_URL to run one instance on the embedded store.',
+    );
+  }
   return {
     port: values.PORT,
     host: values.HOST,
@@ -121,6 +139,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
       values.MARGINS_ADMIN_EMAIL && values.MARGINS_ADMIN_PASSWORD
         ? { email: values.MARGINS_ADMIN_EMAIL, password: values.MARGINS_ADMIN_PASSWORD }
         : undefined,
+    store: values.DATABASE_URL ? { kind: 'postgres', url: values.DATABASE_URL } : { kind: 'lowdb' },
+    redisUrl: values.REDIS_URL,
   };
 }
 

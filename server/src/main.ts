@@ -8,7 +8,9 @@ import { createMarginsServer } from './marginsServer.ts';
 import { packageRoot } from './packageRoot.ts';
 import { lockDataDirOrExit } from './storage/dataDirLock.ts';
 import { LowdbStorage } from './storage/lowdbStorage.ts';
+import { PostgresStorage } from './storage/postgresStorage.ts';
 import { DamagedStoreError } from './storage/storage.ts';
+import type { Stores } from './storage/stores.ts';
 
 // The composition root: reads the configuration and wires the real parts together.
 const config = configOrExit();
@@ -17,7 +19,11 @@ const version = (
   JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
-const lock = lockDataDirOrExit(config.dataDir, (message) => `Margins cannot start: ${message}`);
+// The embedded store belongs to one process: its data directory is locked. PostgreSQL is shared.
+const lock =
+  config.store.kind === 'lowdb'
+    ? lockDataDirOrExit(config.dataDir, (message) => `Margins cannot start: ${message}`)
+    : { release: () => {} };
 
 const storage = await openStoreOrExit();
 await importDraftsFromDir(storage, config.draftsDir, logger);
@@ -63,16 +69,38 @@ async function ensureAdminOrExit(): Promise<{ setupToken?: string }> {
   }
 }
 
-/** Opens the store; a damaged one stops the start with its one-line explanation (exit 2, like the lock). */
-async function openStoreOrExit(): Promise<LowdbStorage> {
+/**
+ * Opens the store; a damaged one, or a PostgreSQL that cannot be reached, stops the start with a
+ * one-line explanation (exit 2, like the lock).
+ */
+async function openStoreOrExit(): Promise<Stores> {
+  const { store } = config;
   try {
-    return await LowdbStorage.open(config.dataDir);
+    if (store.kind === 'lowdb') return await LowdbStorage.open(config.dataDir);
+    return await PostgresStorage.open(store.url, {
+      onIdleError: (error) =>
+        logger.warn({ err: error }, 'a PostgreSQL connection failed; it will be replaced'),
+    });
   } catch (error) {
-    if (!(error instanceof DamagedStoreError)) throw error;
-    console.error(`Margins cannot start: ${error.message}`);
+    if (error instanceof DamagedStoreError) {
+      console.error(`Margins cannot start: ${error.message}`);
+    } else if (store.kind === 'postgres') {
+      console.error(
+        `Margins cannot start: the PostgreSQL store at ${redactedUrl(store.url)} could not be opened: ${(error as Error).message}`,
+      );
+    } else {
+      throw error;
+    }
     lock.release();
     process.exit(2);
   }
+}
+
+/** A URL as it may be printed: without its password. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }
 
 let stopping = false;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DraftView } from '../../shared/drafts.ts';
-import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import type { Stores } from '../src/storage/stores.ts';
 import { cookieFrom, type Identity, TEST_PASSWORD } from './support/identities.ts';
 import { adminOf, type DraftSeed, seedDraft, signUpAs, signUpForm, windowFrom } from './support/records.ts';
 import { startTestServer, type TestServer } from './support/testServer.ts';
@@ -11,9 +11,9 @@ import { startTestServer, type TestServer } from './support/testServer.ts';
 
 const ALLOWED_ORIGIN = 'https://consult.example.org';
 
-let running: TestServer<MemoryStorage>;
+let running: TestServer<Stores>;
 let server: TestServer['server'];
-let storage: MemoryStorage;
+let storage: Stores;
 let base: string;
 let admin: Identity;
 let alice: Identity;

@@ -7,7 +7,7 @@ import type { ThreadView } from '../../shared/threads.ts';
 import type { Comparison, VersionSummary } from '../../shared/versions.ts';
 import { verifyChain } from '../src/changelog/hashChain.ts';
 import type { MarginsServer } from '../src/marginsServer.ts';
-import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import type { Stores } from '../src/storage/stores.ts';
 import { anchorIn, editAsBinding, rangeOf } from './support/anchors.ts';
 import { type Call, callApi } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
@@ -20,9 +20,9 @@ import { startTestServer, type TestServer } from './support/testServer.ts';
 
 const TEXT = `# Listening\n\nWe read everything. Every contribution gets a published answer. Then we decide.\n\n# Deciding\n\nThe task force decides in public.\n`;
 
-let running: TestServer<MemoryStorage>;
+let running: TestServer<Stores>;
 let server: MarginsServer;
-let storage: MemoryStorage;
+let storage: Stores;
 let base: string;
 let port: number;
 let chair: Identity;

@@ -367,6 +367,29 @@ describe('keeping the drafts', () => {
     }
   });
 
+  it('syncs a stock client whose first messages arrive while the draft is still being looked up', async () => {
+    /** A draft store whose lookups take as long as a database's round trip, or longer. */
+    class SlowLookups extends ForwardingDraftStore {
+      override async getDraft(id: string) {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return super.getDraft(id);
+      }
+    }
+    const memory = new MemoryStorage();
+    const drafts = new SlowLookups(memory.drafts);
+    await drafts.createDraft(draftRecord(DRAFT), yjsStateWithText('Found after a while'));
+    const { port, close } = await startTestServer({ storage: withStores(memory, { drafts }) });
+    const readers = [stockClient(port, DRAFT), stockClient(port, DRAFT), stockClient(port, DRAFT)];
+    try {
+      // Each client sends its sync step 1 as its socket opens, before the lookup ends.
+      await synced(...readers);
+      for (const reader of readers) expect(reader.content()).toContain('Found after a while');
+    } finally {
+      for (const reader of readers) reader.destroy();
+      await close();
+    }
+  });
+
   it('SAVE-5 loads the draft again for a client that comes after it was unloaded', async () => {
     const running = await startServer();
     const alice = await editor(running, 'Alice');

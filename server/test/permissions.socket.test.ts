@@ -9,7 +9,7 @@ import { CloseCode, Limits, MessageType, SyncStep } from '../../shared/protocol.
 import { encodeAwarenessUpdate } from '../src/collab/awarenessUpdate.ts';
 import { READ_ONLY_REASON } from '../src/collab/room.ts';
 import type { MarginsServer } from '../src/marginsServer.ts';
-import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import type { Stores } from '../src/storage/stores.ts';
 import {
   permissionDeniedReasons,
   type RawSocket,
@@ -36,9 +36,9 @@ import { startTestServer, type TestServer } from './support/testServer.ts';
 
 const ALLOWED_ORIGIN = 'https://consult.example.org';
 
-let running: TestServer<MemoryStorage>;
+let running: TestServer<Stores>;
 let server: MarginsServer;
-let storage: MemoryStorage;
+let storage: Stores;
 let port: number;
 let base: string;
 let chair: Identity;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_FIELD, type DraftContent } from '../../shared/drafts.ts';
 import type { ThreadView } from '../../shared/threads.ts';
-import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import type { Stores } from '../src/storage/stores.ts';
 import { anchorIn, editAsBinding, rangeOf } from './support/anchors.ts';
 import { type Call, callApi, synced } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
@@ -18,7 +18,7 @@ const HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">';
 /** The tags the schema's nodes and marks render to. */
 const SCHEMA_TAGS = 'h1 h2 h3 h4 h5 h6 p br a span strong em s u code pre ul ol li blockquote hr'.split(' ');
 
-let running: TestServer<MemoryStorage>;
+let running: TestServer<Stores>;
 let base: string;
 let chair: Identity;
 const clients: StockClient[] = [];

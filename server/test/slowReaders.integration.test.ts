@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { BackpressureLimits } from '../src/collab/backpressure.ts';
 import type { SocketHealth } from '../src/http/httpApp.ts';
-import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import type { Stores } from '../src/storage/stores.ts';
 import { type RawSocket, rawSocket, type StockClient, stockClient } from './support/collabClient.ts';
 import { draftRecord, signUpAs, yjsStateWithText } from './support/records.ts';
 import { eventually } from './support/retry.ts';
@@ -18,7 +18,7 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const BEHIND_BYTES = 256 * KiB;
 
-type Running = TestServer<MemoryStorage>;
+type Running = TestServer<Stores>;
 
 const servers: Running[] = [];
 const clients: StockClient[] = [];

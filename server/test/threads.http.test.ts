@@ -13,7 +13,7 @@ import {
 } from '../../shared/threads.ts';
 import { READ_ONLY_REASON } from '../src/collab/room.ts';
 import type { MarginsServer } from '../src/marginsServer.ts';
-import type { MemoryStorage } from '../src/storage/memoryStorage.ts';
+import type { Stores } from '../src/storage/stores.ts';
 import { anchorIn, editAsBinding, markedText, rangeOf } from './support/anchors.ts';
 import { type Call, callApi, synced } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
@@ -33,9 +33,9 @@ const LIVE_MS = 1000;
 const SENTENCE = 'Every contribution gets a published answer.';
 const DRAFT_TEXT = `# Listening\n\nWe read everything. ${SENTENCE} Then we decide.\n\n# Deciding\n\nThe task force decides in public.\n`;
 
-let running: TestServer<MemoryStorage>;
+let running: TestServer<Stores>;
 let server: MarginsServer;
-let storage: MemoryStorage;
+let storage: Stores;
 let port: number;
 let base: string;
 let chair: Identity;

@@ -277,10 +277,16 @@ export class AccountService {
         );
         return {};
       }
-      await this.createUser(
-        { name: 'Administrator', email: credentials.email, password: credentials.password },
-        'admin',
-      );
+      try {
+        await this.createUser(
+          { name: 'Administrator', email: credentials.email, password: credentials.password },
+          'admin',
+        );
+      } catch (error) {
+        // Another instance on the same store created it at the same moment: it exists now.
+        if (!(error instanceof EmailTakenError)) throw error;
+        return this.ensureAdmin(credentials);
+      }
       return {};
     }
     const system: Actor = { userId: null, role: 'admin' };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { defaultWindow } from '../../../shared/consultation.ts';
 import { draftIdProblem } from '../../../shared/draftSchemas.ts';
-import { StrayDocumentError } from '../storage/storage.ts';
+import { DraftExistsError, StrayDocumentError } from '../storage/storage.ts';
 import type { Stores } from '../storage/stores.ts';
 import { markdownToYjsState, parseDraftFile } from './markdown.ts';
 
@@ -28,18 +28,24 @@ export async function importDraft(
   const state = markdownToYjsState(body, warn);
   const now = new Date();
   const stamp = now.toISOString();
-  await storage.drafts.createDraft(
-    {
-      id: draftId,
-      title,
-      language,
-      visibility,
-      window: window ?? defaultWindow(now),
-      createdAt: stamp,
-      updatedAt: stamp,
-    },
-    state,
-  );
+  try {
+    await storage.drafts.createDraft(
+      {
+        id: draftId,
+        title,
+        language,
+        visibility,
+        window: window ?? defaultWindow(now),
+        createdAt: stamp,
+        updatedAt: stamp,
+      },
+      state,
+    );
+  } catch (error) {
+    // Another instance on the same store imported it at the same moment: it is there, kept.
+    if (error instanceof DraftExistsError) return 'kept';
+    throw error;
+  }
   return 'created';
 }
 

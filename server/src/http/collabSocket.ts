@@ -194,6 +194,15 @@ export class CollabSocketServer {
     const threadsOf = draftIdOfThreadsRoom(roomName);
     const draftId = threadsOf ?? roomName;
     const actor = actorOf(user);
+    // The client speaks as soon as its socket opens (its sync step 1 first): what it sends while
+    // the draft is looked up must be kept for the handler below, or the store's round trip would
+    // swallow it and the client would wait for ever. Kept up to the burst the limiter allows.
+    const beforeLookup: [RawData, boolean][] = [];
+    const keep = (data: RawData, isBinary: boolean) => {
+      if (beforeLookup.length < this.messageLimits.messageBurst) beforeLookup.push([data, isBinary]);
+      else ws.close(CloseCode.RateLimited, closeReason('Too many messages; slow down'));
+    };
+    ws.on('message', keep);
     let draft: DraftRecord | undefined;
     try {
       draft = isDraftId(draftId) ? await this.deps.drafts.readable(actor, draftId) : undefined;
@@ -214,13 +223,16 @@ export class CollabSocketServer {
     let room: Room | undefined;
     const limiter = new RateLimiter(this.messageLimits.messagesPerSecond, this.messageLimits.messageBurst);
 
-    ws.on('message', (data: RawData, isBinary: boolean) => {
+    const onMessage = (data: RawData, isBinary: boolean) => {
       if (!isBinary) return peer.close(CloseCode.BadMessage, 'Only binary frames are accepted');
       if (!limiter.take()) return peer.close(CloseCode.RateLimited, 'Too many messages; slow down');
       const bytes = toUint8Array(data);
       if (room) this.deliver(room, peer, bytes, log);
       else early.push(bytes);
-    });
+    };
+    ws.off('message', keep);
+    ws.on('message', onMessage);
+    for (const [data, isBinary] of beforeLookup.splice(0)) onMessage(data, isBinary);
     ws.on('error', (error) => log.debug({ err: error }, 'socket error'));
     ws.on('pong', () => {
       peer.alive = true;

@@ -15,21 +15,35 @@ declare module 'vitest' {
   }
 }
 
+interface SharedEngines {
+  started: Promise<EngineProcess[]>;
+  users: number;
+}
+
+// Every project of the run calls this setup; they share one pair of engines, kept on the global
+// object since each project loads this file anew, and removed when the last project is done.
+const KEY = Symbol.for('margins.testEngines');
+const holder = globalThis as { [KEY]?: SharedEngines };
+
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const problem = engineProblem();
-  let engines: EngineProcess[] = [];
   if (problem) {
     project.provide('postgresUrl', '');
     project.provide('redisUrl', '');
     project.provide('engineProblem', problem);
-  } else {
-    const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-    engines = [postgres, redis];
-    project.provide('postgresUrl', postgres.url);
-    project.provide('redisUrl', redis.url);
-    project.provide('engineProblem', '');
+    return async () => {};
   }
+  holder[KEY] ??= { started: Promise.all([startPostgres(), startRedis()]), users: 0 };
+  const shared = holder[KEY];
+  shared.users++;
+  const [postgres, redis] = await shared.started;
+  project.provide('postgresUrl', postgres?.url ?? '');
+  project.provide('redisUrl', redis?.url ?? '');
+  project.provide('engineProblem', '');
   return async () => {
-    await Promise.all(engines.map((engine) => engine.remove()));
+    shared.users--;
+    if (shared.users > 0) return;
+    delete holder[KEY];
+    await Promise.all((await shared.started).map((engine) => engine.remove()));
   };
 }

@@ -9,7 +9,9 @@ import {
 } from '../../src/marginsServer.ts';
 import { LowdbStorage } from '../../src/storage/lowdbStorage.ts';
 import { MemoryStorage } from '../../src/storage/memoryStorage.ts';
+import { PostgresStorage } from '../../src/storage/postgresStorage.ts';
 import { plainPasswords } from './identities.ts';
+import { freshDatabase } from './postgresDatabase.ts';
 import { makeTempFolder, removeFolder } from './tempFolders.ts';
 
 // The in-process server of the integration tests: the real `createMarginsServer` on port 0 of
@@ -24,11 +26,13 @@ type ServerSettings = Partial<Omit<MarginsServerOptions, 'storage'>>;
 
 export interface TestServerOptions<S extends AnyStorage = AnyStorage> extends ServerSettings {
   /**
-   * `'memory'` (the default) for a fresh in-memory store; `'lowdb'` for the real store in
+   * `'memory'` (the default) for a fresh in-memory store; `'postgres'` for a fresh database in the
+   * run's PostgreSQL (also the default when MARGINS_TEST_STORE=postgres: the vitest project that
+   * runs the hostile-input and permission suites on PostgreSQL); `'lowdb'` for the real store in
    * `dataDir`; or stores the test made (with one that stalls or fails on cue: `withStores` of
    * fakeStores.ts), which the test keeps and closes itself.
    */
-  storage?: 'memory' | 'lowdb' | S;
+  storage?: 'memory' | 'postgres' | 'lowdb' | S;
   /**
    * With `'lowdb'`, the data directory: the test's, kept by `close()` so that a second server can
    * start on it. Without it, a fresh temporary folder that `close()` removes.
@@ -66,8 +70,8 @@ export interface TestServer<S extends AnyStorage = AnyStorage> {
  * by default, on lowdb with `storage: 'lowdb'`, or on a store the test made.
  */
 export function startTestServer(
-  options?: TestServerOptions & { storage?: 'memory' },
-): Promise<TestServer<MemoryStorage>>;
+  options?: TestServerOptions & { storage?: 'memory' | 'postgres' },
+): Promise<TestServer<AnyStorage>>;
 export function startTestServer(
   options: TestServerOptions & { storage: 'lowdb' },
 ): Promise<TestServer<LowdbStorage>>;
@@ -75,12 +79,14 @@ export function startTestServer<S extends AnyStorage>(
   options: TestServerOptions<S> & { storage: S },
 ): Promise<TestServer<S>>;
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const { storage: kind = 'memory', dataDir: givenDataDir, env, drafts = {}, ...settings } = options;
+  const defaultKind = process.env.MARGINS_TEST_STORE === 'postgres' ? 'postgres' : 'memory';
+  const { storage: kind = defaultKind, dataDir: givenDataDir, env, drafts = {}, ...settings } = options;
   const madeFolder = kind === 'lowdb' && !givenDataDir ? makeTempFolder('margins-server-') : undefined;
   const dataDir = kind === 'lowdb' ? (givenDataDir ?? madeFolder) : undefined;
   let storage: AnyStorage;
   let ownStorage = true;
   if (kind === 'memory') storage = new MemoryStorage();
+  else if (kind === 'postgres') storage = await PostgresStorage.open(await freshDatabase());
   else if (kind === 'lowdb') storage = await LowdbStorage.open(dataDir as string);
   else {
     storage = kind;
