@@ -1,6 +1,7 @@
+import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { migrateDatabase } from '../src/storage/postgres/migrate.ts';
+import { MIGRATIONS_DIR, migrateDatabase } from '../src/storage/postgres/migrate.ts';
 import { PostgresStorage } from '../src/storage/postgresStorage.ts';
 import { describeEveryStoreContract } from './contracts/everyStore.ts';
 import { freshDatabase } from './support/postgresDatabase.ts';
@@ -27,11 +28,16 @@ describe('PostgresStorage migrations', () => {
 
     const applied = await Promise.all([migrateDatabase(url), migrateDatabase(url), migrateDatabase(url)]);
 
-    expect(applied.flat()).toEqual(['1765100000000_initial']);
+    const everyMigration = readdirSync(MIGRATIONS_DIR)
+      .filter((name) => name.endsWith('.sql'))
+      .map((name) => name.replace(/\.sql$/, ''))
+      .sort();
+    expect(everyMigration.length).toBeGreaterThan(1);
+    expect(applied.flat().sort()).toEqual(everyMigration);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query<{ name: string }>('SELECT name FROM margins_migrations');
     await client.end();
-    expect(rows.map((row) => row.name)).toEqual(['1765100000000_initial']);
+    expect(rows.map((row) => row.name).sort()).toEqual(everyMigration);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { migrateDatabase } from './postgres/migrate.ts';
 import { PostgresAccountStore } from './postgres/postgresAccountStore.ts';
@@ -5,6 +6,7 @@ import { PostgresChangeLogStore } from './postgres/postgresChangeLogStore.ts';
 import { PostgresDraftStore } from './postgres/postgresDraftStore.ts';
 import { PostgresSuggestionStore } from './postgres/postgresSuggestionStore.ts';
 import { PostgresThreadStore } from './postgres/postgresThreadStore.ts';
+import { PostgresUpdateLog } from './postgres/postgresUpdateLog.ts';
 import { PostgresVersionStore } from './postgres/postgresVersionStore.ts';
 import { type Executor, inTransaction, poolExecutor, transactionExecutor } from './postgres/sql.ts';
 import type {
@@ -15,6 +17,7 @@ import type {
   StoreTransaction,
   SuggestionStore,
   ThreadStore,
+  UpdateLogStore,
   VersionStore,
 } from './stores.ts';
 
@@ -23,7 +26,12 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** Told of an idle connection's failure (the pool drops it and opens another when needed). */
   onIdleError?: (error: Error) => void;
+  /** This instance's id (a fresh one by default): its journals are kept under it. */
+  instanceId?: string;
 }
+
+/** How often a running instance renews its row in `instances` (it counts as gone 30 s after the last). */
+const HEARTBEAT_MS = 10_000;
 
 /**
  * Every store in one PostgreSQL database (14 or later), shared by every instance that is given
@@ -36,17 +44,29 @@ export class PostgresStorage implements Stores {
   readonly suggestions: SuggestionStore;
   readonly changeLog: ChangeLogStore;
   readonly versions: VersionStore;
+  readonly updateLog: UpdateLogStore;
+  private readonly heartbeat: NodeJS.Timeout;
 
-  private constructor(private readonly pool: pg.Pool) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** This running instance: whose journals it keeps, and which row of `instances` says it runs. */
+    readonly instanceId: string,
+  ) {
     const plain = poolExecutor(pool, 'none');
     // The stores a transaction spans hold the record lock shared for each write (see RECORD_LOCK).
     const ordered = poolExecutor(pool, 'shared');
-    this.drafts = new PostgresDraftStore(plain);
+    this.drafts = new PostgresDraftStore(plain, instanceId);
+    this.updateLog = new PostgresUpdateLog(pool, instanceId);
     this.accounts = new PostgresAccountStore(plain);
     this.threads = new PostgresThreadStore(plain);
     this.suggestions = new PostgresSuggestionStore(ordered);
     this.changeLog = new PostgresChangeLogStore(ordered);
     this.versions = new PostgresVersionStore(ordered);
+    this.heartbeat = setInterval(() => {
+      // A missed renewal is retried at the next; only 30 s without one makes the instance gone.
+      pool.query('UPDATE instances SET seen_at = now() WHERE id = $1', [instanceId]).catch(() => {});
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
   static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
@@ -54,7 +74,12 @@ export class PostgresStorage implements Stores {
     const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
     // Without a listener, an idle connection's error (the server restarting) would end the process.
     pool.on('error', options.onIdleError ?? (() => {}));
-    return new PostgresStorage(pool);
+    const instanceId = options.instanceId ?? randomUUID();
+    await pool.query(
+      'INSERT INTO instances (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET seen_at = now()',
+      [instanceId],
+    );
+    return new PostgresStorage(pool, instanceId);
   }
 
   /** BEGIN…COMMIT on one connection, holding the record lock: one transaction at a time across instances. */
@@ -69,7 +94,10 @@ export class PostgresStorage implements Stores {
     });
   }
 
+  /** Says this instance no longer runs (its journals are anyone's to adopt now), then closes the pool. */
   async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.pool.query('DELETE FROM instances WHERE id = $1', [this.instanceId]).catch(() => {});
     await this.pool.end();
   }
 }

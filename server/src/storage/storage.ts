@@ -176,6 +176,8 @@ export function emptyJournal(): DocumentJournal {
 export interface StoredDocument {
   state: Uint8Array | undefined;
   journal: DocumentJournal;
+  /** With an update log: the seq of the last logged update `state` holds (0 for none). */
+  seq?: number;
 }
 
 export class LogConflictError extends Error {

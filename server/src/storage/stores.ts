@@ -38,8 +38,40 @@ export interface DraftStore {
    * Replaces the draft's stored Yjs state and its journal (an empty one when left out) in one
    * atomic write, and nothing else (a text save writes no other record); resolves only once both
    * are durably written. The draft's `updatedAt` follows the save.
+   *
+   * With an update log (`Stores.updateLog`), `covers` is the seq up to which `state` holds every
+   * logged update: they are compacted into it, unless another instance's save already covers
+   * more (then the state is left as it is, and only the journal written). Journals are each
+   * instance's own there: a save writes this instance's.
    */
-  saveDocument(id: string, state: Uint8Array, journal?: DocumentJournal): Promise<void>;
+  saveDocument(id: string, state: Uint8Array, journal?: DocumentJournal, covers?: number): Promise<void>;
+}
+
+/** One update of a draft as its update log keeps it. */
+export interface LoggedUpdate {
+  /** Its place in the draft's log: 1, 2, 3… with no gap. */
+  seq: number;
+  update: Uint8Array;
+  /** Who wrote it; null for the server's own changes. */
+  userId: string | null;
+}
+
+/**
+ * Each live draft's accepted updates, in the order they were accepted, for backends that several
+ * instances share (PostgreSQL). Every update is appended before anyone else is sent it; a save
+ * (`DraftStore.saveDocument` with `covers`) compacts the log into the stored state. Loading
+ * gives the state with the later updates merged in, and the seq it reaches (`StoredDocument.seq`).
+ */
+export interface UpdateLogStore {
+  /**
+   * Appends `update` after the draft's last one and resolves with its seq once committed; seqs
+   * of one draft commit in order, so every smaller seq is stored by then.
+   */
+  appendUpdate(draftId: string, update: Uint8Array, userId: string | null): Promise<number>;
+  /** The draft's stored updates after `seq`, in order (none that a save has compacted). */
+  updatesAfter(draftId: string, seq: number): Promise<LoggedUpdate[]>;
+  /** The seq of each draft's last stored update (0 when it has none). */
+  lastSeqs(draftIds: readonly string[]): Promise<Map<string, number>>;
 }
 
 /** People, their sessions, and invitations to join. */
@@ -133,6 +165,8 @@ export interface Stores {
   readonly suggestions: SuggestionStore;
   readonly changeLog: ChangeLogStore;
   readonly versions: VersionStore;
+  /** Only in backends that several instances share: see `UpdateLogStore`. */
+  readonly updateLog?: UpdateLogStore;
   /**
    * Atomic writes across stores. `work` reads and writes through `tx` only; everything it wrote
    * is committed at once when it resolves (durably, before this resolves), or not at all when it

@@ -19,6 +19,8 @@ export interface Executor {
    * part of the caller's when the store belongs to a `StoreTransaction`.
    */
   write<R>(work: (sql: Sql) => Promise<R>): Promise<R>;
+  /** Runs reads that must see one moment of the database (REPEATABLE READ). */
+  snapshot<R>(work: (sql: Sql) => Promise<R>): Promise<R>;
 }
 
 /**
@@ -35,11 +37,12 @@ export async function inTransaction<R>(
   pool: Pool,
   lock: LockMode,
   work: (client: PoolClient) => Promise<R>,
+  begin = 'BEGIN',
 ): Promise<R> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     if (lock === 'exclusive') await client.query('SELECT pg_advisory_xact_lock($1)', [RECORD_LOCK]);
     if (lock === 'shared') await client.query('SELECT pg_advisory_xact_lock_shared($1)', [RECORD_LOCK]);
     const result = await work(client);
@@ -58,12 +61,16 @@ export async function inTransaction<R>(
 
 /** The executor of a store outside any transaction. */
 export function poolExecutor(pool: Pool, lock: LockMode): Executor {
-  return { read: pool, write: (work) => inTransaction(pool, lock, work) };
+  return {
+    read: pool,
+    write: (work) => inTransaction(pool, lock, work),
+    snapshot: (work) => inTransaction(pool, 'none', work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'),
+  };
 }
 
 /** The executor of a store inside a transaction: everything runs on its connection, at once. */
 export function transactionExecutor(client: PoolClient): Executor {
-  return { read: client, write: (work) => work(client) };
+  return { read: client, write: (work) => work(client), snapshot: (work) => work(client) };
 }
 
 /** PostgreSQL's code for a unique or primary-key violation. */
