@@ -26,6 +26,14 @@ CREATE TABLE document_updates (
   PRIMARY KEY (draft_id, seq)
 );
 
+-- One row: this deployment's id. Instances on the same database share it, and it names their
+-- Redis channels, so deployments sharing a Redis never hear each other.
+CREATE TABLE deployment (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  id text NOT NULL
+);
+INSERT INTO deployment (id) VALUES (gen_random_uuid()::text);
+
 CREATE TABLE instances (
   id text PRIMARY KEY,
   started_at timestamptz NOT NULL DEFAULT now(),
@@ -48,6 +56,7 @@ ALTER TABLE documents DROP COLUMN journal;
 ALTER TABLE documents ADD COLUMN journal json NOT NULL DEFAULT '{"authors":{},"bursts":[],"intents":[]}';
 DROP TABLE document_journals;
 DROP TABLE instances;
+DROP TABLE deployment;
 DROP TABLE document_updates;
 DROP TABLE document_heads;
 ALTER TABLE documents DROP COLUMN state_seq;

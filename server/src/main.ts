@@ -6,6 +6,7 @@ import { type Config, configFromEnv, serverSettingsOf } from './config.ts';
 import { importDraftsFromDir } from './drafts/importDrafts.ts';
 import { createMarginsServer } from './marginsServer.ts';
 import { packageRoot } from './packageRoot.ts';
+import { RedisRelay } from './relay/redisRelay.ts';
 import { lockDataDirOrExit } from './storage/dataDirLock.ts';
 import { LowdbStorage } from './storage/lowdbStorage.ts';
 import { PostgresStorage } from './storage/postgresStorage.ts';
@@ -26,9 +27,11 @@ const lock =
     : { release: () => {} };
 
 const storage = await openStoreOrExit();
+const relay = await connectRelayOrExit();
 await importDraftsFromDir(storage, config.draftsDir, logger);
 const server = createMarginsServer({
   storage,
+  relay,
   logger,
   clientDir: config.clientDir,
   version,
@@ -96,6 +99,26 @@ async function openStoreOrExit(): Promise<Stores> {
   }
 }
 
+/** With REDIS_URL, the relay to the other instances; Redis unreachable at start stops it (exit 2). */
+async function connectRelayOrExit(): Promise<RedisRelay | undefined> {
+  if (!config.redisUrl) return undefined;
+  // configFromEnv refuses REDIS_URL without DATABASE_URL, so the store is PostgreSQL here.
+  if (!(storage instanceof PostgresStorage)) return undefined;
+  try {
+    return await RedisRelay.connect(
+      config.redisUrl,
+      { instance: storage.instanceId, deployment: storage.deploymentId },
+      logger,
+    );
+  } catch (error) {
+    console.error(
+      `Margins cannot start: Redis at ${redactedUrl(config.redisUrl)} could not be reached: ${(error as Error).message}`,
+    );
+    await storage.close();
+    process.exit(2);
+  }
+}
+
 /** A URL as it may be printed: without its password. */
 function redactedUrl(url: string): string {
   const parsed = new URL(url);
@@ -115,6 +138,7 @@ async function shutdown(signal: string): Promise<void> {
     logger.error({ err: error }, 'some drafts could not be saved before exit');
     exitCode = 1;
   }
+  await relay?.close();
   await storage.close();
   lock.release();
   process.exit(exitCode);

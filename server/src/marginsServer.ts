@@ -10,6 +10,7 @@ import { EditRecorder } from './changelog/editRecorder.ts';
 import type { BackpressureLimits } from './collab/backpressure.ts';
 import type { ConnectionCapsOptions } from './collab/connectionCaps.ts';
 import type { SaverTiming } from './collab/documentSaver.ts';
+import type { Relay } from './collab/relay.ts';
 import { RoomRegistry } from './collab/roomRegistry.ts';
 import { PostingLimiter } from './contributions/participation.ts';
 import { DraftService } from './drafts/draftService.ts';
@@ -49,6 +50,8 @@ export interface MarginsServerOptions {
   messageLimits?: Partial<MessageLimits>;
   /** Overrides how long without an edit ends a person's edit burst in the change log (tests). */
   burstQuietMs?: number;
+  /** With several instances on one shared store (PostgreSQL): what carries live traffic between them. */
+  relay?: Relay;
 }
 
 export interface MarginsServer {
@@ -69,12 +72,22 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
   const proxyTrust = compileProxyTrust(options.trustProxy ?? false);
   const changelog = new ChangeLogService({ storage, logger });
   const recorder = new EditRecorder({ changelog, logger, quietMs: options.burstQuietMs });
+  const { relay } = options;
+  // Built below; the registry reaches it late, for views another instance changed.
+  let publisher: ThreadsRoom | undefined;
   const registry = new RoomRegistry({
     storage,
     logger,
     saverTiming: options.saverTiming,
     threadsState: (draftId) => threadsDocState(storage, draftId),
     observer: recorder,
+    updateLog: storage.updateLog,
+    relay,
+    onViewChanged: (change) => {
+      publisher?.refresh(change).catch((error: unknown) => {
+        logger.warn({ err: error, ...change }, 'could not rebuild a view another instance changed');
+      });
+    },
   });
   const watcher = new ConsultationWatcher({
     storage,
@@ -88,13 +101,17 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     storage,
     logger,
     passwords: options.passwords ?? argon2Hasher,
-    onRoleChanged: (user) => collab?.roleChanged(user),
+    onRoleChanged: (user) => {
+      collab?.roleChanged(user);
+      relay?.publishControl({ kind: 'role-changed', userId: user.id });
+    },
     limits: options.abuseLimits,
   });
   const drafts = new DraftService({
     storage,
     onSettingsChanged: async (draft, actor) => {
       collab?.draftChanged(draft);
+      relay?.publishControl({ kind: 'draft-changed', draftId: draft.id });
       await watcher.check(draft.id, actor.userId);
     },
     beforeSettingsChange: (draft) => watcher.check(draft.id),
@@ -102,7 +119,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
   // One posting limit per person, across comments, replies and suggestions (and one per address, in http/).
   const posting = new PostingLimiter({ perMinute: options.abuseLimits?.postsPerMinutePerAccount });
   // The one writer of threads and suggestions into each draft's threads room.
-  const publisher = new ThreadsRoom({ storage, live: registry });
+  publisher = new ThreadsRoom({ storage, live: registry });
   const suggestions = new SuggestionService({
     storage,
     live: registry,
@@ -134,6 +151,21 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     connectionCaps: options.connectionCaps,
     messageLimits: options.messageLimits,
     addressOf: (request) => clientAddressOf(request, proxyTrust),
+  });
+  // Rights changed on another instance: the sockets here follow at once, as for a change made here.
+  relay?.onControl((message) => {
+    const follow = async () => {
+      if (message.kind === 'role-changed') {
+        const user = await storage.accounts.getUser(message.userId);
+        if (user) collab?.roleChanged(user);
+      } else if (message.kind === 'draft-changed') {
+        const draft = await storage.drafts.getDraft(message.draftId);
+        if (draft) collab?.draftChanged(draft);
+      }
+    };
+    follow().catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not follow a change made on another instance'),
+    );
   });
   const app = createHttpApp({
     accounts,
@@ -208,6 +240,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
       http.closeAllConnections();
       // Sockets first, so that no edit arrives after the final save.
       await sockets.close();
+      registry.stop();
       watcher.stop();
       // Edit bursts still open are logged now rather than lost.
       await recorder.settleAll();

@@ -40,7 +40,13 @@ export interface ThreadsRoomDeps {
 export class ThreadsRoom implements ThreadsRoomPublisher {
   constructor(private readonly deps: ThreadsRoomDeps) {}
 
-  async thread(draftId: string, threadId: string): Promise<ThreadView> {
+  /** Another instance changed a view: rebuilt here from the store, and not announced again. */
+  async refresh(change: { draftId: string; what: 'thread' | 'suggestion'; id: string }): Promise<void> {
+    if (change.what === 'thread') await this.thread(change.draftId, change.id, false);
+    else await this.suggestion(change.draftId, change.id, false);
+  }
+
+  async thread(draftId: string, threadId: string, announce = true): Promise<ThreadView> {
     const { storage } = this.deps;
     const thread = await storage.threads.getThread(threadId);
     if (!thread) throw new ServiceError(ErrorCode.NotFound, 'There is no such thread.');
@@ -49,10 +55,11 @@ export class ThreadsRoom implements ThreadsRoomPublisher {
     this.deps.live.publish(draftId, ServerChanges.threadAnchoring, (doc) =>
       doc.getMap<ThreadView>(THREADS_MAP).set(threadId, view),
     );
+    if (announce) this.deps.live.announceView({ draftId, what: 'thread', id: threadId });
     return view;
   }
 
-  async suggestion(draftId: string, suggestionId: string): Promise<SuggestionView> {
+  async suggestion(draftId: string, suggestionId: string, announce = true): Promise<SuggestionView> {
     const { storage } = this.deps;
     const suggestion = await storage.suggestions.getSuggestion(suggestionId);
     if (!suggestion) throw new ServiceError(ErrorCode.NotFound, 'There is no such suggestion.');
@@ -66,6 +73,7 @@ export class ThreadsRoom implements ThreadsRoomPublisher {
     this.deps.live.publish(draftId, ServerChanges.suggestionAnchoring, (doc) =>
       doc.getMap<SuggestionView>(SUGGESTIONS_MAP).set(suggestionId, view),
     );
+    if (announce) this.deps.live.announceView({ draftId, what: 'suggestion', id: suggestionId });
     return view;
   }
 

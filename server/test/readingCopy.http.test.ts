@@ -81,7 +81,11 @@ describe('the reading copy of a draft', () => {
     await eventually(async () =>
       expect((await contentOf(id)).html).toContain('The task force decides in public, every Tuesday.'),
     );
-    expect(textOf(await running.storage.drafts.loadDocument(id))).not.toContain('every Tuesday');
+    // The embedded store has not written it yet (saves are debounced); with an update log every
+    // edit is stored before it is passed on, so there the copy and the store agree at once.
+    if (!running.storage.updateLog) {
+      expect(textOf(await running.storage.drafts.loadDocument(id))).not.toContain('every Tuesday');
+    }
   });
 
   it('LIVE-6 writes no script or event handler from hostile text, links or comments', async () => {

@@ -284,7 +284,7 @@ export class AccountService {
         );
       } catch (error) {
         // Another instance on the same store created it at the same moment: it exists now.
-        if (!(error instanceof EmailTakenError)) throw error;
+        if (!(error instanceof ServiceError && error.code === ErrorCode.EmailTaken)) throw error;
         return this.ensureAdmin(credentials);
       }
       return {};

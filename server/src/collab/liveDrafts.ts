@@ -40,4 +40,9 @@ export interface LiveDrafts {
    * channel is rebuilt from the stored records when it is next opened.
    */
   publish(draftId: string, origin: ServerChange, change: (sideChannel: Y.Doc) => void): void;
+  /**
+   * Tells the other instances serving the draft that one view of its side channel changed, so
+   * they rebuild it from the stored records (nothing to do with one instance).
+   */
+  announceView(change: { draftId: string; what: 'thread' | 'suggestion'; id: string }): void;
 }

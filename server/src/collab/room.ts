@@ -9,8 +9,9 @@ import { CloseCode, Limits, MessageType, SyncStep } from '../../../shared/protoc
 import { type DocumentJournal, emptyJournal, type StoredIntent } from '../storage/storage.ts';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awarenessUpdate.ts';
 import { DocumentSaver, type SaverTiming } from './documentSaver.ts';
+import { LogFollower, type SequencedUpdate } from './logFollower.ts';
 import { overDeepParts } from './nesting.ts';
-import { FROM_STORAGE, originOf } from './origins.ts';
+import { FROM_LOG, FROM_STORAGE, originOf } from './origins.ts';
 import { type Peer, ProtocolError } from './peer.ts';
 import { PresenceRelay, presenceWindowMs } from './presenceRelay.ts';
 import { ReaderBatches } from './readerBatches.ts';
@@ -21,9 +22,44 @@ export const READ_ONLY_REASON = 'read-only';
 
 /** Transaction origin of the stored state being loaded: not a change, so not saved or broadcast. */
 
+/**
+ * A room's link to its draft's update log and to the other instances serving the draft (with a
+ * store several instances share). Every update is appended before it is sent to anyone, so what
+ * any client has seen is stored; other instances' stored updates come in through `receiveStored`.
+ */
+export interface RoomLog {
+  /** The seq of the last logged update the loaded state holds. */
+  loadedSeq: number;
+  /** Appends what one event-loop turn accepted; resolves with its seq once stored. */
+  append: (update: Uint8Array, userId: string | null) => Promise<number>;
+  /** What a document holding every seq up to `seq` lacks (see `UpdateLogStore.missingAfter`). */
+  missingAfter: (seq: number) => Promise<SequencedUpdate[]>;
+  /** Told of each update this instance stored, to pass it on to the others. */
+  stored: (update: Uint8Array, seq: number) => void;
+  /** Told of presence changes of this instance's people, to pass them on. */
+  presence: (update: Uint8Array) => void;
+}
+
+/** After a failed append, the next try waits this long, doubling up to the maximum. */
+const APPEND_RETRY_MS = 500;
+const APPEND_RETRY_MAX_MS = 10_000;
+
+interface Unlogged {
+  update: Uint8Array;
+  userId: string | null;
+  sender: unknown;
+  /** Sent to this instance's peers already (while the store was unreachable). */
+  sent: boolean;
+}
+
 export interface RoomDeps {
-  /** Writes the document's full state with its journal, in one write. */
-  save: (state: Uint8Array, journal: DocumentJournal) => Promise<void>;
+  /**
+   * Writes the document's full state with its journal, in one write; with an update log,
+   * `covers` is the seq up to which the state holds every logged update.
+   */
+  save: (state: Uint8Array, journal: DocumentJournal, covers?: number) => Promise<void>;
+  /** With a store several instances share: the draft's update log and the other instances. */
+  log?: RoomLog;
   /** What was stored beside the state (open edit bursts, pending server changes). */
   journal?: DocumentJournal;
   logger: Logger;
@@ -110,6 +146,17 @@ export class Room implements ObservedDraft {
   private outbox: { update: Uint8Array; origin: unknown }[] = [];
   private flushScheduled = false;
   private holders = 0;
+  /** Which of the draft's logged updates the document holds (with an update log only). */
+  private readonly follower: LogFollower | undefined;
+  /** Updates accepted here and not yet stored in the log, oldest first; appended one at a time. */
+  private readonly unlogged: Unlogged[] = [];
+  private appending = false;
+  /** Set while the log cannot be written: updates are then sent at once, and stored once it is back. */
+  private degraded = false;
+  /** Presence client ids of people connected to other instances: nobody here may speak for them. */
+  private readonly remotePresence = new Set<number>();
+  private readonly presenceToRelay = new Set<number>();
+  private presenceRelayScheduled = false;
 
   constructor(
     readonly draftId: string,
@@ -128,12 +175,24 @@ export class Room implements ObservedDraft {
     this.saver = new DocumentSaver(
       // While the stored state is not applied yet (nothing changed the text), it is the whole
       // document: saving the empty live copy instead would wipe the draft (a journal-only save).
-      () => deps.save(this.unapplied ?? Y.encodeStateAsUpdate(this.doc), this.currentJournal()),
+      () =>
+        deps.save(
+          this.unapplied ?? Y.encodeStateAsUpdate(this.doc),
+          this.currentJournal(),
+          this.follower?.seq,
+        ),
       deps.logger.child({ draftId }),
       deps.saverTiming,
     );
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
+    if (deps.log) {
+      this.follower = new LogFollower(deps.log.loadedSeq, {
+        apply: (update) => Y.applyUpdate(this.liveDoc, update, FROM_LOG),
+        missingAfter: deps.log.missingAfter,
+        logger: deps.logger.child({ draftId }),
+      });
+    }
     this.presence = new PresenceRelay(
       this.awareness,
       () => this.peers.keys(),
@@ -172,7 +231,28 @@ export class Room implements ObservedDraft {
   }
 
   get hasUnsavedChanges(): boolean {
-    return this.saver.hasUnsavedChanges;
+    return this.saver.hasUnsavedChanges || this.unlogged.length > 0;
+  }
+
+  /** The seq of the draft's update log up to which the document holds everything (with a log). */
+  get loggedSeq(): number | undefined {
+    return this.follower?.seq;
+  }
+
+  /** Another instance stored `update` as `seq` in the draft's log. */
+  receiveStored(seq: number, update: Uint8Array): void {
+    this.follower?.received(seq, update);
+  }
+
+  /** The draft's log reaches `seq` (as read from the store): whatever of it is missing is read. */
+  logReaches(seq: number): void {
+    this.follower?.reaches(seq);
+  }
+
+  /** Presence of people connected to another instance. */
+  receiveRemotePresence(update: Uint8Array): void {
+    if (this.doc.isDestroyed) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_LOG);
   }
 
   /** Server changes found in the journal at load whose records may still have to be written. */
@@ -306,6 +386,7 @@ export class Room implements ObservedDraft {
   }
 
   destroy(): void {
+    this.follower?.stop();
     this.tellObserver((observer) => observer.closed(this));
     this.saver.dispose();
     this.doc.off('update', this.onDocUpdate);
@@ -533,6 +614,7 @@ export class Room implements ObservedDraft {
     // A peer may only speak for its own clients: entries for ids another peer owns are dropped,
     // so nobody can overwrite someone else's name or caret.
     const accepted = decodeAwarenessUpdate(update, (clientId) => {
+      if (this.remotePresence.has(clientId)) return false;
       const owner = this.awarenessOwners.get(clientId);
       if (owner) return owner === peer;
       if (claimed.has(clientId)) return true;
@@ -564,16 +646,81 @@ export class Room implements ObservedDraft {
     }
   };
 
-  /** Sends the updates of one event-loop turn as one message. */
+  /**
+   * Sends the updates of one event-loop turn as one message. With an update log, what was
+   * accepted here is appended first and sent once stored; other instances' updates are stored already.
+   */
   private readonly flushOutbox = (): void => {
     this.flushScheduled = false;
     const batch = this.outbox;
     this.outbox = [];
+    if (!this.deps.log) {
+      this.sendBatch(batch);
+      return;
+    }
+    const stored = batch.filter((item) => item.origin === FROM_LOG);
+    const fresh = batch.filter((item) => item.origin !== FROM_LOG);
+    this.sendBatch(stored);
+    const first = fresh[0];
+    if (!first) return;
+    const update = merged(fresh);
+    const sender = fresh.every((item) => item.origin === first.origin) ? first.origin : undefined;
+    const origin = originOf(sender);
+    const userId = origin.kind === 'person' ? (origin.peer.userId ?? null) : null;
+    const item: Unlogged = { update, userId, sender, sent: false };
+    // While the store is unreachable, live editing goes on: sent now, stored once it is back.
+    if (this.degraded) this.sendUpdate(item, true);
+    this.unlogged.push(item);
+    void this.appendInOrder();
+  };
+
+  /** Appends the unlogged updates one at a time, in order, retrying the oldest until it is stored. */
+  private async appendInOrder(): Promise<void> {
+    const log = this.deps.log;
+    if (!log || this.appending) return;
+    this.appending = true;
+    let retryMs = APPEND_RETRY_MS;
+    try {
+      for (let next = this.unlogged[0]; next && !this.doc.isDestroyed; next = this.unlogged[0]) {
+        try {
+          const seq = await log.append(next.update, next.userId);
+          this.unlogged.shift();
+          if (this.degraded)
+            this.deps.logger.info({ draftId: this.draftId }, 'the update log is written again');
+          this.degraded = false;
+          retryMs = APPEND_RETRY_MS;
+          this.follower?.stored(seq);
+          if (!next.sent) this.sendUpdate(next, false);
+          log.stored(next.update, seq);
+        } catch (error) {
+          if (!this.degraded) {
+            this.deps.logger.error(
+              { err: error, draftId: this.draftId },
+              'the update log cannot be written; edits are passed on and kept here until it can',
+            );
+          }
+          this.degraded = true;
+          for (const waiting of this.unlogged) if (!waiting.sent) this.sendUpdate(waiting, true);
+          await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
+          retryMs = Math.min(retryMs * 2, APPEND_RETRY_MAX_MS);
+        }
+      }
+    } finally {
+      this.appending = false;
+    }
+    if (this.unlogged.length === 0 && !this.busy && !this.doc.isDestroyed) this.deps.onEmpty(this);
+  }
+
+  private sendUpdate(item: Unlogged, markSent: boolean): void {
+    if (markSent) item.sent = true;
+    this.sendBatch([{ update: item.update, origin: item.sender }]);
+  }
+
+  /** Sends updates to every peer but their sender, as one message. */
+  private sendBatch(batch: { update: Uint8Array; origin: unknown }[]): void {
     const first = batch[0];
     if (!first) return;
-    // Merging our own, already-validated updates is cheap for a handful of them; untrusted bytes
-    // never reach mergeUpdates (yjs#687).
-    const update = batch.length === 1 ? first.update : Y.mergeUpdates(batch.map((item) => item.update));
+    const update = merged(batch);
     const sender = batch.every((item) => item.origin === first.origin) ? first.origin : undefined;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.Sync);
@@ -584,15 +731,47 @@ export class Room implements ObservedDraft {
       if (peer !== sender && !(readersLater && state.reader)) peer.send(message);
     }
     if (readersLater) this.readerBatches.add(update);
-  };
+  }
 
-  /** Forgets who spoke for clients whose presence ended (left, or timed out); `presence` relays it. */
-  private readonly onAwarenessUpdate = ({ removed }: { removed: number[] }): void => {
+  /**
+   * Forgets who spoke for clients whose presence ended (left, or timed out); `presence` relays it
+   * to the peers here, and changes of this instance's people go to the other instances.
+   */
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
     for (const clientId of removed) {
       const owner = this.awarenessOwners.get(clientId);
       if (owner) this.peers.get(owner)?.awarenessClients.delete(clientId);
       this.awarenessOwners.delete(clientId);
     }
+    if (!this.deps.log) return;
+    if (origin === FROM_LOG) {
+      for (const clientId of [...added, ...updated]) this.remotePresence.add(clientId);
+      for (const clientId of removed) this.remotePresence.delete(clientId);
+      return;
+    }
+    // A remote client timing out here is no news for the others: each times it out itself.
+    for (const clientId of [...added, ...updated, ...removed]) {
+      if (this.remotePresence.has(clientId)) {
+        if (removed.includes(clientId)) this.remotePresence.delete(clientId);
+        continue;
+      }
+      this.presenceToRelay.add(clientId);
+    }
+    if (this.presenceToRelay.size > 0 && !this.presenceRelayScheduled) {
+      this.presenceRelayScheduled = true;
+      setImmediate(this.relayPresence);
+    }
+  };
+
+  private readonly relayPresence = (): void => {
+    this.presenceRelayScheduled = false;
+    const changed = [...this.presenceToRelay];
+    this.presenceToRelay.clear();
+    if (changed.length === 0 || this.doc.isDestroyed) return;
+    this.deps.log?.presence(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
   };
 }
 
@@ -618,6 +797,16 @@ function stampIdentity(stateJson: string, peer: Peer): string {
   const parsed: unknown = JSON.parse(stateJson);
   const state = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {};
   return JSON.stringify({ ...state, user: { ...peer.presence } });
+}
+
+/**
+ * One update of several. Merging our own, already-validated updates is cheap for a handful of
+ * them; untrusted bytes never reach mergeUpdates (yjs#687).
+ */
+function merged(batch: { update: Uint8Array }[]): Uint8Array {
+  const first = batch[0];
+  if (batch.length === 1 && first) return first.update;
+  return Y.mergeUpdates(batch.map((item) => item.update));
 }
 
 /** An update with no structs and no deletions: what `Y.encodeStateAsUpdate` gives when there is nothing to send. */

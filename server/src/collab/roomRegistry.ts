@@ -1,13 +1,23 @@
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
 import { draftIdOfThreadsRoom, threadsRoomName } from '../../../shared/threads.ts';
-import type { Stores } from '../storage/stores.ts';
+import type { Stores, UpdateLogStore } from '../storage/stores.ts';
 import type { SaverTiming } from './documentSaver.ts';
 import type { LiveDrafts } from './liveDrafts.ts';
 import type { ServerChange } from './origins.ts';
-import { type EditObserver, Room } from './room.ts';
+import type { DraftMessage, Relay } from './relay.ts';
+import { type EditObserver, Room, type RoomLog } from './room.ts';
 
 const UNLOAD_RETRY_MS = 5000;
+/** How often the loaded drafts' log heads are read, to catch what the relay did not bring. */
+const LOG_POLL_MS = 2000;
+
+/** A view of the threads room that another instance changed (see `Relay`). */
+export interface ViewChange {
+  draftId: string;
+  what: 'thread' | 'suggestion';
+  id: string;
+}
 
 export interface RoomRegistryDeps {
   storage: Pick<Stores, 'drafts'>;
@@ -18,6 +28,14 @@ export interface RoomRegistryDeps {
   threadsState?: (draftId: string) => Promise<Uint8Array>;
   /** Told about people's edits to drafts' text (the change log's edit bursts). */
   observer?: EditObserver;
+  /**
+   * With a store several instances share: the drafts' update log (every update is stored before
+   * it is sent), and the relay to the other instances serving them (none: one instance).
+   */
+  updateLog?: UpdateLogStore;
+  relay?: Relay;
+  /** Another instance changed a view of a threads room loaded here: rebuild it from the store. */
+  onViewChanged?: (change: ViewChange) => void;
 }
 
 /**
@@ -31,8 +49,44 @@ export class RoomRegistry implements LiveDrafts {
 
   private readonly threadsState: (draftId: string) => Promise<Uint8Array>;
 
+  private readonly poll: NodeJS.Timeout | undefined;
+
   constructor(private readonly deps: RoomRegistryDeps) {
     this.threadsState = deps.threadsState ?? (async () => new Uint8Array([0, 0]));
+    if (deps.updateLog) {
+      this.poll = setInterval(() => void this.readLogHeads(), LOG_POLL_MS);
+      this.poll.unref();
+    }
+  }
+
+  /** Stops reading the log's heads (the server is stopping). */
+  stop(): void {
+    clearInterval(this.poll);
+  }
+
+  /**
+   * A threads room's view changed here: the other instances rebuild it from the store. (Their
+   * threads rooms are built independently, so views travel as "this one changed", never as Yjs updates.)
+   */
+  announceView(change: ViewChange): void {
+    this.deps.relay?.publish(threadsRoomName(change.draftId), {
+      kind: 'view',
+      what: change.what,
+      id: change.id,
+    });
+  }
+
+  /** Whatever the relay lost (a Redis restart, a dropped message) is found here: the log says how far each draft goes. */
+  private async readLogHeads(): Promise<void> {
+    const log = this.deps.updateLog;
+    const loaded = [...this.ready.values()].filter((room) => room.loggedSeq !== undefined);
+    if (!log || loaded.length === 0) return;
+    try {
+      const heads = await log.lastSeqs(loaded.map((room) => room.draftId));
+      for (const room of loaded) room.logReaches(heads.get(room.draftId) ?? 0);
+    } catch (error) {
+      this.deps.logger.debug({ err: error }, 'could not read the update log heads');
+    }
   }
 
   /**
@@ -111,26 +165,74 @@ export class RoomRegistry implements LiveDrafts {
     if (failures.length > 0) throw new Error(`Could not save drafts: ${failures.join(', ')}`);
   }
 
+  /**
+   * Loads a draft's text. With a relay, its channel is joined first and what arrives meanwhile is
+   * kept, then the store is read, then the kept messages are applied: nothing stored in between is missed.
+   */
   private async load(draftId: string): Promise<Room> {
-    const { state, journal } = await this.deps.storage.drafts.loadDocumentWithJournal(draftId);
-    return new Room(draftId, state, {
-      save: (bytes, journalNow) => this.deps.storage.drafts.saveDocument(draftId, bytes, journalNow),
-      journal,
-      logger: this.deps.logger,
-      saverTiming: this.deps.saverTiming,
-      onEmpty: (room) => void this.unloadIfIdle(room),
-      observer: this.deps.observer,
+    const early: DraftMessage[] = [];
+    let room: Room | undefined;
+    await this.deps.relay?.join(draftId, (message) => {
+      if (room) this.receive(room, message);
+      else early.push(message);
     });
+    try {
+      const { state, journal, seq } = await this.deps.storage.drafts.loadDocumentWithJournal(draftId);
+      room = new Room(draftId, state, {
+        save: (bytes, journalNow, covers) =>
+          this.deps.storage.drafts.saveDocument(draftId, bytes, journalNow, covers),
+        journal,
+        logger: this.deps.logger,
+        saverTiming: this.deps.saverTiming,
+        onEmpty: (loaded) => void this.unloadIfIdle(loaded),
+        observer: this.deps.observer,
+        log: this.logOf(draftId, seq ?? 0),
+      });
+    } catch (error) {
+      this.deps.relay?.leave(draftId);
+      throw error;
+    }
+    for (const message of early) this.receive(room, message);
+    return room;
+  }
+
+  private logOf(draftId: string, loadedSeq: number): RoomLog | undefined {
+    const { updateLog, relay } = this.deps;
+    if (!updateLog) return undefined;
+    return {
+      loadedSeq,
+      append: (update, userId) => updateLog.appendUpdate(draftId, update, userId),
+      missingAfter: (seq) => updateLog.missingAfter(draftId, seq),
+      stored: (update, seq) => relay?.publish(draftId, { kind: 'update', seq, update }),
+      presence: (update) => relay?.publish(draftId, { kind: 'presence', update }),
+    };
+  }
+
+  private receive(room: Room, message: DraftMessage): void {
+    if (room.doc.isDestroyed) return;
+    if (message.kind === 'update') room.receiveStored(message.seq, message.update);
+    else if (message.kind === 'presence') room.receiveRemotePresence(message.update);
   }
 
   private async loadThreads(name: string, draftId: string): Promise<Room> {
-    const state = await this.threadsState(draftId);
-    return new Room(name, state, {
-      // The stored threads are the truth; this document is rebuilt from them at every load.
-      save: async () => {},
-      logger: this.deps.logger,
-      onEmpty: (room) => void this.unloadIfIdle(room),
+    // Views another instance changed while this one loads are read from the store anyway.
+    await this.deps.relay?.join(name, (message) => {
+      if (message.kind === 'view' && this.ready.has(name)) {
+        this.deps.onViewChanged?.({ draftId, what: message.what, id: message.id });
+      }
     });
+    try {
+      const state = await this.threadsState(draftId);
+      return new Room(name, state, {
+        // The stored threads are the truth; this document is rebuilt from them at every load.
+        save: async () => {},
+        logger: this.deps.logger,
+        onEmpty: (room) => void this.unloadIfIdle(room),
+      });
+    } catch (error) {
+      this.deps.relay?.leave(name);
+      throw error;
+    }
   }
 
   private async unloadIfIdle(room: Room): Promise<void> {
@@ -147,6 +249,7 @@ export class RoomRegistry implements LiveDrafts {
     if (current !== room || room.busy || room.hasUnsavedChanges) return;
     this.rooms.delete(room.draftId);
     this.ready.delete(room.draftId);
+    this.deps.relay?.leave(room.draftId);
     room.destroy();
     this.deps.logger.debug({ draftId: room.draftId }, 'unloaded draft');
   }

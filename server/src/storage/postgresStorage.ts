@@ -51,12 +51,14 @@ export class PostgresStorage implements Stores {
     private readonly pool: pg.Pool,
     /** This running instance: whose journals it keeps, and which row of `instances` says it runs. */
     readonly instanceId: string,
+    /** The deployment every instance on this database belongs to (it names their Redis channels). */
+    readonly deploymentId: string,
   ) {
     const plain = poolExecutor(pool, 'none');
     // The stores a transaction spans hold the record lock shared for each write (see RECORD_LOCK).
     const ordered = poolExecutor(pool, 'shared');
     this.drafts = new PostgresDraftStore(plain, instanceId);
-    this.updateLog = new PostgresUpdateLog(pool, instanceId);
+    this.updateLog = new PostgresUpdateLog(plain, instanceId);
     this.accounts = new PostgresAccountStore(plain);
     this.threads = new PostgresThreadStore(plain);
     this.suggestions = new PostgresSuggestionStore(ordered);
@@ -79,7 +81,8 @@ export class PostgresStorage implements Stores {
       'INSERT INTO instances (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET seen_at = now()',
       [instanceId],
     );
-    return new PostgresStorage(pool, instanceId);
+    const { rows } = await pool.query<{ id: string }>('SELECT id FROM deployment');
+    return new PostgresStorage(pool, instanceId, rows[0]?.id ?? 'margins');
   }
 
   /** BEGIN…COMMIT on one connection, holding the record lock: one transaction at a time across instances. */

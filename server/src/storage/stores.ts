@@ -70,6 +70,11 @@ export interface UpdateLogStore {
   appendUpdate(draftId: string, update: Uint8Array, userId: string | null): Promise<number>;
   /** The draft's stored updates after `seq`, in order (none that a save has compacted). */
   updatesAfter(draftId: string, seq: number): Promise<LoggedUpdate[]>;
+  /**
+   * What a document that holds every update up to `seq` lacks, in order: the later updates, led
+   * by the compacted state (as the update of the seq it covers) when a save has compacted some of them.
+   */
+  missingAfter(draftId: string, seq: number): Promise<{ seq: number; update: Uint8Array }[]>;
   /** The seq of each draft's last stored update (0 when it has none). */
   lastSeqs(draftIds: readonly string[]): Promise<Map<string, number>>;
 }

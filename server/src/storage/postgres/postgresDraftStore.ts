@@ -119,7 +119,12 @@ export class PostgresDraftStore implements DraftStore {
     return { ...document, journal };
   }
 
-  async saveDocument(id: string, state: Uint8Array, journal?: DocumentJournal, covers?: number): Promise<void> {
+  async saveDocument(
+    id: string,
+    state: Uint8Array,
+    journal?: DocumentJournal,
+    covers?: number,
+  ): Promise<void> {
     const at = new Date().toISOString();
     await this.db.write(async (sql) => {
       const { rows } = await sql.query<{ state_seq: string }>(
@@ -131,11 +136,10 @@ export class PostgresDraftStore implements DraftStore {
       const stored = Number(row.state_seq);
       if (covers === undefined) {
         // A caller that loaded the whole document (an import, a repair): its state replaces the stored one.
-        await sql.query('UPDATE documents SET state = $2, saved_at = GREATEST(saved_at, $3) WHERE draft_id = $1', [
-          id,
-          Buffer.from(state),
-          at,
-        ]);
+        await sql.query(
+          'UPDATE documents SET state = $2, saved_at = GREATEST(saved_at, $3) WHERE draft_id = $1',
+          [id, Buffer.from(state), at],
+        );
       } else if (covers >= stored) {
         await sql.query(
           'UPDATE documents SET state = $2, state_seq = $3, saved_at = GREATEST(saved_at, $4) WHERE draft_id = $1',
@@ -146,7 +150,10 @@ export class PostgresDraftStore implements DraftStore {
       } else {
         // Another instance's save holds more of the log: its state stays; what only this
         // instance holds is in the log already, or on its way there.
-        await sql.query('UPDATE documents SET saved_at = GREATEST(saved_at, $2) WHERE draft_id = $1', [id, at]);
+        await sql.query('UPDATE documents SET saved_at = GREATEST(saved_at, $2) WHERE draft_id = $1', [
+          id,
+          at,
+        ]);
       }
       await writeJournal(sql, id, this.instanceId, journal ?? emptyJournal());
     });
@@ -167,16 +174,28 @@ export class PostgresDraftStore implements DraftStore {
     const state =
       later.rows.length === 0
         ? new Uint8Array(row.state)
-        : Y.mergeUpdates([new Uint8Array(row.state), ...later.rows.map((update) => new Uint8Array(update.update))]);
+        : Y.mergeUpdates([
+            new Uint8Array(row.state),
+            ...later.rows.map((update) => new Uint8Array(update.update)),
+          ]);
     return { state, journal: emptyJournal(), seq: Number(last?.seq ?? row.state_seq) };
   }
 }
 
 /** Writes this instance's journal of a draft; an empty one leaves no row. */
-async function writeJournal(sql: Sql, draftId: string, instanceId: string, journal: DocumentJournal): Promise<void> {
-  const empty = Object.keys(journal.authors).length === 0 && journal.bursts.length === 0 && journal.intents.length === 0;
+async function writeJournal(
+  sql: Sql,
+  draftId: string,
+  instanceId: string,
+  journal: DocumentJournal,
+): Promise<void> {
+  const empty =
+    Object.keys(journal.authors).length === 0 && journal.bursts.length === 0 && journal.intents.length === 0;
   if (empty) {
-    await sql.query('DELETE FROM document_journals WHERE draft_id = $1 AND instance_id = $2', [draftId, instanceId]);
+    await sql.query('DELETE FROM document_journals WHERE draft_id = $1 AND instance_id = $2', [
+      draftId,
+      instanceId,
+    ]);
     return;
   }
   await sql.query(

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CONTENT_FIELD } from '../../shared/drafts.ts';
+import { THREADS_MAP, type ThreadView, threadsRoomName } from '../../shared/threads.ts';
+import { anchorIn } from './support/anchors.ts';
+import { callApi, synced } from './support/api.ts';
+import { type StockClient, stockClient } from './support/collabClient.ts';
+import { type Cluster, startCluster } from './support/instances.ts';
+import { eventually } from './support/retry.ts';
+
+// Several instances as separate processes on one PostgreSQL and one Redis (issue 14), with stock
+// y-websocket clients spread over them. Any client may connect to any instance.
+
+const DRAFT = 'shared-plan';
+const SOURCE = `---\ntitle: Shared plan\nlanguage: en\nvisibility: public\n---\n# Shared plan\n\nWe read everything. Then we decide.\n`;
+const LIVE_MS = 1000;
+
+let cluster: Cluster | undefined;
+const clients: StockClient[] = [];
+
+function client(port: number, room: string, cookie?: string): StockClient {
+  const created = stockClient(port, room, { cookie });
+  clients.push(created);
+  return created;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  await cluster?.stop();
+  cluster = undefined;
+});
+
+describe('several instances on one PostgreSQL and one Redis', () => {
+  it('SCALE-1 brings an edit made on A to a reader on B within a second, and presence and threads too', async () => {
+    cluster = await startCluster(2, { [DRAFT]: SOURCE });
+    const [a, b] = cluster.instances;
+    if (!a || !b) throw new Error('two instances expected');
+    const chair = await cluster.adminCookie(a);
+    const writer = client(a.port, DRAFT, chair);
+    const reader = client(b.port, DRAFT);
+    const readersThreads = client(b.port, threadsRoomName(DRAFT));
+    await synced(writer, reader, readersThreads);
+
+    const sent = performance.now();
+    writer.write('Written on instance A.');
+    await eventually(() => expect(reader.content()).toContain('Written on instance A.'), LIVE_MS, 5);
+    expect(performance.now() - sent).toBeLessThan(LIVE_MS);
+
+    writer.provider.awareness.setLocalStateField('cursor', { at: 1 });
+    await eventually(() => {
+      const seen = [...reader.provider.awareness.getStates().values()].map((state) => state.user?.name);
+      expect(seen).toContain('Administrator');
+    }, LIVE_MS);
+
+    const anchor = anchorIn(writer.doc.getXmlFragment(CONTENT_FIELD), 'Then we decide.');
+    const created = await callApi(a.url, `/api/drafts/${DRAFT}/threads`, {
+      method: 'POST',
+      as: { cookie: chair } as never,
+      body: { anchor, body: 'Who decides?' },
+    });
+    expect(created.status).toBe(201);
+    const thread = created.json as ThreadView;
+    await eventually(
+      () =>
+        expect(readersThreads.doc.getMap<ThreadView>(THREADS_MAP).get(thread.id)?.comments[0]?.body).toBe(
+          'Who decides?',
+        ),
+      LIVE_MS,
+    );
+    // The thread's mark on its passage, made on A, reached B's reader's text too.
+    await eventually(() => expect(reader.content()).toContain(thread.id), LIVE_MS);
+  });
+
+  it('SCALE-1 converges when writers on both instances type at once, and a fresh instance serves the same text', async () => {
+    cluster = await startCluster(2, { [DRAFT]: SOURCE });
+    const [a, b] = cluster.instances;
+    if (!a || !b) throw new Error('two instances expected');
+    const chair = await cluster.adminCookie(a);
+    const onA = client(a.port, DRAFT, chair);
+    const onB = client(b.port, DRAFT, chair);
+    await synced(onA, onB);
+
+    for (let i = 0; i < 30; i++) {
+      onA.write(`A${i}`);
+      onB.write(`B${i}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    await eventually(() => {
+      expect(onA.content()).toContain('B29');
+      expect(onB.content()).toContain('A29');
+      expect(onA.content()).toBe(onB.content());
+    }, 5000);
+    const c = await cluster.start();
+    const late = client(c.port, DRAFT);
+    await synced(late);
+    await eventually(() => expect(late.content()).toBe(onA.content()), 5000);
+    const text = new Y.Doc();
+    Y.applyUpdate(text, Y.encodeStateAsUpdate(late.doc));
+    expect(text.getXmlFragment(CONTENT_FIELD).toString()).toContain('A0');
+  });
+});
