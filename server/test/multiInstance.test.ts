@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { THREADS_MAP, type ThreadView, threadsRoomName } from '../../shared/threads.ts';
+import { verifyChain } from '../src/changelog/hashChain.ts';
 import { anchorIn } from './support/anchors.ts';
 import { callApi, synced } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
@@ -98,5 +99,58 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     const text = new Y.Doc();
     Y.applyUpdate(text, Y.encodeStateAsUpdate(late.doc));
     expect(text.getXmlFragment(CONTENT_FIELD).toString()).toContain('A0');
+  });
+
+  it('SCALE-2 applies two suggestions accepted at the same moment on A and on B; the change log verifies, each seq once', async () => {
+    cluster = await startCluster(2, { [DRAFT]: SOURCE });
+    const [a, b] = cluster.instances;
+    if (!a || !b) throw new Error('two instances expected');
+    const chair = { cookie: await cluster.adminCookie(a) } as never;
+    const onA = client(a.port, DRAFT, (chair as { cookie: string }).cookie);
+    const onB = client(b.port, DRAFT);
+    await synced(onA, onB);
+    const fragment = onA.doc.getXmlFragment(CONTENT_FIELD);
+    const suggest = async (words: string, text: string) => {
+      const created = await callApi(a.url, `/api/drafts/${DRAFT}/suggestions`, {
+        method: 'POST',
+        as: chair,
+        body: { anchor: anchorIn(fragment, words), text },
+      });
+      expect(created.status).toBe(201);
+      return (created.json as { id: string }).id;
+    };
+    const first = await suggest('We read everything.', 'We read every contribution.');
+    const second = await suggest('Then we decide.', 'Then the task force decides.');
+
+    const [onInstanceA, onInstanceB] = await Promise.all([
+      callApi(a.url, `/api/drafts/${DRAFT}/suggestions/${first}/accept`, {
+        method: 'POST',
+        as: chair,
+        body: {},
+      }),
+      callApi(b.url, `/api/drafts/${DRAFT}/suggestions/${second}/accept`, {
+        method: 'POST',
+        as: chair,
+        body: {},
+      }),
+    ]);
+
+    expect([onInstanceA.status, onInstanceB.status]).toEqual([200, 200]);
+    for (const reader of [onA, onB]) {
+      await eventually(() => {
+        expect(reader.content()).toContain('We read every contribution.');
+        expect(reader.content()).toContain('Then the task force decides.');
+      }, 2000);
+    }
+    for (const instance of [a, b]) {
+      const log = await callApi(instance.url, `/api/drafts/${DRAFT}/changelog`, { as: chair });
+      const entries = log.json as { seq: number; type: string; suggestionId?: string | null }[];
+      expect(verifyChain(entries)).toMatchObject({ ok: true });
+      expect(entries.map((entry) => entry.seq)).toEqual(entries.map((_, i) => i + 1));
+      const accepted = entries
+        .filter((entry) => entry.type === 'suggestion.accepted')
+        .map((e) => e.suggestionId);
+      expect(accepted.sort()).toEqual([first, second].sort());
+    }
   });
 });

@@ -94,15 +94,13 @@ export class ChangeLogService {
         detail: entry.detail ?? null,
         ...(entry.burst && { burst: entry.burst }),
       });
-    if (!alongside) {
-      const sealed = sealedAfter(await this.deps.storage.changeLog.lastLogEntry(draftId));
-      await this.deps.storage.changeLog.appendLogEntry(sealed);
-      return sealed;
-    }
+    // Reading the last entry and appending after it is one transaction: on a store several
+    // instances share, another instance's append cannot land in between (the queue above only
+    // orders this instance's).
     return this.deps.storage.transaction(async (tx) => {
       const sealed = sealedAfter(await tx.changeLog.lastLogEntry(draftId));
       await tx.changeLog.appendLogEntry(sealed);
-      await alongside(tx, sealed);
+      await alongside?.(tx, sealed);
       return sealed;
     });
   }
