@@ -3,10 +3,13 @@ import * as Y from 'yjs';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { THREADS_MAP, type ThreadView, threadsRoomName } from '../../shared/threads.ts';
 import { verifyChain } from '../src/changelog/hashChain.ts';
+import { READ_ONLY_REASON } from '../src/collab/room.ts';
 import { anchorIn } from './support/anchors.ts';
 import { callApi, synced } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
+import { cookieFrom } from './support/identities.ts';
 import { type Cluster, startCluster } from './support/instances.ts';
+import { signUpForm } from './support/records.ts';
 import { eventually } from './support/retry.ts';
 
 // Several instances as separate processes on one PostgreSQL and one Redis (issue 14), with stock
@@ -152,5 +155,48 @@ describe('several instances on one PostgreSQL and one Redis', () => {
         .map((e) => e.suggestionId);
       expect(accepted.sort()).toEqual([first, second].sort());
     }
+  });
+
+  it('SCALE-6 stops an editor demoted on A from writing on her open socket on B', async () => {
+    cluster = await startCluster(2, { [DRAFT]: SOURCE });
+    const [a, b] = cluster.instances;
+    if (!a || !b) throw new Error('two instances expected');
+    const chair = { cookie: await cluster.adminCookie(a) } as never;
+    const registered = await fetch(`${b.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(signUpForm('Dana')),
+    });
+    expect(registered.status).toBe(201);
+    const dana = {
+      cookie: cookieFrom(registered),
+      id: ((await registered.json()) as { user: { id: string } }).user.id,
+    };
+    const promoted = await callApi(a.url, `/api/admin/people/${dana.id}`, {
+      method: 'PATCH',
+      as: chair,
+      body: { role: 'taskforce' },
+    });
+    expect(promoted.status).toBe(200);
+    const watcher = client(a.port, DRAFT, (chair as { cookie: string }).cookie);
+    const danasEditor = client(b.port, DRAFT, dana.cookie);
+    await synced(watcher, danasEditor);
+    danasEditor.write('Dana, on the task force.');
+    await eventually(() => expect(watcher.content()).toContain('Dana, on the task force.'), LIVE_MS);
+    const socket = danasEditor.provider.ws;
+
+    const demoted = await callApi(a.url, `/api/admin/people/${dana.id}`, {
+      method: 'PATCH',
+      as: chair,
+      body: { role: 'stakeholder' },
+    });
+
+    expect(demoted.status).toBe(200);
+    await eventually(() => expect(danasEditor.permissionDenied).toEqual([READ_ONLY_REASON]), LIVE_MS);
+    danasEditor.write('Dana, after being demoted.');
+    watcher.write('The chair, later.');
+    await eventually(() => expect(danasEditor.content()).toContain('The chair, later.'), LIVE_MS);
+    expect(watcher.content()).not.toContain('after being demoted');
+    expect(danasEditor.provider.ws).toBe(socket);
   });
 });
