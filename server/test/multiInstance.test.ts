@@ -22,8 +22,8 @@ const LIVE_MS = 1000;
 let cluster: Cluster | undefined;
 const clients: StockClient[] = [];
 
-function client(port: number, room: string, cookie?: string): StockClient {
-  const created = stockClient(port, room, { cookie });
+function client(port: number, room: string, cookie?: string, doc?: Y.Doc): StockClient {
+  const created = stockClient(port, room, { cookie }, doc);
   clients.push(created);
   return created;
 }
@@ -199,4 +199,59 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     expect(watcher.content()).not.toContain('after being demoted');
     expect(danasEditor.provider.ws).toBe(socket);
   });
+
+  it('SCALE-3 loses nothing anyone saw when instance A is killed while its clients type; they go on on B', async () => {
+    cluster = await startCluster(2, { [DRAFT]: SOURCE });
+    const [a, b] = cluster.instances;
+    if (!a || !b) throw new Error('two instances expected');
+    const chair = await cluster.adminCookie(a);
+    const staying = client(a.port, DRAFT, chair);
+    const leaving = client(a.port, DRAFT, chair);
+    const onB = client(b.port, DRAFT, chair);
+    const reader = client(b.port, DRAFT);
+    await synced(staying, leaving, onB, reader);
+
+    let typing = true;
+    let line = 0;
+    const typed = (async () => {
+      while (typing) {
+        line++;
+        staying.write(`stay-${line}`);
+        leaving.write(`leave-${line}`);
+        onB.write(`b-${line}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    await eventually(() => expect(reader.content()).toContain('leave-20'), 5000);
+    a.process.kill('SIGKILL');
+    // What B's reader had seen at the moment A died.
+    const seenOnB = reader.content();
+    typing = false;
+    await typed;
+    // One of A's tabs is closed for good; the other's load balancer sends it to B.
+    leaving.provider.destroy();
+    staying.provider.destroy();
+    const moved = client(b.port, DRAFT, chair, staying.doc);
+
+    await eventually(() => {
+      expect(moved.provider.synced).toBe(true);
+      expect(reader.content()).toBe(moved.content());
+      expect(onB.content()).toBe(moved.content());
+    }, 10_000);
+    const finalText = moved.content();
+    // Everything any client had on its screen is kept, and served by an instance that starts now.
+    await b.stop('SIGKILL');
+    const c = await cluster.start();
+    const fresh = client(c.port, DRAFT);
+    await synced(fresh);
+    for (const seen of lines(seenOnB)) expect(fresh.content()).toContain(seen);
+    expect(fresh.content()).toBe(finalText);
+  });
 });
+
+/** The paragraphs of a client's content. */
+function lines(content: string): string[] {
+  return [...content.matchAll(/<paragraph>([^<]*)<\/paragraph>/g)]
+    .map((match) => match[1] ?? '')
+    .filter(Boolean);
+}

@@ -56,8 +56,16 @@ function permissionDeniedReason(message: Uint8Array): string | undefined {
   }
 }
 
-export function stockClient(port: number, draftId: string, identity: SocketIdentity = {}): StockClient {
-  const doc = new Y.Doc();
+/**
+ * A stock client of `draftId` on the server at `port`; with `doc`, one that goes on with a
+ * document it already has (a tab whose load balancer now sends it to another instance).
+ */
+export function stockClient(
+  port: number,
+  draftId: string,
+  identity: SocketIdentity = {},
+  doc: Y.Doc = new Y.Doc(),
+): StockClient {
   const permissionDenied: string[] = [];
   const options: ClientOptions = { headers: headersOf(identity) };
   // The stock provider calls `new WebSocketPolyfill(url, protocols)`: this subclass adds the
