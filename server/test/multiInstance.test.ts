@@ -7,6 +7,7 @@ import { READ_ONLY_REASON } from '../src/collab/room.ts';
 import { anchorIn } from './support/anchors.ts';
 import { callApi, synced } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
+import { type EngineProcess, startRedis } from './support/engines.ts';
 import { cookieFrom } from './support/identities.ts';
 import { type Cluster, startCluster } from './support/instances.ts';
 import { signUpForm } from './support/records.ts';
@@ -21,6 +22,7 @@ const LIVE_MS = 1000;
 
 let cluster: Cluster | undefined;
 const clients: StockClient[] = [];
+const engines: EngineProcess[] = [];
 
 function client(port: number, room: string, cookie?: string, doc?: Y.Doc): StockClient {
   const created = stockClient(port, room, { cookie }, doc);
@@ -32,6 +34,7 @@ afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
   await cluster?.stop();
   cluster = undefined;
+  await Promise.all(engines.splice(0).map((engine) => engine.remove()));
 });
 
 describe('several instances on one PostgreSQL and one Redis', () => {
@@ -247,6 +250,52 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     for (const seen of lines(seenOnB)) expect(fresh.content()).toContain(seen);
     expect(fresh.content()).toBe(finalText);
   });
+
+  it('SCALE-4 converges within 10 s of Redis coming back after 10 s away, while clients on A and B kept editing', async () => {
+    const redis = await startRedis();
+    engines.push(redis);
+    cluster = await startCluster(2, { [DRAFT]: SOURCE }, { redisUrl: redis.url });
+    const [a, b] = cluster.instances;
+    if (!a || !b) throw new Error('two instances expected');
+    const chair = await cluster.adminCookie(a);
+    const onA = client(a.port, DRAFT, chair);
+    const onB = client(b.port, DRAFT, chair);
+    await synced(onA, onB);
+
+    await redis.stop();
+    const away = Date.now();
+    let line = 0;
+    while (Date.now() - away < 10_000) {
+      line++;
+      onA.write(`a-${line}`);
+      onB.write(`b-${line}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await redis.start();
+    const back = performance.now();
+
+    await eventually(() => {
+      expect(onA.content()).toContain(`b-${line}`);
+      expect(onB.content()).toContain(`a-${line}`);
+      expect(onA.content()).toBe(onB.content());
+    }, 10_000);
+    expect(performance.now() - back).toBeLessThan(10_000);
+    // And live traffic flows through Redis again: five edits in a row each arrive within 300 ms
+    // (the store's heads, read every 2 s, would bring them later).
+    await eventually(async () => {
+      for (let i = 0; i < 5; i++) {
+        const mark = `after-${Math.random()}`;
+        const sentAt = performance.now();
+        onA.write(mark);
+        await eventually(() => expect(onB.content()).toContain(mark), 300, 5);
+        expect(performance.now() - sentAt).toBeLessThan(300);
+      }
+    }, 10_000);
+    for (let i = 1; i <= line; i++) {
+      expect(onB.content()).toContain(`<paragraph>a-${i}</paragraph>`);
+      expect(onA.content()).toContain(`<paragraph>b-${i}</paragraph>`);
+    }
+  }, 60_000);
 });
 
 /** The paragraphs of a client's content. */
