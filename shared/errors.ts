@@ -37,6 +37,8 @@ export const ErrorCode = {
   NameTaken: 'name_taken',
   /** The draft nests deeper than the editor can hold (stored before the limit): an admin must repair it. */
   DraftNeedsRepair: 'draft_needs_repair',
+  /** The store (PostgreSQL) cannot be reached just now: nothing was changed; try again (`Retry-After`). */
+  StoreUnavailable: 'store_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -4,13 +4,14 @@ import { CONTENT_FIELD } from '../../shared/drafts.ts';
 import { THREADS_MAP, type ThreadView, threadsRoomName } from '../../shared/threads.ts';
 import { verifyChain } from '../src/changelog/hashChain.ts';
 import { READ_ONLY_REASON } from '../src/collab/room.ts';
+import { PostgresStorage } from '../src/storage/postgresStorage.ts';
 import { anchorIn } from './support/anchors.ts';
 import { callApi, synced } from './support/api.ts';
 import { type StockClient, stockClient } from './support/collabClient.ts';
-import { type EngineProcess, startRedis } from './support/engines.ts';
+import { type EngineProcess, startPostgres, startRedis } from './support/engines.ts';
 import { cookieFrom } from './support/identities.ts';
 import { type Cluster, startCluster } from './support/instances.ts';
-import { signUpForm } from './support/records.ts';
+import { signUpForm, textOf } from './support/records.ts';
 import { eventually } from './support/retry.ts';
 
 // Several instances as separate processes on one PostgreSQL and one Redis (issue 14), with stock
@@ -295,6 +296,65 @@ describe('several instances on one PostgreSQL and one Redis', () => {
       expect(onB.content()).toContain(`<paragraph>a-${i}</paragraph>`);
       expect(onA.content()).toContain(`<paragraph>b-${i}</paragraph>`);
     }
+  }, 60_000);
+
+  it('SCALE-5 answers writes 503 while PostgreSQL restarts, keeps live editing going, and stores it once it is back', async () => {
+    const postgres = await startPostgres();
+    engines.push(postgres);
+    cluster = await startCluster(2, { [DRAFT]: SOURCE }, { postgresUrl: postgres.url });
+    const [a, b] = cluster.instances;
+    if (!a || !b) throw new Error('two instances expected');
+    const cookie = await cluster.adminCookie(a);
+    const chair = { cookie } as never;
+    const onA = client(a.port, DRAFT, cookie);
+    const onB = client(b.port, DRAFT, cookie);
+    await synced(onA, onB);
+    const anchor = anchorIn(onA.doc.getXmlFragment(CONTENT_FIELD), 'Then we decide.');
+    const before = await callApi(a.url, `/api/drafts/${DRAFT}/threads`, {
+      method: 'POST',
+      as: chair,
+      body: { anchor, body: 'Answered before the outage.' },
+    });
+    expect(before.status).toBe(201);
+
+    await postgres.stop();
+    const refused = await callApi(b.url, `/api/drafts/${DRAFT}/threads`, {
+      method: 'POST',
+      as: chair,
+      body: { anchor, body: 'Posted during the outage.' },
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.json.error.code).toBe('store_unavailable');
+    expect(refused.headers.get('retry-after')).toBe('5');
+    onA.write('Typed while the store was away.');
+    await eventually(() => expect(onB.content()).toContain('Typed while the store was away.'), 3000);
+
+    await postgres.start();
+    onB.write('Typed once it was back.');
+    await eventually(() => expect(onA.content()).toContain('Typed once it was back.'), 5000);
+    // Stored once the store is back (the appends are retried): read from PostgreSQL itself.
+    const store = await PostgresStorage.open(cluster.databaseUrl);
+    try {
+      await eventually(async () => {
+        const stored = textOf(await store.drafts.loadDocument(DRAFT));
+        expect(stored).toContain('Typed while the store was away.');
+        expect(stored).toContain('Typed once it was back.');
+      }, 15_000);
+    } finally {
+      await store.close();
+    }
+    // Killed outright, the instances leave it to a fresh one to serve.
+    await Promise.all([a.stop('SIGKILL'), b.stop('SIGKILL')]);
+    const c = await cluster.start();
+    const fresh = client(c.port, DRAFT);
+    await synced(fresh);
+    expect(fresh.content()).toContain('Typed while the store was away.');
+    expect(fresh.content()).toContain('Typed once it was back.');
+    const threads = await callApi(c.url, `/api/drafts/${DRAFT}/threads`);
+    const bodies = (threads.json as ThreadView[]).flatMap((thread) =>
+      thread.comments.map((comment) => comment.body),
+    );
+    expect(bodies).toEqual(['Answered before the outage.']);
   }, 60_000);
 });
 

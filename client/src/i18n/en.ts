@@ -134,6 +134,8 @@ export const en = {
     bad_request: 'The request was not understood.',
     internal: 'Something went wrong on the server. Try again.',
     client_not_built: 'The web client is not built.',
+    store_unavailable:
+      'The server cannot store anything right now, so nothing was changed. Try again in a moment.',
   },
   admin: {
     title: 'Administration',

@@ -136,6 +136,8 @@ export const es: Messages = {
     bad_request: 'No se entendió la solicitud.',
     internal: 'Algo falló en el servidor. Inténtelo de nuevo.',
     client_not_built: 'El cliente web no está compilado.',
+    store_unavailable:
+      'El servidor no puede guardar nada en este momento, así que no se ha cambiado nada. Inténtelo de nuevo en un momento.',
   },
   admin: {
     title: 'Administración',

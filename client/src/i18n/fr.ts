@@ -138,6 +138,8 @@ export const fr: Messages = {
     bad_request: 'La requête n’a pas été comprise.',
     internal: 'Une erreur est survenue sur le serveur. Réessayez.',
     client_not_built: 'Le client web n’est pas construit.',
+    store_unavailable:
+      'Le serveur ne peut rien enregistrer pour le moment : rien n’a été modifié. Réessayez dans un instant.',
   },
   admin: {
     title: 'Administration',

@@ -10,6 +10,11 @@ import * as encoding from 'lib0/encoding';
 export type DraftMessage =
   /** An update stored in the draft's update log as `seq`. */
   | { kind: 'update'; seq: number; update: Uint8Array }
+  /**
+   * An update the sending instance could not store yet (the store is unreachable): applied as
+   * it comes, so live editing goes on; it comes again with its seq once stored.
+   */
+  | { kind: 'unstored'; update: Uint8Array }
   /** Presence of people connected to the sending instance (an awareness update). */
   | { kind: 'presence'; update: Uint8Array }
   /** A thread's or suggestion's view changed: rebuild it from the stored records. */
@@ -40,7 +45,7 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-const KINDS = ['update', 'presence', 'view'] as const;
+const KINDS = ['update', 'presence', 'view', 'unstored'] as const;
 
 /** A draft message as bytes: the sender, the kind, then its fields. */
 export function encodeDraftMessage(instanceId: string, message: DraftMessage): Uint8Array {
@@ -53,6 +58,7 @@ export function encodeDraftMessage(instanceId: string, message: DraftMessage): U
       encoding.writeVarUint8Array(encoder, message.update);
       break;
     case 'presence':
+    case 'unstored':
       encoding.writeVarUint8Array(encoder, message.update);
       break;
     case 'view':
@@ -75,6 +81,7 @@ export function decodeDraftMessage(bytes: Uint8Array): { from: string; message: 
         return { from, message: { kind, seq, update: decoding.readVarUint8Array(decoder) } };
       }
       case 'presence':
+      case 'unstored':
         return { from, message: { kind, update: decoding.readVarUint8Array(decoder) } };
       case 'view': {
         const what = decoding.readVarString(decoder);

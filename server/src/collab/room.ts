@@ -36,6 +36,8 @@ export interface RoomLog {
   missingAfter: (seq: number) => Promise<SequencedUpdate[]>;
   /** Told of each update this instance stored, to pass it on to the others. */
   stored: (update: Uint8Array, seq: number) => void;
+  /** Told of an update accepted while the log cannot be written, to pass it on meanwhile. */
+  unstored: (update: Uint8Array) => void;
   /** Told of presence changes of this instance's people, to pass them on. */
   presence: (update: Uint8Array) => void;
 }
@@ -711,9 +713,22 @@ export class Room implements ObservedDraft {
     if (this.unlogged.length === 0 && !this.busy && !this.doc.isDestroyed) this.deps.onEmpty(this);
   }
 
-  private sendUpdate(item: Unlogged, markSent: boolean): void {
-    if (markSent) item.sent = true;
+  /** Sends an update to this instance's peers; one sent before it is stored also goes to the other instances. */
+  private sendUpdate(item: Unlogged, unstored: boolean): void {
+    if (unstored) {
+      item.sent = true;
+      this.deps.log?.unstored(item.update);
+    }
     this.sendBatch([{ update: item.update, origin: item.sender }]);
+  }
+
+  /** Another instance's update that it could not store yet: applied now, it comes again with its seq. */
+  receiveUnstored(update: Uint8Array): void {
+    if (this.doc.isDestroyed) return;
+    Y.applyUpdate(this.liveDoc, update, FROM_LOG);
+    // One that needs what this instance has not received yet is not kept waiting (a person's
+    // next update would be refused for it): it comes again, in order, with its seq.
+    dropPending(this.doc);
   }
 
   /** Sends updates to every peer but their sender, as one message. */

@@ -204,6 +204,7 @@ export class RoomRegistry implements LiveDrafts {
       append: (update, userId) => updateLog.appendUpdate(draftId, update, userId),
       missingAfter: (seq) => updateLog.missingAfter(draftId, seq),
       stored: (update, seq) => relay?.publish(draftId, { kind: 'update', seq, update }),
+      unstored: (update) => relay?.publish(draftId, { kind: 'unstored', update }),
       presence: (update) => relay?.publish(draftId, { kind: 'presence', update }),
     };
   }
@@ -212,6 +213,7 @@ export class RoomRegistry implements LiveDrafts {
     if (room.doc.isDestroyed) return;
     if (message.kind === 'update') room.receiveStored(message.seq, message.update);
     else if (message.kind === 'presence') room.receiveRemotePresence(message.update);
+    else if (message.kind === 'unstored') room.receiveUnstored(message.update);
   }
 
   private async loadThreads(name: string, draftId: string): Promise<Room> {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ErrorCode, errorEnvelope } from '../../../shared/errors.ts';
 import { ServiceError } from '../serviceError.ts';
+import { StoreUnavailableError } from '../storage/storage.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BadRequest]: 400,
@@ -27,7 +28,11 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Internal]: 500,
   [ErrorCode.ClientNotBuilt]: 503,
   [ErrorCode.DraftNeedsRepair]: 503,
+  [ErrorCode.StoreUnavailable]: 503,
 };
+
+/** How long a client should wait before trying again while the store is unreachable. */
+const STORE_RETRY_SECONDS = 5;
 
 /** A request body that does not match its schema, with the offending fields. */
 export class ValidationError extends Error {
@@ -89,6 +94,19 @@ export function errorHandler(logger: Logger) {
             ? 'The address of the request is not valid.'
             : 'The request body is not valid JSON.';
       res.status(status).json(errorEnvelope(ErrorCode.BadRequest, message));
+      return;
+    }
+    if (error instanceof StoreUnavailableError) {
+      logger.warn({ err: error.cause }, 'a request failed: the store cannot be reached');
+      res.setHeader('Retry-After', String(STORE_RETRY_SECONDS));
+      res
+        .status(503)
+        .json(
+          errorEnvelope(
+            ErrorCode.StoreUnavailable,
+            'The server cannot reach its store right now, so nothing was changed. Try again in a moment.',
+          ),
+        );
       return;
     }
     logger.error({ err: error }, 'request failed');

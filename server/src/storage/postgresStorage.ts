@@ -8,7 +8,12 @@ import { PostgresSuggestionStore } from './postgres/postgresSuggestionStore.ts';
 import { PostgresThreadStore } from './postgres/postgresThreadStore.ts';
 import { PostgresUpdateLog } from './postgres/postgresUpdateLog.ts';
 import { PostgresVersionStore } from './postgres/postgresVersionStore.ts';
-import { type Executor, inTransaction, poolExecutor, transactionExecutor } from './postgres/sql.ts';
+import {
+  type Executor,
+  inTransactionOrUnavailable,
+  poolExecutor,
+  transactionExecutor,
+} from './postgres/sql.ts';
 import type {
   AccountStore,
   ChangeLogStore,
@@ -73,7 +78,13 @@ export class PostgresStorage implements Stores {
 
   static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
     await migrateDatabase(url);
-    const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 10,
+      // While PostgreSQL is away, requests fail within seconds (503) instead of waiting for ever.
+      connectionTimeoutMillis: 3000,
+      query_timeout: 30_000,
+    });
     // Without a listener, an idle connection's error (the server restarting) would end the process.
     pool.on('error', options.onIdleError ?? (() => {}));
     const instanceId = options.instanceId ?? randomUUID();
@@ -87,7 +98,7 @@ export class PostgresStorage implements Stores {
 
   /** BEGIN…COMMIT on one connection, holding the record lock: one transaction at a time across instances. */
   transaction<R>(work: (tx: StoreTransaction) => Promise<R>): Promise<R> {
-    return inTransaction(this.pool, 'exclusive', (client) => {
+    return inTransactionOrUnavailable(this.pool, 'exclusive', (client) => {
       const db: Executor = transactionExecutor(client);
       return work({
         changeLog: new PostgresChangeLogStore(db),

@@ -190,6 +190,17 @@ export class LogConflictError extends Error {
   }
 }
 
+/**
+ * The store could not be reached (PostgreSQL down, restarting, or out of connections): nothing
+ * of the operation was done. Requests answer 503 `store_unavailable` with Retry-After.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('The store cannot be reached', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export class DraftExistsError extends Error {
   constructor(readonly draftId: string) {
     super(`A draft with id "${draftId}" already exists`);

@@ -24,15 +24,15 @@ export interface Cluster {
 }
 
 /**
- * `count` instances sharing a fresh database of the run's PostgreSQL and the run's Redis (or
- * the `redisUrl` given), with `drafts` (id → Markdown) imported by whichever starts first.
+ * `count` instances sharing a fresh database of the run's PostgreSQL (or of the cluster at
+ * `postgresUrl`) and the run's Redis (or the `redisUrl` given), with `drafts` (id → Markdown) imported by whichever starts first.
  */
 export async function startCluster(
   count: number,
   drafts: Record<string, string>,
-  options: { redisUrl?: string; env?: Record<string, string> } = {},
+  options: { redisUrl?: string; postgresUrl?: string; env?: Record<string, string> } = {},
 ): Promise<Cluster> {
-  const databaseUrl = await freshDatabase();
+  const databaseUrl = await freshDatabase(options.postgresUrl);
   const redisUrl = options.redisUrl ?? inject('redisUrl');
   if (!redisUrl) throw new Error(`This test needs Redis: ${inject('engineProblem')}`);
   const draftsDir = makeTempFolder('margins-cluster-drafts-');

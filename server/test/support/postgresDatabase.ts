@@ -12,9 +12,9 @@ export function postgresClusterUrl(): string {
   return url;
 }
 
-/** A fresh, empty database in the run's cluster, for one test or one file; its URL. */
-export async function freshDatabase(): Promise<string> {
-  const cluster = postgresClusterUrl();
+/** A fresh, empty database in the run's cluster (or the one at `clusterUrl`), for one test or one file; its URL. */
+export async function freshDatabase(clusterUrl?: string): Promise<string> {
+  const cluster = clusterUrl ?? postgresClusterUrl();
   const name = `margins_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: cluster });
   await admin.connect();

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { StoreUnavailableError } from '../storage.ts';
 
 // How the PostgreSQL stores reach the database: reads go straight to the pool (or, inside a
 // transaction, to its connection); each write runs as one transaction of its own, or within the
@@ -59,13 +60,59 @@ export async function inTransaction<R>(
   }
 }
 
-/** The executor of a store outside any transaction. */
+/** The executor of a store outside any transaction; a store that cannot be reached throws `StoreUnavailableError`. */
 export function poolExecutor(pool: Pool, lock: LockMode): Executor {
   return {
-    read: pool,
-    write: (work) => inTransaction(pool, lock, work),
-    snapshot: (work) => inTransaction(pool, 'none', work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'),
+    read: { query: (text, values) => unavailableAs(pool.query(text, values)) },
+    write: (work) => unavailableAs(inTransaction(pool, lock, work)),
+    snapshot: (work) =>
+      unavailableAs(inTransaction(pool, 'none', work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')),
   };
+}
+
+/** Connection failures of `pg`, and PostgreSQL's own codes for a server shutting down or starting. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+
+/** Whether `error` says the database could not be reached (rather than refused the statement). */
+export function isUnreachable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+      message,
+    )
+  );
+}
+
+/** `inTransaction`, throwing `StoreUnavailableError` when the database cannot be reached. */
+export function inTransactionOrUnavailable<R>(
+  pool: Pool,
+  lock: LockMode,
+  work: (client: PoolClient) => Promise<R>,
+): Promise<R> {
+  return unavailableAs(inTransaction(pool, lock, work));
+}
+
+function unavailableAs<T>(running: Promise<T>): Promise<T> {
+  return running.catch((error: unknown) => {
+    throw isUnreachable(error) ? new StoreUnavailableError(error) : error;
+  });
 }
 
 /** The executor of a store inside a transaction: everything runs on its connection, at once. */
