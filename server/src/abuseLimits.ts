@@ -1,4 +1,4 @@
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 
 /**
@@ -83,3 +83,17 @@ export function inMinutes(seconds: number): string {
   const count = Math.ceil(seconds / 60);
   return count === 1 ? '1 minute' : `${count} minutes`;
 }
+
+/** The counters of one limit: so many points per key over so many seconds. */
+export interface LimiterOptions {
+  points: number;
+  duration: number;
+}
+
+/**
+ * Makes the counters of a named limit. One instance keeps them in its memory; several share them
+ * in Redis (`redisLimiters`), so a limit reached on one instance holds on every other.
+ */
+export type LimiterFactory = (name: string, options: LimiterOptions) => RateLimiterAbstract;
+
+export const memoryLimiters: LimiterFactory = (_name, options) => new RateLimiterMemory(options);

@@ -6,6 +6,7 @@ import { type Config, configFromEnv, serverSettingsOf } from './config.ts';
 import { importDraftsFromDir } from './drafts/importDrafts.ts';
 import { createMarginsServer } from './marginsServer.ts';
 import { packageRoot } from './packageRoot.ts';
+import { connectRedisLimiters } from './relay/redisLimiters.ts';
 import { RedisRelay } from './relay/redisRelay.ts';
 import { lockDataDirOrExit } from './storage/dataDirLock.ts';
 import { LowdbStorage } from './storage/lowdbStorage.ts';
@@ -28,10 +29,15 @@ const lock =
 
 const storage = await openStoreOrExit();
 const relay = await connectRelayOrExit();
+const limits =
+  relay && storage instanceof PostgresStorage && config.redisUrl
+    ? await connectRedisLimiters(config.redisUrl, storage.deploymentId)
+    : undefined;
 await importDraftsFromDir(storage, config.draftsDir, logger);
 const server = createMarginsServer({
   storage,
   relay,
+  limiters: limits?.limiters,
   logger,
   clientDir: config.clientDir,
   version,
@@ -139,6 +145,7 @@ async function shutdown(signal: string): Promise<void> {
     exitCode = 1;
   }
   await relay?.close();
+  await limits?.close();
   await storage.close();
   lock.release();
   process.exit(exitCode);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { AbuseLimits } from './abuseLimits.ts';
+import type { AbuseLimits, LimiterFactory } from './abuseLimits.ts';
 import { AccountService } from './accounts/accountService.ts';
 import { argon2Hasher, type PasswordHasher } from './accounts/passwords.ts';
 import { ChangeLogService } from './changelog/changeLogService.ts';
@@ -52,6 +52,8 @@ export interface MarginsServerOptions {
   burstQuietMs?: number;
   /** With several instances on one shared store (PostgreSQL): what carries live traffic between them. */
   relay?: Relay;
+  /** Where rate-limit counters are kept: this process's memory by default, Redis with several instances. */
+  limiters?: LimiterFactory;
 }
 
 export interface MarginsServer {
@@ -106,6 +108,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
       relay?.publishControl({ kind: 'role-changed', userId: user.id });
     },
     limits: options.abuseLimits,
+    limiters: options.limiters,
   });
   const drafts = new DraftService({
     storage,
@@ -117,7 +120,10 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     beforeSettingsChange: (draft) => watcher.check(draft.id),
   });
   // One posting limit per person, across comments, replies and suggestions (and one per address, in http/).
-  const posting = new PostingLimiter({ perMinute: options.abuseLimits?.postsPerMinutePerAccount });
+  const posting = new PostingLimiter({
+    perMinute: options.abuseLimits?.postsPerMinutePerAccount,
+    limiters: options.limiters,
+  });
   // The one writer of threads and suggestions into each draft's threads room.
   publisher = new ThreadsRoom({ storage, live: registry });
   const suggestions = new SuggestionService({
@@ -194,6 +200,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     allowedOrigins,
     proxyTrust,
     abuseLimits: options.abuseLimits,
+    limiters: options.limiters,
     sockets: () => collab.stats(),
   });
   const http = createServer(app);

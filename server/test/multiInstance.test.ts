@@ -356,6 +356,26 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     );
     expect(bodies).toEqual(['Answered before the outage.']);
   }, 60_000);
+
+  it('SCALE-6 holds a rate limit reached on A on B too', async () => {
+    cluster = await startCluster(2, { [DRAFT]: SOURCE }, { env: { POSTS_PER_MINUTE_PER_ACCOUNT: '3' } });
+    const [a, b] = cluster.instances;
+    if (!a || !b) throw new Error('two instances expected');
+    const cookie = await cluster.adminCookie(a);
+    const chair = { cookie } as never;
+    const reader = client(a.port, DRAFT, cookie);
+    await synced(reader);
+    const anchor = anchorIn(reader.doc.getXmlFragment(CONTENT_FIELD), 'Then we decide.');
+    const post = (on: typeof a, body: string) =>
+      callApi(on.url, `/api/drafts/${DRAFT}/threads`, { method: 'POST', as: chair, body: { anchor, body } });
+
+    for (const n of [1, 2, 3]) expect((await post(a, `Comment ${n}, on A.`)).status).toBe(201);
+    const fourth = await post(b, 'Comment 4, on B.');
+
+    expect(fourth.status).toBe(429);
+    expect(fourth.json.error.code).toBe('rate_limited');
+    expect(Number(fourth.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
 });
 
 /** The paragraphs of a client's content. */

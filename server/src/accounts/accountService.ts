@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { colorFor, type PublicUser, type SignUp } from '../../../shared/auth.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
 import { can } from '../../../shared/permissions.ts';
@@ -8,6 +8,8 @@ import {
   type AbuseLimits,
   DEFAULT_ABUSE_LIMITS,
   inMinutes,
+  type LimiterFactory,
+  memoryLimiters,
   refundPoint,
   retryAfterSeconds,
 } from '../abuseLimits.ts';
@@ -30,6 +32,8 @@ export interface AccountDeps {
   onRoleChanged?: (user: UserRecord) => void;
   /** The sign-in limits (`SIGN_IN_*`); the defaults otherwise. */
   limits?: Partial<SignInLimits>;
+  /** Where the sign-in counters are kept (shared by every instance when there are several). */
+  limiters?: LimiterFactory;
 }
 
 export type SignInLimits = Pick<
@@ -65,20 +69,24 @@ export class AccountService {
   // found right. The counters only ever slow down tries that failed before: a right password from
   // an address with no failures on the account always gets in, whatever others tried.
   /** Failures of one address on one account since its last success (for a day). */
-  private readonly pairFailures = new RateLimiterMemory({ points: 1_000_000, duration: 24 * 3600 });
+  private readonly pairFailures: RateLimiterAbstract;
   /** Set while one address must wait before its next try on one account. */
-  private readonly pairWait = new RateLimiterMemory({ points: 1, duration: 1 });
+  private readonly pairWait: RateLimiterAbstract;
   /** Failures on one account from all addresses, within an hour. */
-  private readonly accountFailures = new RateLimiterMemory({ points: 1_000_000, duration: 3600 });
+  private readonly accountFailures: RateLimiterAbstract;
   /** Failures of one address on all accounts, within 15 minutes (then it is refused). */
-  private readonly addressFailures: RateLimiterMemory;
+  private readonly addressFailures: RateLimiterAbstract;
   /** Verified against when the email is unknown, so a miss takes as long as a wrong password. */
   private dummyHash: Promise<string> | undefined;
 
   constructor(private readonly deps: AccountDeps) {
     this.now = deps.now ?? (() => new Date());
     this.limits = { ...DEFAULT_ABUSE_LIMITS, ...deps.limits };
-    this.addressFailures = new RateLimiterMemory({
+    const limiters = deps.limiters ?? memoryLimiters;
+    this.pairFailures = limiters('sign-in-pair-failures', { points: 1_000_000, duration: 24 * 3600 });
+    this.pairWait = limiters('sign-in-pair-wait', { points: 1, duration: 1 });
+    this.accountFailures = limiters('sign-in-account-failures', { points: 1_000_000, duration: 3600 });
+    this.addressFailures = limiters('sign-in-address-failures', {
       points: this.limits.signInAddressFailures,
       duration: 15 * 60,
     });

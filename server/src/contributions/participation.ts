@@ -1,9 +1,9 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { windowState } from '../../../shared/consultation.ts';
 import { ErrorCode } from '../../../shared/errors.ts';
 import { type Action, can } from '../../../shared/permissions.ts';
 import type { Actor } from '../../../shared/roles.ts';
-import { DEFAULT_ABUSE_LIMITS } from '../abuseLimits.ts';
+import { DEFAULT_ABUSE_LIMITS, type LimiterFactory, memoryLimiters } from '../abuseLimits.ts';
 import { ServiceError } from '../serviceError.ts';
 import type { DraftRecord } from '../storage/storage.ts';
 import type { Stores } from '../storage/stores.ts';
@@ -39,14 +39,16 @@ export function requireAllowed(
 export interface PostingLimiterDeps {
   /** Posts allowed per person per minute (`POSTS_PER_MINUTE_PER_ACCOUNT`); 30 by default. */
   perMinute?: number;
+  /** Where the counters are kept (shared by every instance when there are several). */
+  limiters?: LimiterFactory;
 }
 
 /** Posts (comments, replies, suggestions) per person: `POSTS_PER_MINUTE_PER_ACCOUNT`, 30 by default. */
 export class PostingLimiter {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
 
   constructor(deps: PostingLimiterDeps = {}) {
-    this.limiter = new RateLimiterMemory({
+    this.limiter = (deps.limiters ?? memoryLimiters)('posts-per-account', {
       points: deps.perMinute ?? DEFAULT_ABUSE_LIMITS.postsPerMinutePerAccount,
       duration: 60,
     });

@@ -1,10 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../../shared/errors.ts';
 import {
   type AbuseLimits,
   DEFAULT_ABUSE_LIMITS,
   inMinutes,
+  type LimiterFactory,
+  memoryLimiters,
   refundPoint,
   retryAfterSeconds,
 } from '../abuseLimits.ts';
@@ -24,18 +26,21 @@ export type AddressLimitSettings = Pick<
  * when it was not taken for a reason of its own: a bad body, a refusal, a server failure.
  */
 export class AddressLimits {
-  private readonly signUpsPerAddress: RateLimiterMemory;
-  private readonly signUpsOverall: RateLimiterMemory;
-  private readonly postsPerAddress: RateLimiterMemory;
+  private readonly signUpsPerAddress: RateLimiterAbstract;
+  private readonly signUpsOverall: RateLimiterAbstract;
+  private readonly postsPerAddress: RateLimiterAbstract;
 
-  constructor(settings: Partial<AddressLimitSettings> = {}) {
+  constructor(settings: Partial<AddressLimitSettings> = {}, limiters: LimiterFactory = memoryLimiters) {
     const limits = { ...DEFAULT_ABUSE_LIMITS, ...settings };
-    this.signUpsPerAddress = new RateLimiterMemory({
+    this.signUpsPerAddress = limiters('sign-ups-per-address', {
       points: limits.signUpsPerAddressPerHour,
       duration: 3600,
     });
-    this.signUpsOverall = new RateLimiterMemory({ points: limits.signUpsPerMinute, duration: 60 });
-    this.postsPerAddress = new RateLimiterMemory({ points: limits.postsPerMinutePerAddress, duration: 60 });
+    this.signUpsOverall = limiters('sign-ups', { points: limits.signUpsPerMinute, duration: 60 });
+    this.postsPerAddress = limiters('posts-per-address', {
+      points: limits.postsPerMinutePerAddress,
+      duration: 60,
+    });
   }
 
   /** Before a sign-up: counted once answered 201, or 409 (an address in use: probing counts too). */
@@ -96,7 +101,7 @@ function addressOf<P>(req: Request<P>): string {
 }
 
 async function take(
-  limiter: RateLimiterMemory,
+  limiter: RateLimiterAbstract,
   key: string,
   refused: (waitSeconds: number) => ServiceError,
 ): Promise<void> {

@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { ErrorCode, errorEnvelope } from '../../../shared/errors.ts';
 import { VERIFIER_FILE } from '../../../shared/exports.ts';
-import type { AbuseLimits } from '../abuseLimits.ts';
+import type { AbuseLimits, LimiterFactory } from '../abuseLimits.ts';
 import type { AccountService } from '../accounts/accountService.ts';
 import type { DraftService } from '../drafts/draftService.ts';
 import type { SuggestionService } from '../suggestions/suggestionService.ts';
@@ -39,6 +39,8 @@ export interface HttpDeps {
   proxyTrust: ProxyTrust;
   /** Sign-ups and posts per address (`SIGN_UPS_*`, `POSTS_PER_MINUTE_PER_ADDRESS`); defaults otherwise. */
   abuseLimits?: Partial<AbuseLimits>;
+  /** Where the per-address counters are kept (shared by every instance when there are several). */
+  limiters?: LimiterFactory;
   /** The collaboration sockets right now, for the health check. */
   sockets: () => SocketHealth;
 }
@@ -65,7 +67,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.disable('x-powered-by');
   // The same function gives the socket its client address (clientAddress.ts), so both agree.
   app.set('trust proxy', deps.proxyTrust);
-  const perAddress = new AddressLimits(deps.abuseLimits);
+  const perAddress = new AddressLimits(deps.abuseLimits, deps.limiters);
   // gzip for what compresses (the client's scripts, styles, JSON, CSV): a visitor on a slow link
   // downloads a third of the bytes before the draft's words. The socket is not Express's.
   app.use(compression());
