@@ -29,7 +29,10 @@ if (!databaseUrl || !/^postgres(ql)?:\/\//.test(databaseUrl)) {
   fail(`DATABASE_URL must be set to the PostgreSQL database to copy into (postgres://…).\n${usage}`, 2);
 }
 const dataDir = path.resolve(given);
-const lock = lockDataDirOrExit(dataDir, (message) => `${message}\nStop the server, copy, then start it on PostgreSQL.`);
+const lock = lockDataDirOrExit(
+  dataDir,
+  (message) => `${message}\nStop the server, copy, then start it on PostgreSQL.`,
+);
 
 /** Why the copy was not started. */
 class Refused extends Error {}
@@ -57,7 +60,9 @@ try {
     console.error(`The copy differs from the store:\n  ${problems.join('\n  ')}`);
     exitCode = 1;
   } else {
-    console.log('Checked: the same counts, every draft’s text and settings, every change log’s head hash. OK');
+    console.log(
+      'Checked: the same counts, every draft’s text and settings, every change log’s head hash. OK',
+    );
     console.log('People sign in again on the new store (sessions are not copied).');
   }
 } catch (error) {

@@ -98,21 +98,34 @@ export async function compareStores(from: Stores, to: Stores): Promise<string[]>
       problems.push(`draft ${draft.id} is missing from the copy`);
       continue;
     }
-    const settings = (record: typeof draft) => JSON.stringify(sortedKeys({ ...record, updatedAt: undefined }));
+    const settings = (record: typeof draft) =>
+      JSON.stringify(sortedKeys({ ...record, updatedAt: undefined }));
     if (settings(copied) !== settings(draft)) {
       problems.push(`draft ${draft.id}: its settings differ`);
     }
     if (textOf(await from.drafts.loadDocument(draft.id)) !== textOf(await to.drafts.loadDocument(draft.id))) {
       problems.push(`draft ${draft.id}: its text differs`);
     }
-    same(`threads of ${draft.id}`, (await from.threads.listThreads(draft.id)).length, (await to.threads.listThreads(draft.id)).length);
-    same(`comments of ${draft.id}`, (await from.threads.listComments(draft.id)).length, (await to.threads.listComments(draft.id)).length);
+    same(
+      `threads of ${draft.id}`,
+      (await from.threads.listThreads(draft.id)).length,
+      (await to.threads.listThreads(draft.id)).length,
+    );
+    same(
+      `comments of ${draft.id}`,
+      (await from.threads.listComments(draft.id)).length,
+      (await to.threads.listComments(draft.id)).length,
+    );
     same(
       `suggestions of ${draft.id}`,
       (await from.suggestions.listSuggestions(draft.id)).length,
       (await to.suggestions.listSuggestions(draft.id)).length,
     );
-    same(`versions of ${draft.id}`, (await from.versions.listVersions(draft.id)).length, (await to.versions.listVersions(draft.id)).length);
+    same(
+      `versions of ${draft.id}`,
+      (await from.versions.listVersions(draft.id)).length,
+      (await to.versions.listVersions(draft.id)).length,
+    );
     const [log, copiedLog] = [await from.changeLog.listLog(draft.id), await to.changeLog.listLog(draft.id)];
     same(`change-log entries of ${draft.id}`, log.length, copiedLog.length);
     if (log.at(-1)?.hash !== copiedLog.at(-1)?.hash) {
