@@ -38,6 +38,7 @@ const server = createMarginsServer({
   storage,
   relay,
   limiters: limits?.limiters,
+  nodeMetrics: true,
   logger,
   clientDir: config.clientDir,
   version,

@@ -18,6 +18,7 @@ import { ExportService } from './exports/exportService.ts';
 import { clientAddressOf, compileProxyTrust, type TrustProxy } from './http/clientAddress.ts';
 import { CollabSocketServer, type MessageLimits } from './http/collabSocket.ts';
 import { createHttpApp } from './http/httpApp.ts';
+import { ServerMetrics } from './http/metrics.ts';
 import { ReportService } from './report/reportService.ts';
 import type { Stores } from './storage/stores.ts';
 import { completeIntent } from './suggestions/intents.ts';
@@ -54,6 +55,8 @@ export interface MarginsServerOptions {
   relay?: Relay;
   /** Where rate-limit counters are kept: this process's memory by default, Redis with several instances. */
   limiters?: LimiterFactory;
+  /** Whether `/metrics` also reports Node's own (memory, event loop, GC): for the process's one server. */
+  nodeMetrics?: boolean;
 }
 
 export interface MarginsServer {
@@ -75,9 +78,18 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
   const changelog = new ChangeLogService({ storage, logger });
   const recorder = new EditRecorder({ changelog, logger, quietMs: options.burstQuietMs });
   const { relay } = options;
+  let stopping = false;
+  // Gauges read the sockets and the registry when scraped; both exist by then.
+  const metrics = new ServerMetrics(
+    {
+      sockets: () => collab?.stats() ?? { open: 0, bufferedBytes: 0 },
+      draftsLoaded: (): number => registry.loadedDraftIds.length,
+    },
+    { nodeMetrics: options.nodeMetrics },
+  );
   // Built below; the registry reaches it late, for views another instance changed.
   let publisher: ThreadsRoom | undefined;
-  const registry = new RoomRegistry({
+  const registry: RoomRegistry = new RoomRegistry({
     storage,
     logger,
     saverTiming: options.saverTiming,
@@ -85,6 +97,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     observer: recorder,
     updateLog: storage.updateLog,
     relay,
+    metrics: metrics.collab,
     onViewChanged: (change) => {
       publisher?.refresh(change).catch((error: unknown) => {
         logger.warn({ err: error, ...change }, 'could not rebuild a view another instance changed');
@@ -202,6 +215,12 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
     abuseLimits: options.abuseLimits,
     limiters: options.limiters,
     sockets: () => collab.stats(),
+    probe: async () => ({
+      store: { kind: storage.kind ?? 'memory', reachable: await reachable(storage) },
+      ...(relay && { relay: { connected: relay.connected } }),
+      stopping,
+    }),
+    metrics: metrics.handler,
   });
   const http = createServer(app);
   http.on('upgrade', collab.handleUpgrade);
@@ -243,6 +262,7 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
       });
     },
     close: async () => {
+      stopping = true;
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       // Sockets first, so that no edit arrives after the final save.
@@ -256,4 +276,23 @@ export function createMarginsServer(options: MarginsServerOptions): MarginsServe
       await httpClosed;
     },
   };
+}
+
+/** Whether the store answers within 2 s (a store in this process always does). */
+async function reachable(storage: Stores): Promise<boolean> {
+  if (!storage.ping) return true;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      storage.ping(),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000);
+      }),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -77,6 +77,22 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     );
     // The thread's mark on its passage, made on A, reached B's reader's text too.
     await eventually(() => expect(reader.content()).toContain(thread.id), LIVE_MS);
+
+    // What operators watch: health names the store and Redis, readiness says 200, metrics count.
+    const health = await callApi(b.url, '/api/health');
+    expect(health.json).toMatchObject({
+      status: 'ok',
+      store: { kind: 'postgres', reachable: true },
+      relay: { connected: true },
+      stopping: false,
+    });
+    expect((await callApi(b.url, '/api/ready')).status).toBe(200);
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    expect(metrics).toMatch(/^margins_sockets_open 2$/m);
+    expect(metrics).toMatch(/^margins_drafts_loaded 2$/m);
+    expect(metrics).toMatch(/^margins_updates_out_total [1-9]/m);
+    expect(metrics).toMatch(/^margins_relay_lag_seconds_count [1-9]/m);
+    expect(metrics).toContain('margins_node_process_resident_memory_bytes');
   });
 
   it('SCALE-1 converges when writers on both instances type at once, and a fresh instance serves the same text', async () => {
@@ -318,6 +334,13 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     expect(before.status).toBe(201);
 
     await postgres.stop();
+    const ready = await callApi(b.url, '/api/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.json).toEqual({ ready: false, reasons: ['store unreachable'] });
+    expect((await callApi(b.url, '/api/health')).json).toMatchObject({
+      status: 'degraded',
+      store: { kind: 'postgres', reachable: false },
+    });
     const refused = await callApi(b.url, `/api/drafts/${DRAFT}/threads`, {
       method: 'POST',
       as: chair,

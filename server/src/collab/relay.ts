@@ -8,8 +8,8 @@ import * as encoding from 'lib0/encoding';
 // and reads what it lacks from the store, so a lost message costs time, never content.
 
 export type DraftMessage =
-  /** An update stored in the draft's update log as `seq`. */
-  | { kind: 'update'; seq: number; update: Uint8Array }
+  /** An update stored in the draft's update log as `seq`, sent at `sentAt` (ms since the epoch, for the relay's lag). */
+  | { kind: 'update'; seq: number; update: Uint8Array; sentAt: number }
   /**
    * An update the sending instance could not store yet (the store is unreachable): applied as
    * it comes, so live editing goes on; it comes again with its seq once stored.
@@ -55,6 +55,7 @@ export function encodeDraftMessage(instanceId: string, message: DraftMessage): U
   switch (message.kind) {
     case 'update':
       encoding.writeVarUint(encoder, message.seq);
+      encoding.writeVarUint(encoder, message.sentAt);
       encoding.writeVarUint8Array(encoder, message.update);
       break;
     case 'presence':
@@ -78,7 +79,8 @@ export function decodeDraftMessage(bytes: Uint8Array): { from: string; message: 
     switch (kind) {
       case 'update': {
         const seq = decoding.readVarUint(decoder);
-        return { from, message: { kind, seq, update: decoding.readVarUint8Array(decoder) } };
+        const sentAt = decoding.readVarUint(decoder);
+        return { from, message: { kind, seq, sentAt, update: decoding.readVarUint8Array(decoder) } };
       }
       case 'presence':
       case 'unstored':

@@ -10,6 +10,7 @@ import { type DocumentJournal, emptyJournal, type StoredIntent } from '../storag
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awarenessUpdate.ts';
 import { DocumentSaver, type SaverTiming } from './documentSaver.ts';
 import { LogFollower, type SequencedUpdate } from './logFollower.ts';
+import type { CollabMetrics } from './metrics.ts';
 import { overDeepParts } from './nesting.ts';
 import { FROM_LOG, FROM_STORAGE, originOf } from './origins.ts';
 import { type Peer, ProtocolError } from './peer.ts';
@@ -62,6 +63,8 @@ export interface RoomDeps {
   save: (state: Uint8Array, journal: DocumentJournal, covers?: number) => Promise<void>;
   /** With a store several instances share: the draft's update log and the other instances. */
   log?: RoomLog;
+  /** What the room counts for `/metrics`. */
+  metrics?: CollabMetrics;
   /** What was stored beside the state (open edit bursts, pending server changes). */
   journal?: DocumentJournal;
   logger: Logger;
@@ -482,6 +485,7 @@ export class Room implements ObservedDraft {
     const userId = peer.userId;
     if (userId) this.tellObserver((observer) => observer.beforeUpdate(this, userId, written));
     Y.applyUpdate(this.doc, update, peer);
+    this.deps.metrics?.updateReceived();
     // What the check did not foresee (structs waiting on each other in a circle) is not kept either.
     if (dropPending(this.doc) > 0 && !answering) {
       throw new ProtocolError(CloseCode.UpdateRefused, 'update needs content nobody sent');
@@ -742,9 +746,14 @@ export class Room implements ObservedDraft {
     syncProtocol.writeUpdate(encoder, update);
     const message = encoding.toUint8Array(encoder);
     const readersLater = this.readerBatches.batching;
+    let sent = 0;
     for (const [peer, state] of this.peers) {
-      if (peer !== sender && !(readersLater && state.reader)) peer.send(message);
+      if (peer !== sender && !(readersLater && state.reader)) {
+        peer.send(message);
+        sent++;
+      }
     }
+    this.deps.metrics?.updateSent(sent);
     if (readersLater) this.readerBatches.add(update);
   }
 

@@ -4,6 +4,7 @@ import { draftIdOfThreadsRoom, threadsRoomName } from '../../../shared/threads.t
 import type { Stores, UpdateLogStore } from '../storage/stores.ts';
 import type { SaverTiming } from './documentSaver.ts';
 import type { LiveDrafts } from './liveDrafts.ts';
+import type { CollabMetrics } from './metrics.ts';
 import type { ServerChange } from './origins.ts';
 import type { DraftMessage, Relay } from './relay.ts';
 import { type EditObserver, Room, type RoomLog } from './room.ts';
@@ -36,6 +37,8 @@ export interface RoomRegistryDeps {
   relay?: Relay;
   /** Another instance changed a view of a threads room loaded here: rebuild it from the store. */
   onViewChanged?: (change: ViewChange) => void;
+  /** What rooms count for `/metrics`. */
+  metrics?: CollabMetrics;
 }
 
 /**
@@ -179,14 +182,18 @@ export class RoomRegistry implements LiveDrafts {
     try {
       const { state, journal, seq } = await this.deps.storage.drafts.loadDocumentWithJournal(draftId);
       room = new Room(draftId, state, {
-        save: (bytes, journalNow, covers) =>
-          this.deps.storage.drafts.saveDocument(draftId, bytes, journalNow, covers),
+        save: async (bytes, journalNow, covers) => {
+          const started = performance.now();
+          await this.deps.storage.drafts.saveDocument(draftId, bytes, journalNow, covers);
+          this.deps.metrics?.saved((performance.now() - started) / 1000);
+        },
         journal,
         logger: this.deps.logger,
         saverTiming: this.deps.saverTiming,
         onEmpty: (loaded) => void this.unloadIfIdle(loaded),
         observer: this.deps.observer,
         log: this.logOf(draftId, seq ?? 0),
+        metrics: this.deps.metrics,
       });
     } catch (error) {
       this.deps.relay?.leave(draftId);
@@ -203,7 +210,7 @@ export class RoomRegistry implements LiveDrafts {
       loadedSeq,
       append: (update, userId) => updateLog.appendUpdate(draftId, update, userId),
       missingAfter: (seq) => updateLog.missingAfter(draftId, seq),
-      stored: (update, seq) => relay?.publish(draftId, { kind: 'update', seq, update }),
+      stored: (update, seq) => relay?.publish(draftId, { kind: 'update', seq, update, sentAt: Date.now() }),
       unstored: (update) => relay?.publish(draftId, { kind: 'unstored', update }),
       presence: (update) => relay?.publish(draftId, { kind: 'presence', update }),
     };
@@ -211,8 +218,10 @@ export class RoomRegistry implements LiveDrafts {
 
   private receive(room: Room, message: DraftMessage): void {
     if (room.doc.isDestroyed) return;
-    if (message.kind === 'update') room.receiveStored(message.seq, message.update);
-    else if (message.kind === 'presence') room.receiveRemotePresence(message.update);
+    if (message.kind === 'update') {
+      this.deps.metrics?.relayed(Math.max(0, Date.now() - message.sentAt) / 1000);
+      room.receiveStored(message.seq, message.update);
+    } else if (message.kind === 'presence') room.receiveRemotePresence(message.update);
     else if (message.kind === 'unstored') room.receiveUnstored(message.update);
   }
 

@@ -43,6 +43,18 @@ export interface HttpDeps {
   limiters?: LimiterFactory;
   /** The collaboration sockets right now, for the health check. */
   sockets: () => SocketHealth;
+  /** The store and the relay right now, and whether the server is stopping (health and readiness). */
+  probe: () => Promise<Probe>;
+  /** `GET /metrics` (Prometheus). */
+  metrics: express.RequestHandler;
+}
+
+/** What `/api/health` and `/api/ready` report of what the server depends on. */
+export interface Probe {
+  store: { kind: 'lowdb' | 'memory' | 'postgres'; reachable: boolean };
+  /** Redis between instances; absent with one instance. */
+  relay?: { connected: boolean };
+  stopping: boolean;
 }
 
 /** What `/api/health` reports of the collaboration sockets. */
@@ -105,14 +117,36 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     next();
   });
 
+  // Before anything reads a session: they answer while the store is unreachable too.
+  app.get('/api/health', async (_req, res) => {
+    const probe = await deps.probe();
+    const degraded = !probe.store.reachable || probe.relay?.connected === false;
+    res.json({
+      status: degraded ? 'degraded' : 'ok',
+      version,
+      uptimeSeconds: Math.round(process.uptime()),
+      sockets: deps.sockets(),
+      store: probe.store,
+      ...(probe.relay && { relay: probe.relay }),
+      stopping: probe.stopping,
+    });
+  });
+  /** For load balancers: 200 only while this instance can serve (store and Redis reachable, not stopping). */
+  app.get('/api/ready', async (_req, res) => {
+    const probe = await deps.probe();
+    const reasons = [
+      ...(probe.stopping ? ['stopping'] : []),
+      ...(probe.store.reachable ? [] : ['store unreachable']),
+      ...(probe.relay?.connected === false ? ['Redis unreachable'] : []),
+    ];
+    res.status(reasons.length === 0 ? 200 : 503).json({ ready: reasons.length === 0, reasons });
+  });
+  app.get('/metrics', deps.metrics);
+
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api', async (req, res, next) => {
     Object.assign(res.locals, await identify(accounts, req));
     next();
-  });
-
-  app.get('/api/health', (_req, res) => {
-    res.json({ status: 'ok', version, uptimeSeconds: Math.round(process.uptime()), sockets: deps.sockets() });
   });
   app.use('/api', authRoutes(accounts, perAddress));
   app.use('/api', adminRoutes(accounts));

@@ -39,6 +39,7 @@ import type {
  * damaged store instead of starting empty.
  */
 export class LowdbStorage implements Stores {
+  readonly kind = 'lowdb';
   readonly drafts: DraftStore;
   readonly accounts: AccountStore;
   readonly threads: ThreadStore;

@@ -22,6 +22,7 @@ import type {
  * at a time through one gate, as lowdb's go through one commit queue.
  */
 export class MemoryStorage implements Stores {
+  readonly kind = 'memory';
   private readonly gate = writeGate();
   // The stores a transaction forks, kept with their own types (`fork`, `adopt`).
   private readonly own = {

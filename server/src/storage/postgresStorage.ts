@@ -96,6 +96,12 @@ export class PostgresStorage implements Stores {
     return new PostgresStorage(pool, instanceId, rows[0]?.id ?? 'margins');
   }
 
+  readonly kind = 'postgres';
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
   /** BEGIN…COMMIT on one connection, holding the record lock: one transaction at a time across instances. */
   transaction<R>(work: (tx: StoreTransaction) => Promise<R>): Promise<R> {
     return inTransactionOrUnavailable(this.pool, 'exclusive', (client) => {

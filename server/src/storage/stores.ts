@@ -188,4 +188,8 @@ export interface Stores {
   transaction<R>(work: (tx: StoreTransaction) => Promise<R>): Promise<R>;
   /** Releases the backend; callers first wait for their own writes (every write resolves once durable). */
   close(): Promise<void>;
+  /** Which backend this is, for health reports. */
+  readonly kind?: 'lowdb' | 'memory' | 'postgres';
+  /** Resolves if the store can be reached now (one round trip); backends in this process have none. */
+  ping?(): Promise<void>;
 }
