@@ -13,6 +13,7 @@ import {
 } from './fanout.ts';
 import { FLOOD, renderFlood, runPresenceFlood, spliceFloodSection } from './presenceFlood.ts';
 import { describeMachine, type FanoutRun, mib, renderReport } from './report.ts';
+import { benchScaleOut, renderScaleOut, spliceScaleOutSection } from './scaleOut.ts';
 import { type BenchServer, startMargins, startReference, waitForQuietMachine } from './servers.ts';
 import { benchThreadsScale } from './threadsScale.ts';
 
@@ -62,6 +63,8 @@ console.log(
   `presence flood: /api/health p99 ${flood.healthP99Ms.toFixed(1)} ms (no crowd ${floodQuiet.healthP99Ms.toFixed(1)} ms), editors p99 ${flood.editorsP99Ms.toFixed(1)} ms (${floodQuiet.editorsP99Ms.toFixed(1)} ms)`,
 );
 await waitForQuietMachine();
+const scaleOut = await benchScaleOut();
+await waitForQuietMachine();
 const clientLoad = await benchClientLoad();
 console.log(
   `client: ${(clientLoad.initial.gzip / 1000).toFixed(1)} kB gzip before the first render and the draft's words`,
@@ -78,7 +81,10 @@ const report = renderReport({
   threads,
 });
 console.log(`\n${report.summary}`);
-const withFlood = spliceFloodSection(report.markdown, renderFlood(floodQuiet, flood));
+const withFlood = spliceScaleOutSection(
+  spliceFloodSection(report.markdown, renderFlood(floodQuiet, flood)),
+  renderScaleOut(scaleOut),
+);
 writeFileSync(OUTPUT, `${withFlood.trimEnd()}\n\n${clientLoadSection(renderClientLoad(clientLoad))}\n`);
 console.log(`\nWrote ${path.relative(process.cwd(), OUTPUT)} (total ${totalSeconds.toFixed(0)} s)`);
 // Closed providers and stopped servers leave nothing to wait for; exit without lingering timers.
