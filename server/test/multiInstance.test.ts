@@ -399,6 +399,43 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     expect(fourth.json.error.code).toBe('rate_limited');
     expect(Number(fourth.headers.get('retry-after'))).toBeGreaterThan(0);
   });
+
+  it('SCALE-2 applies a suggestion accepted at the same moment on A and on B once: the second answers 409 already_decided', async () => {
+    cluster = await startCluster(2, { [DRAFT]: SOURCE });
+    const [a, b] = cluster.instances;
+    if (!a || !b) throw new Error('two instances expected');
+    const chair = { cookie: await cluster.adminCookie(a) } as never;
+    const reader = client(b.port, DRAFT);
+    await synced(reader);
+    const created = await callApi(a.url, `/api/drafts/${DRAFT}/suggestions`, {
+      method: 'POST',
+      as: chair,
+      body: {
+        anchor: anchorIn(reader.doc.getXmlFragment(CONTENT_FIELD), 'Then we decide.'),
+        text: 'Then we agree.',
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = (created.json as { id: string }).id;
+
+    const answers = await Promise.all(
+      [a, b, a, b].map((on) =>
+        callApi(on.url, `/api/drafts/${DRAFT}/suggestions/${id}/accept`, {
+          method: 'POST',
+          as: chair,
+          body: {},
+        }),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409, 409, 409]);
+    await eventually(() => expect(reader.content()).toContain('Then we agree.'), 2000);
+    expect(reader.content().split('Then we agree.').length - 1).toBe(1);
+    expect(reader.content()).not.toContain('Then we decide.');
+    const log = await callApi(b.url, `/api/drafts/${DRAFT}/changelog`, { as: chair });
+    const accepted = (log.json as { type: string }[]).filter((entry) => entry.type === 'suggestion.accepted');
+    expect(accepted).toHaveLength(1);
+  });
 });
 
 /** The paragraphs of a client's content. */

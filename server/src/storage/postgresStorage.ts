@@ -14,6 +14,7 @@ import {
   poolExecutor,
   transactionExecutor,
 } from './postgres/sql.ts';
+import { StoreUnavailableError } from './storage.ts';
 import type {
   AccountStore,
   ChangeLogStore,
@@ -97,6 +98,30 @@ export class PostgresStorage implements Stores {
   }
 
   readonly kind = 'postgres';
+
+  /**
+   * A session advisory lock on a connection of its own, held while `work` runs (which uses other
+   * connections): released by PostgreSQL if this instance dies. Keys are hashed into the
+   * two-integer lock space, apart from the record lock's.
+   */
+  async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw new StoreUnavailableError(error);
+    });
+    let broken: Error | undefined;
+    try {
+      await client.query('SELECT pg_advisory_lock(1, hashtext($1))', [key]);
+      try {
+        return await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(1, hashtext($1))', [key]).catch((error: Error) => {
+          broken = error;
+        });
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');

@@ -188,6 +188,12 @@ export interface Stores {
   transaction<R>(work: (tx: StoreTransaction) => Promise<R>): Promise<R>;
   /** Releases the backend; callers first wait for their own writes (every write resolves once durable). */
   close(): Promise<void>;
+  /**
+   * Runs `work` while no other instance sharing the store runs work under the same `key` (a
+   * lock in the store, released if this instance dies). Backends of one process have none: one
+   * instance orders its own work.
+   */
+  exclusive?<T>(key: string, work: () => Promise<T>): Promise<T>;
   /** Which backend this is, for health reports. */
   readonly kind?: 'lowdb' | 'memory' | 'postgres';
   /** Resolves if the store can be reached now (one round trip); backends in this process have none. */

@@ -51,7 +51,7 @@ const SUGGESTION_ACCEPTED = ServerChanges.suggestionAccepted;
 const SUGGESTION_REVERTED = ServerChanges.suggestionReverted;
 
 export interface SuggestionDeps {
-  storage: Pick<Stores, 'suggestions' | 'threads' | 'accounts' | 'versions'>;
+  storage: Pick<Stores, 'suggestions' | 'threads' | 'accounts' | 'versions' | 'exclusive'>;
   /** The drafts' live documents (the sync core). */
   live: LiveDrafts;
   /** Writes suggestions into the threads room. */
@@ -402,11 +402,15 @@ export class SuggestionService {
 
   /**
    * Runs decisions on one draft one after another, so two people accepting the same suggestion
-   * at the same moment apply it once (the second finds it decided).
+   * at the same moment apply it once (the second finds it decided), on one instance or several.
    */
   private oneAtATime<T>(draftId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.deciding.get(draftId) ?? Promise.resolve();
-    const next = previous.then(work, work);
+    // Across instances sharing a store, too: the second decision waits, then finds it decided.
+    const { storage } = this.deps;
+    const decide = (): Promise<T> =>
+      storage.exclusive ? storage.exclusive(`decide:${draftId}`, work) : work();
+    const next = previous.then(decide, decide);
     const settled = next.catch(() => undefined);
     this.deciding.set(draftId, settled);
     void settled.then(() => {
