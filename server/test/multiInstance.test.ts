@@ -436,6 +436,33 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     const accepted = (log.json as { type: string }[]).filter((entry) => entry.type === 'suggestion.accepted');
     expect(accepted).toHaveLength(1);
   });
+
+  it('SCALE-3 removes the presence of people on a killed instance everywhere within 30 s', async () => {
+    cluster = await startCluster(2, { [DRAFT]: SOURCE });
+    const [a, b] = cluster.instances;
+    if (!a || !b) throw new Error('two instances expected');
+    const chair = await cluster.adminCookie(a);
+    const onA = client(a.port, DRAFT, chair);
+    const onB = client(b.port, DRAFT);
+    await synced(onA, onB);
+    onA.provider.awareness.setLocalStateField('cursor', { at: 1 });
+    await eventually(
+      () => expect(onB.provider.awareness.getStates().has(onA.doc.clientID)).toBe(true),
+      LIVE_MS,
+    );
+    // Its socket would otherwise be closed by the instance's death and tell nothing more.
+    onA.provider.disconnect();
+
+    a.process.kill('SIGKILL');
+    const killed = performance.now();
+
+    await eventually(
+      () => expect(onB.provider.awareness.getStates().has(onA.doc.clientID)).toBe(false),
+      30_000,
+      200,
+    );
+    expect(performance.now() - killed).toBeLessThan(30_000);
+  }, 60_000);
 });
 
 /** The paragraphs of a client's content. */

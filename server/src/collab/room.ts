@@ -158,8 +158,10 @@ export class Room implements ObservedDraft {
   private appending = false;
   /** Set while the log cannot be written: updates are then sent at once, and stored once it is back. */
   private degraded = false;
-  /** Presence client ids of people connected to other instances: nobody here may speak for them. */
-  private readonly remotePresence = new Set<number>();
+  /** Presence client ids of people connected to other instances (→ which): nobody here may speak for them. */
+  private readonly remotePresence = new Map<number, string>();
+  /** The instance whose presence update is being applied. */
+  private presenceFrom = '';
   private readonly presenceToRelay = new Set<number>();
   private presenceRelayScheduled = false;
 
@@ -254,10 +256,20 @@ export class Room implements ObservedDraft {
     this.follower?.reaches(seq);
   }
 
-  /** Presence of people connected to another instance. */
-  receiveRemotePresence(update: Uint8Array): void {
+  /** Presence of people connected to another instance, `from`. */
+  receiveRemotePresence(update: Uint8Array, from: string): void {
     if (this.doc.isDestroyed) return;
+    this.presenceFrom = from;
     awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_LOG);
+  }
+
+  /** The instance `from` stopped (no heartbeat): its people's presence goes, everywhere here. */
+  dropInstance(from: string): void {
+    const gone = [...this.remotePresence]
+      .filter(([, instance]) => instance === from)
+      .map(([clientId]) => clientId);
+    if (gone.length === 0 || this.doc.isDestroyed) return;
+    awarenessProtocol.removeAwarenessStates(this.awareness, gone, FROM_LOG);
   }
 
   /** Server changes found in the journal at load whose records may still have to be written. */
@@ -772,7 +784,7 @@ export class Room implements ObservedDraft {
     }
     if (!this.deps.log) return;
     if (origin === FROM_LOG) {
-      for (const clientId of [...added, ...updated]) this.remotePresence.add(clientId);
+      for (const clientId of [...added, ...updated]) this.remotePresence.set(clientId, this.presenceFrom);
       for (const clientId of removed) this.remotePresence.delete(clientId);
       return;
     }

@@ -12,6 +12,9 @@ import { type EditObserver, Room, type RoomLog } from './room.ts';
 const UNLOAD_RETRY_MS = 5000;
 /** How often the loaded drafts' log heads are read, to catch what the relay did not bring. */
 const LOG_POLL_MS = 2000;
+/** Every instance says it is alive this often; one silent this long counts as gone. */
+const HEARTBEAT_MS = 5000;
+const SILENT_INSTANCE_MS = 16_000;
 
 /** A view of the threads room that another instance changed (see `Relay`). */
 export interface ViewChange {
@@ -53,6 +56,9 @@ export class RoomRegistry implements LiveDrafts {
   private readonly threadsState: (draftId: string) => Promise<Uint8Array>;
 
   private readonly poll: NodeJS.Timeout | undefined;
+  private readonly heartbeat: NodeJS.Timeout | undefined;
+  /** Other instances heard from, and when last (ms). */
+  private readonly instancesSeen = new Map<string, number>();
 
   constructor(private readonly deps: RoomRegistryDeps) {
     this.threadsState = deps.threadsState ?? (async () => new Uint8Array([0, 0]));
@@ -60,11 +66,38 @@ export class RoomRegistry implements LiveDrafts {
       this.poll = setInterval(() => void this.readLogHeads(), LOG_POLL_MS);
       this.poll.unref();
     }
+    const { relay } = deps;
+    if (relay) {
+      relay.onControl((message, from) => {
+        if (message.kind === 'heartbeat') this.instancesSeen.set(from, Date.now());
+      });
+      relay.publishControl({ kind: 'heartbeat' });
+      this.heartbeat = setInterval(() => {
+        relay.publishControl({ kind: 'heartbeat' });
+        this.dropSilentInstances();
+      }, HEARTBEAT_MS);
+      this.heartbeat.unref();
+    }
   }
 
-  /** Stops reading the log's heads (the server is stopping). */
+  /** Stops reading the log's heads and sending heartbeats (the server is stopping). */
   stop(): void {
     clearInterval(this.poll);
+    clearInterval(this.heartbeat);
+  }
+
+  /**
+   * An instance that has sent no heartbeat for a while has stopped (killed, or cut off): the
+   * presence of its people is removed here at once, rather than when each times out.
+   */
+  private dropSilentInstances(): void {
+    const now = Date.now();
+    for (const [instance, seen] of this.instancesSeen) {
+      if (now - seen < SILENT_INSTANCE_MS) continue;
+      this.instancesSeen.delete(instance);
+      this.deps.logger.info({ instance }, 'another instance went silent: its people’s presence is removed');
+      for (const room of this.ready.values()) room.dropInstance(instance);
+    }
   }
 
   /**
@@ -173,11 +206,11 @@ export class RoomRegistry implements LiveDrafts {
    * kept, then the store is read, then the kept messages are applied: nothing stored in between is missed.
    */
   private async load(draftId: string): Promise<Room> {
-    const early: DraftMessage[] = [];
+    const early: [DraftMessage, string][] = [];
     let room: Room | undefined;
-    await this.deps.relay?.join(draftId, (message) => {
-      if (room) this.receive(room, message);
-      else early.push(message);
+    await this.deps.relay?.join(draftId, (message, from) => {
+      if (room) this.receive(room, message, from);
+      else early.push([message, from]);
     });
     try {
       const { state, journal, seq } = await this.deps.storage.drafts.loadDocumentWithJournal(draftId);
@@ -199,7 +232,7 @@ export class RoomRegistry implements LiveDrafts {
       this.deps.relay?.leave(draftId);
       throw error;
     }
-    for (const message of early) this.receive(room, message);
+    for (const [message, from] of early) this.receive(room, message, from);
     return room;
   }
 
@@ -216,12 +249,14 @@ export class RoomRegistry implements LiveDrafts {
     };
   }
 
-  private receive(room: Room, message: DraftMessage): void {
+  private receive(room: Room, message: DraftMessage, from: string): void {
+    // Heard from: an instance whose people are here is watched even before its first heartbeat.
+    this.instancesSeen.set(from, Date.now());
     if (room.doc.isDestroyed) return;
     if (message.kind === 'update') {
       this.deps.metrics?.relayed(Math.max(0, Date.now() - message.sentAt) / 1000);
       room.receiveStored(message.seq, message.update);
-    } else if (message.kind === 'presence') room.receiveRemotePresence(message.update);
+    } else if (message.kind === 'presence') room.receiveRemotePresence(message.update, from);
     else if (message.kind === 'unstored') room.receiveUnstored(message.update);
   }
 
