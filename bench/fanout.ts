@@ -64,7 +64,7 @@ export interface FanoutResult {
 }
 
 /** One sent edit: the writer's clock once the edit was made, and when it was made. */
-interface SentEdit {
+export interface SentEdit {
   clock: number;
   sentAt: number;
 }
@@ -174,7 +174,7 @@ function trackDeliveries(doc: Y.Doc, sent: Map<number, SentEdit[]>, latencies: n
 }
 
 /** Writer w makes its k-th edit at k/editsPerSecond + w/(writers·editsPerSecond) seconds. */
-async function typeOnSchedule(
+export async function typeOnSchedule(
   writers: Y.Doc[],
   sent: Map<number, SentEdit[]>,
   options: FanoutOptions,

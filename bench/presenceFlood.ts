@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { FANOUT_DRAFT, FANOUT_DRAFT_ID, percentile, runFanout } from './fanout.ts';
+import { spliceSection } from './report.ts';
 import { type BenchServer, peakMemoryBytes, startMargins, until } from './servers.ts';
 
 // The presence flood of issue 12 as a load: 2,000 anonymous visitor sockets on one draft, each
@@ -194,10 +195,7 @@ export function renderFlood(quiet: FloodRun, flood: FloodRun): string {
 
 /** Replaces (or appends) the presence-flood section of the benchmarks document. */
 export function spliceFloodSection(document: string, section: string): string {
-  const start = document.indexOf('## Presence flood');
-  if (start < 0) return `${document.trimEnd()}\n\n${section}`;
-  const next = document.indexOf('\n## ', start + 1);
-  return document.slice(0, start) + section + (next < 0 ? '' : document.slice(next + 1));
+  return spliceSection(document, '## Presence flood', section);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

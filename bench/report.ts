@@ -440,3 +440,11 @@ function ms(value: number): string {
 export function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 }
+
+/** `document` with the section under `heading` replaced by `section` (or `section` added at the end). */
+export function spliceSection(document: string, heading: string, section: string): string {
+  const start = document.indexOf(heading);
+  if (start < 0) return `${document.trimEnd()}\n\n${section}`;
+  const next = document.indexOf('\n## ', start + 1);
+  return document.slice(0, start) + section + (next < 0 ? '' : document.slice(next + 1));
+}

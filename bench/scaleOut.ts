@@ -1,9 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { type EngineProcess, startPostgres, startRedis } from '../server/test/support/engines.ts';
 import { CONTENT_FIELD } from '../shared/drafts.ts';
-import { FANOUT_DRAFT, FANOUT_DRAFT_ID, percentile } from './fanout.ts';
+import {
+  FANOUT_DRAFT,
+  FANOUT_DRAFT_ID,
+  type FanoutOptions,
+  percentile,
+  type SentEdit,
+  typeOnSchedule,
+} from './fanout.ts';
+import { spliceSection } from './report.ts';
 import {
   type BenchServer,
   type Client,
@@ -22,12 +29,8 @@ const CLK_TCK = 100;
 // it; CPU is read from /proc for each instance, PostgreSQL (all its processes) and Redis.
 // `node --import tsx bench/scaleOut.ts` alone (after `npm run build:server`), or in `npm run bench`.
 
-export interface ScaleOutOptions {
-  clients: number;
-  writers: number;
-  editsPerSecond: number;
-  durationMs: number;
-}
+/** The fan-out's load, with more clients. */
+export type ScaleOutOptions = FanoutOptions;
 
 export const DEFAULT_SCALE_OUT: ScaleOutOptions = {
   clients: 1000,
@@ -127,11 +130,6 @@ export async function runEmbedded(
   }
 }
 
-interface SentEdit {
-  clock: number;
-  sentAt: number;
-}
-
 async function measure(
   servers: BenchServer[],
   engines: { postgres: EngineProcess; redis: EngineProcess },
@@ -182,19 +180,7 @@ async function measure(
   const before = servers.map((server) => cpuSeconds(server.pid));
   const postgresBefore = treeCpuSeconds(engines.postgres.pid());
   const redisBefore = cpuSeconds(engines.redis.pid());
-  const period = 1000 / options.editsPerSecond;
-  const texts = writers.map((doc, w) => paragraphOf(doc, w));
-  const start = performance.now();
-  for (let k = 0; k < editsPerWriter; k++) {
-    for (let w = 0; w < writers.length; w++) {
-      const wait = start + k * period + (w * period) / writers.length - performance.now();
-      if (wait > 1) await sleep(wait);
-      const doc = writers[w] as Y.Doc;
-      const sentAt = performance.now();
-      texts[w]?.insert(texts[w]?.length ?? 0, 'typing'.slice(0, 1 + (k % 3)));
-      sent.get(doc.clientID)?.push({ clock: Y.getState(doc.store, doc.clientID), sentAt });
-    }
-  }
+  await typeOnSchedule(writers, sent, options, editsPerWriter);
   await until(() => latencies.length >= expected, 60_000, 'every edit to reach every client').catch(() => {});
   const instanceCpuSeconds = servers.map((server, i) => cpuSeconds(server.pid) - (before[i] ?? 0));
   const postgresCpuSeconds = treeCpuSeconds(engines.postgres.pid()) - postgresBefore;
@@ -216,15 +202,6 @@ async function measure(
     connectMs,
     duplicates,
   };
-}
-
-function paragraphOf(doc: Y.Doc, w: number): Y.XmlText | undefined {
-  const paragraphs = doc
-    .getXmlFragment(CONTENT_FIELD)
-    .toArray()
-    .filter((node): node is Y.XmlElement => node instanceof Y.XmlElement && node.nodeName === 'paragraph');
-  const text = paragraphs[w % paragraphs.length]?.get(0);
-  return text instanceof Y.XmlText ? text : undefined;
 }
 
 /** Starts the engines, runs 1, 2 and 3 instances, prints the results. */
@@ -325,10 +302,7 @@ ${paper}`;
 
 /** `document` with its `## Several instances` section replaced by `section` (or added at the end). */
 export function spliceScaleOutSection(document: string, section: string): string {
-  const start = document.indexOf('## Several instances');
-  if (start < 0) return `${document.trimEnd()}\n\n${section}`;
-  const next = document.indexOf('\n## ', start + 1);
-  return document.slice(0, start) + section + (next < 0 ? '' : document.slice(next + 1));
+  return spliceSection(document, '## Several instances', section);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -31,6 +31,15 @@ function client(port: number, room: string, cookie?: string, doc?: Y.Doc): Stock
   return created;
 }
 
+/** Instances A and B of a fresh cluster holding the draft, and the chair's session (signed in on A). */
+async function twoInstances(options: Parameters<typeof startCluster>[2] = {}) {
+  cluster = await startCluster(2, { [DRAFT]: SOURCE }, options);
+  const [a, b] = cluster.instances;
+  if (!a || !b) throw new Error('two instances expected');
+  const cookie = await cluster.adminCookie(a);
+  return { a, b, cookie, chair: { cookie }, cluster };
+}
+
 afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
   await cluster?.stop();
@@ -40,11 +49,8 @@ afterEach(async () => {
 
 describe('several instances on one PostgreSQL and one Redis', () => {
   it('SCALE-1 brings an edit made on A to a reader on B within a second, and presence and threads too', async () => {
-    cluster = await startCluster(2, { [DRAFT]: SOURCE });
-    const [a, b] = cluster.instances;
-    if (!a || !b) throw new Error('two instances expected');
-    const chair = await cluster.adminCookie(a);
-    const writer = client(a.port, DRAFT, chair);
+    const { a, b, cookie, chair } = await twoInstances();
+    const writer = client(a.port, DRAFT, cookie);
     const reader = client(b.port, DRAFT);
     const readersThreads = client(b.port, threadsRoomName(DRAFT));
     await synced(writer, reader, readersThreads);
@@ -63,7 +69,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     const anchor = anchorIn(writer.doc.getXmlFragment(CONTENT_FIELD), 'Then we decide.');
     const created = await callApi(a.url, `/api/drafts/${DRAFT}/threads`, {
       method: 'POST',
-      as: { cookie: chair } as never,
+      as: chair,
       body: { anchor, body: 'Who decides?' },
     });
     expect(created.status).toBe(201);
@@ -96,12 +102,9 @@ describe('several instances on one PostgreSQL and one Redis', () => {
   });
 
   it('SCALE-1 converges when writers on both instances type at once, and a fresh instance serves the same text', async () => {
-    cluster = await startCluster(2, { [DRAFT]: SOURCE });
-    const [a, b] = cluster.instances;
-    if (!a || !b) throw new Error('two instances expected');
-    const chair = await cluster.adminCookie(a);
-    const onA = client(a.port, DRAFT, chair);
-    const onB = client(b.port, DRAFT, chair);
+    const { a, b, cookie, cluster: started } = await twoInstances();
+    const onA = client(a.port, DRAFT, cookie);
+    const onB = client(b.port, DRAFT, cookie);
     await synced(onA, onB);
 
     for (let i = 0; i < 30; i++) {
@@ -115,7 +118,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
       expect(onB.content()).toContain('A29');
       expect(onA.content()).toBe(onB.content());
     }, 5000);
-    const c = await cluster.start();
+    const c = await started.start();
     const late = client(c.port, DRAFT);
     await synced(late);
     await eventually(() => expect(late.content()).toBe(onA.content()), 5000);
@@ -125,11 +128,8 @@ describe('several instances on one PostgreSQL and one Redis', () => {
   });
 
   it('SCALE-2 applies two suggestions accepted at the same moment on A and on B; the change log verifies, each seq once', async () => {
-    cluster = await startCluster(2, { [DRAFT]: SOURCE });
-    const [a, b] = cluster.instances;
-    if (!a || !b) throw new Error('two instances expected');
-    const chair = { cookie: await cluster.adminCookie(a) } as never;
-    const onA = client(a.port, DRAFT, (chair as { cookie: string }).cookie);
+    const { a, b, cookie, chair } = await twoInstances();
+    const onA = client(a.port, DRAFT, cookie);
     const onB = client(b.port, DRAFT);
     await synced(onA, onB);
     const fragment = onA.doc.getXmlFragment(CONTENT_FIELD);
@@ -178,10 +178,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
   });
 
   it('SCALE-6 stops an editor demoted on A from writing on her open socket on B', async () => {
-    cluster = await startCluster(2, { [DRAFT]: SOURCE });
-    const [a, b] = cluster.instances;
-    if (!a || !b) throw new Error('two instances expected');
-    const chair = { cookie: await cluster.adminCookie(a) } as never;
+    const { a, b, cookie, chair } = await twoInstances();
     const registered = await fetch(`${b.url}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -198,7 +195,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
       body: { role: 'taskforce' },
     });
     expect(promoted.status).toBe(200);
-    const watcher = client(a.port, DRAFT, (chair as { cookie: string }).cookie);
+    const watcher = client(a.port, DRAFT, cookie);
     const danasEditor = client(b.port, DRAFT, dana.cookie);
     await synced(watcher, danasEditor);
     danasEditor.write('Dana, on the task force.');
@@ -221,13 +218,10 @@ describe('several instances on one PostgreSQL and one Redis', () => {
   });
 
   it('SCALE-3 loses nothing anyone saw when instance A is killed while its clients type; they go on on B', async () => {
-    cluster = await startCluster(2, { [DRAFT]: SOURCE });
-    const [a, b] = cluster.instances;
-    if (!a || !b) throw new Error('two instances expected');
-    const chair = await cluster.adminCookie(a);
-    const staying = client(a.port, DRAFT, chair);
-    const leaving = client(a.port, DRAFT, chair);
-    const onB = client(b.port, DRAFT, chair);
+    const { a, b, cookie, cluster: started } = await twoInstances();
+    const staying = client(a.port, DRAFT, cookie);
+    const leaving = client(a.port, DRAFT, cookie);
+    const onB = client(b.port, DRAFT, cookie);
     const reader = client(b.port, DRAFT);
     await synced(staying, leaving, onB, reader);
 
@@ -251,7 +245,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     // One of A's tabs is closed for good; the other's load balancer sends it to B.
     leaving.provider.destroy();
     staying.provider.destroy();
-    const moved = client(b.port, DRAFT, chair, staying.doc);
+    const moved = client(b.port, DRAFT, cookie, staying.doc);
 
     await eventually(() => {
       expect(moved.provider.synced).toBe(true);
@@ -261,7 +255,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     const finalText = moved.content();
     // Everything any client had on its screen is kept, and served by an instance that starts now.
     await b.stop('SIGKILL');
-    const c = await cluster.start();
+    const c = await started.start();
     const fresh = client(c.port, DRAFT);
     await synced(fresh);
     for (const seen of lines(seenOnB)) expect(fresh.content()).toContain(seen);
@@ -271,12 +265,9 @@ describe('several instances on one PostgreSQL and one Redis', () => {
   it('SCALE-4 converges within 10 s of Redis coming back after 10 s away, while clients on A and B kept editing', async () => {
     const redis = await startRedis();
     engines.push(redis);
-    cluster = await startCluster(2, { [DRAFT]: SOURCE }, { redisUrl: redis.url });
-    const [a, b] = cluster.instances;
-    if (!a || !b) throw new Error('two instances expected');
-    const chair = await cluster.adminCookie(a);
-    const onA = client(a.port, DRAFT, chair);
-    const onB = client(b.port, DRAFT, chair);
+    const { a, b, cookie } = await twoInstances({ redisUrl: redis.url });
+    const onA = client(a.port, DRAFT, cookie);
+    const onB = client(b.port, DRAFT, cookie);
     await synced(onA, onB);
 
     await redis.stop();
@@ -317,11 +308,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
   it('SCALE-5 answers writes 503 while PostgreSQL restarts, keeps live editing going, and stores it once it is back', async () => {
     const postgres = await startPostgres();
     engines.push(postgres);
-    cluster = await startCluster(2, { [DRAFT]: SOURCE }, { postgresUrl: postgres.url });
-    const [a, b] = cluster.instances;
-    if (!a || !b) throw new Error('two instances expected');
-    const cookie = await cluster.adminCookie(a);
-    const chair = { cookie } as never;
+    const { a, b, cookie, chair, cluster: started } = await twoInstances({ postgresUrl: postgres.url });
     const onA = client(a.port, DRAFT, cookie);
     const onB = client(b.port, DRAFT, cookie);
     await synced(onA, onB);
@@ -356,7 +343,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     onB.write('Typed once it was back.');
     await eventually(() => expect(onA.content()).toContain('Typed once it was back.'), 5000);
     // Stored once the store is back (the appends are retried): read from PostgreSQL itself.
-    const store = await PostgresStorage.open(cluster.databaseUrl);
+    const store = await PostgresStorage.open(started.databaseUrl);
     try {
       await eventually(async () => {
         const stored = textOf(await store.drafts.loadDocument(DRAFT));
@@ -368,7 +355,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     }
     // Killed outright, the instances leave it to a fresh one to serve.
     await Promise.all([a.stop('SIGKILL'), b.stop('SIGKILL')]);
-    const c = await cluster.start();
+    const c = await started.start();
     const fresh = client(c.port, DRAFT);
     await synced(fresh);
     expect(fresh.content()).toContain('Typed while the store was away.');
@@ -381,11 +368,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
   }, 60_000);
 
   it('SCALE-6 holds a rate limit reached on A on B too', async () => {
-    cluster = await startCluster(2, { [DRAFT]: SOURCE }, { env: { POSTS_PER_MINUTE_PER_ACCOUNT: '3' } });
-    const [a, b] = cluster.instances;
-    if (!a || !b) throw new Error('two instances expected');
-    const cookie = await cluster.adminCookie(a);
-    const chair = { cookie } as never;
+    const { a, b, cookie, chair } = await twoInstances({ env: { POSTS_PER_MINUTE_PER_ACCOUNT: '3' } });
     const reader = client(a.port, DRAFT, cookie);
     await synced(reader);
     const anchor = anchorIn(reader.doc.getXmlFragment(CONTENT_FIELD), 'Then we decide.');
@@ -401,10 +384,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
   });
 
   it('SCALE-2 applies a suggestion accepted at the same moment on A and on B once: the second answers 409 already_decided', async () => {
-    cluster = await startCluster(2, { [DRAFT]: SOURCE });
-    const [a, b] = cluster.instances;
-    if (!a || !b) throw new Error('two instances expected');
-    const chair = { cookie: await cluster.adminCookie(a) } as never;
+    const { a, b, chair } = await twoInstances();
     const reader = client(b.port, DRAFT);
     await synced(reader);
     const created = await callApi(a.url, `/api/drafts/${DRAFT}/suggestions`, {
@@ -438,11 +418,8 @@ describe('several instances on one PostgreSQL and one Redis', () => {
   });
 
   it('SCALE-3 removes the presence of people on a killed instance everywhere within 30 s', async () => {
-    cluster = await startCluster(2, { [DRAFT]: SOURCE });
-    const [a, b] = cluster.instances;
-    if (!a || !b) throw new Error('two instances expected');
-    const chair = await cluster.adminCookie(a);
-    const onA = client(a.port, DRAFT, chair);
+    const { a, b, cookie } = await twoInstances();
+    const onA = client(a.port, DRAFT, cookie);
     const onB = client(b.port, DRAFT);
     await synced(onA, onB);
     onA.provider.awareness.setLocalStateField('cursor', { at: 1 });

@@ -8,7 +8,7 @@ export interface Call {
   /** JSON-encoded, unless already a string (to send malformed JSON). */
   body?: unknown;
   /** Whose session cookie to send. */
-  as?: Identity;
+  as?: Pick<Identity, 'cookie'>;
 }
 
 /** A request to the API at `base`, as a script would make it: the answer's status, headers and JSON. */
