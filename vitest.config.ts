@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// The suites that must hold whatever the store: the hostile-input, permission and HTTP suites
-// run a second time with every in-process test server on PostgreSQL (MARGINS_TEST_STORE).
+// The suites that must hold however Margins is deployed: the hostile-input, permission and HTTP
+// suites run a second time with every in-process test server on PostgreSQL, with Redis relaying
+// its live traffic and keeping its rate limits (MARGINS_TEST_STORE), as with DATABASE_URL and REDIS_URL set.
 const ON_POSTGRES_TOO = [
   'server/test/abuse.test.ts',
   'server/test/auth.http.test.ts',

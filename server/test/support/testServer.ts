@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type Logger, pino } from 'pino';
+import { inject } from 'vitest';
 import { configFromEnv, serverSettingsOf } from '../../src/config.ts';
 import { importDraft } from '../../src/drafts/importDrafts.ts';
 import {
@@ -7,6 +8,8 @@ import {
   type MarginsServer,
   type MarginsServerOptions,
 } from '../../src/marginsServer.ts';
+import { connectRedisLimiters } from '../../src/relay/redisLimiters.ts';
+import { RedisRelay } from '../../src/relay/redisRelay.ts';
 import { LowdbStorage } from '../../src/storage/lowdbStorage.ts';
 import { MemoryStorage } from '../../src/storage/memoryStorage.ts';
 import { PostgresStorage } from '../../src/storage/postgresStorage.ts';
@@ -27,7 +30,7 @@ type ServerSettings = Partial<Omit<MarginsServerOptions, 'storage'>>;
 export interface TestServerOptions<S extends AnyStorage = AnyStorage> extends ServerSettings {
   /**
    * `'memory'` (the default) for a fresh in-memory store; `'postgres'` for a fresh database in the
-   * run's PostgreSQL (also the default when MARGINS_TEST_STORE=postgres: the vitest project that
+   * run's PostgreSQL, with the run's Redis as relay and rate-limit store (also the default when MARGINS_TEST_STORE=postgres: the vitest project that
    * runs the hostile-input and permission suites on PostgreSQL); `'lowdb'` for the real store in
    * `dataDir`; or stores the test made (with one that stalls or fails on cue: `withStores` of
    * fakeStores.ts), which the test keeps and closes itself.
@@ -85,9 +88,21 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const dataDir = kind === 'lowdb' ? (givenDataDir ?? madeFolder) : undefined;
   let storage: AnyStorage;
   let ownStorage = true;
+  // On PostgreSQL the server is set up as a deployment of several runs: Redis relays its live
+  // traffic and keeps its rate limits (the run's Redis), as with DATABASE_URL and REDIS_URL set.
+  let shared: { relay: RedisRelay; limits: Awaited<ReturnType<typeof connectRedisLimiters>> } | undefined;
   if (kind === 'memory') storage = new MemoryStorage();
-  else if (kind === 'postgres') storage = await PostgresStorage.open(await freshDatabase());
-  else if (kind === 'lowdb') storage = await LowdbStorage.open(dataDir as string);
+  else if (kind === 'postgres') {
+    const postgres = await PostgresStorage.open(await freshDatabase());
+    storage = postgres;
+    const redisUrl = inject('redisUrl');
+    if (!redisUrl) throw new Error(`This test needs Redis: ${inject('engineProblem')}`);
+    const ids = { instance: postgres.instanceId, deployment: postgres.deploymentId };
+    shared = {
+      relay: await RedisRelay.connect(redisUrl, ids, silent),
+      limits: await connectRedisLimiters(redisUrl, postgres.deploymentId),
+    };
+  } else if (kind === 'lowdb') storage = await LowdbStorage.open(dataDir as string);
   else {
     storage = kind;
     ownStorage = false;
@@ -100,6 +115,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       passwords: plainPasswords,
       ...over(env ? settingsFromEnv(env) : {}, settings),
       storage,
+      ...(shared && { relay: shared.relay, limiters: shared.limits.limiters }),
     });
     const { port } = await server.listen(0, '127.0.0.1');
     let closing: Promise<void> | undefined;
@@ -115,6 +131,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           try {
             await server.close();
           } finally {
+            await shared?.relay.close();
+            await shared?.limits.close();
             if (ownStorage) await storage.close();
             if (madeFolder) await removeFolder(madeFolder);
           }
@@ -123,6 +141,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       },
     };
   } catch (error) {
+    await shared?.relay.close();
+    await shared?.limits.close();
     if (ownStorage) await storage.close();
     if (madeFolder) await removeFolder(madeFolder);
     throw error;
