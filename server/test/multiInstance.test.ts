@@ -440,6 +440,59 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     );
     expect(performance.now() - killed).toBeLessThan(30_000);
   }, 60_000);
+
+  it('SCALE-3 on SIGTERM, closes its sockets with 1001 so clients go on on another instance, and loses nothing', async () => {
+    const { a, b, cookie, cluster: started } = await twoInstances();
+    const onA = client(a.port, DRAFT, cookie);
+    const onB = client(b.port, DRAFT);
+    await synced(onA, onB);
+    const codes: number[] = [];
+    onA.provider.on('connection-close', (event: { code?: number } | null) => codes.push(event?.code ?? 0));
+    for (let i = 0; i < 20; i++) onA.write(`before-stop-${i}`);
+
+    const stopping = a.stop('SIGTERM');
+    await eventually(() => expect(codes).toContain(1001), 5000);
+    expect(await stopping).toBe(0);
+    onA.provider.destroy();
+    const moved = client(b.port, DRAFT, cookie, onA.doc);
+    moved.write('after-the-move');
+
+    await eventually(() => expect(onB.content()).toBe(moved.content()), 5000);
+    await b.stop('SIGKILL');
+    const c = await started.start();
+    const fresh = client(c.port, DRAFT);
+    await synced(fresh);
+    for (let i = 0; i < 20; i++) expect(fresh.content()).toContain(`before-stop-${i}`);
+    expect(fresh.content()).toContain('after-the-move');
+  });
+
+  it('SCALE-3 loses no edit when a client leaves and comes back while its instance unloads the draft', async () => {
+    const { a, b, cookie } = await twoInstances();
+    const onA = client(a.port, DRAFT, cookie);
+    await synced(onA);
+    for (let round = 0; round < 10; round++) {
+      // The only client on B leaves (B saves and unloads the draft) and a new one comes at once.
+      const leaving = client(b.port, DRAFT, cookie);
+      await synced(leaving);
+      leaving.write(`left-${round}`);
+      leaving.provider.destroy();
+      const back = client(b.port, DRAFT, cookie, leaving.doc);
+      back.write(`back-${round}`);
+      onA.write(`a-${round}`);
+      await eventually(() => {
+        expect(onA.content()).toContain(`back-${round}`);
+        expect(back.content()).toContain(`a-${round}`);
+      }, 5000);
+      back.provider.destroy();
+    }
+    const fresh = client(b.port, DRAFT);
+    await synced(fresh);
+    await eventually(() => expect(fresh.content()).toBe(onA.content()), 5000);
+    for (let round = 0; round < 10; round++) {
+      for (const line of [`left-${round}`, `back-${round}`, `a-${round}`])
+        expect(fresh.content()).toContain(line);
+    }
+  });
 });
 
 /** The paragraphs of a client's content. */
