@@ -232,3 +232,91 @@ function textLength(doc: Y.Doc): number {
 function unloads(server: BenchServer): number {
   return server.output().split('"unloaded draft"').length - 1;
 }
+
+/** Cold opens of the long-history draft from each store, with the decode floor in the same runs. */
+export interface StoreColdOpenResult {
+  floorMs: number[];
+  lowdbMs: number[];
+  postgresMs: number[];
+}
+
+/**
+ * The same cold open (a stock client on a draft nobody has loaded) from lowdb and from PostgreSQL
+ * (the draft's state in its row, as a save leaves it), each on its own compiled instance; the
+ * PostgreSQL one reads the database at `postgresUrl`'s cluster in a fresh database.
+ */
+export async function runStoreColdOpen(
+  trace: TraceState,
+  postgresUrl: string,
+  runs = 6,
+): Promise<StoreColdOpenResult> {
+  const draft = () => {
+    const now = new Date();
+    return {
+      id: COLD_OPEN_DRAFT_ID,
+      title: 'A Conflict-Free Replicated JSON Datatype (editing trace)',
+      language: 'en',
+      visibility: 'public' as const,
+      window: defaultWindow(now),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+  };
+  const dataDir = makeTempFolder('margins-bench-cold-');
+  const lowdb = await LowdbStorage.open(dataDir);
+  await lowdb.drafts.createDraft(draft(), trace.state);
+  await lowdb.close();
+  const { default: pg } = await import('pg');
+  const { PostgresStorage } = await import('../server/src/storage/postgresStorage.ts');
+  const database = `bench_cold_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const url = new URL(postgresUrl);
+  url.pathname = `/${database}`;
+  const postgres = await PostgresStorage.open(url.toString());
+  await postgres.drafts.createDraft(draft(), trace.state);
+  await postgres.close();
+
+  const onLowdb = await startMargins({ dataDir, logLevel: 'debug' });
+  const onPostgres = await startMargins({ logLevel: 'debug', env: { DATABASE_URL: url.toString() } });
+  const result: StoreColdOpenResult = { floorMs: [], lowdbMs: [], postgresMs: [] };
+  const opens = new Map<BenchServer, number>([
+    [onLowdb, 0],
+    [onPostgres, 0],
+  ]);
+  const openCold = async (server: BenchServer) => {
+    const elapsed = await timeOpen(server, trace);
+    const count = (opens.get(server) ?? 0) + 1;
+    opens.set(server, count);
+    await until(() => unloads(server) >= count, 10_000, 'the draft to be unloaded');
+    return elapsed;
+  };
+  try {
+    // Untimed first opens: the JIT warm-up of a fresh process is not what a cold open costs.
+    timeFloor(trace.state);
+    await openCold(onLowdb);
+    await openCold(onPostgres);
+    for (let run = 0; run < runs; run++) {
+      const sample = await leastDisturbed([onLowdb.pid, onPostgres.pid], async () => {
+        const floor = timeFloor(trace.state);
+        const first = run % 2 === 0 ? onLowdb : onPostgres;
+        const second = first === onLowdb ? onPostgres : onLowdb;
+        const times = new Map([
+          [first, await openCold(first)],
+          [second, await openCold(second)],
+        ]);
+        return { floor, lowdb: times.get(onLowdb) ?? 0, postgres: times.get(onPostgres) ?? 0 };
+      });
+      result.floorMs.push(sample.floor);
+      result.lowdbMs.push(sample.lowdb);
+      result.postgresMs.push(sample.postgres);
+    }
+  } finally {
+    await onLowdb.stop();
+    await onPostgres.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return result;
+}

@@ -9,6 +9,11 @@ export interface SequencedUpdate {
 export interface LogFollowerDeps {
   /** Applies another instance's stored update to the live document. */
   apply: (update: Uint8Array) => void;
+  /**
+   * Applies an update that arrived ahead of a gap if everything it builds on is in the document
+   * already (the gap is usually this instance's own update, still being stored); false otherwise.
+   */
+  applyIfComplete: (update: Uint8Array) => boolean;
   /** What a document holding every seq up to `seq` lacks, in order (see `UpdateLogStore.missingAfter`). */
   missingAfter: (seq: number) => Promise<SequencedUpdate[]>;
   logger: Logger;
@@ -70,7 +75,9 @@ export class LogFollower {
 
   private note(seq: number, update: Uint8Array | null): void {
     if (seq <= this.applied || this.ahead.has(seq)) return;
-    this.ahead.set(seq, update);
+    // Ahead of a gap, but complete: applied now rather than held until the gap fills.
+    const early = update && seq > this.applied + 1 && this.deps.applyIfComplete(update);
+    this.ahead.set(seq, early ? null : update);
     this.drain();
     if (this.ahead.size > 0) this.schedule(GAP_WAIT_MS);
   }

@@ -196,6 +196,12 @@ export class Room implements ObservedDraft {
     if (deps.log) {
       this.follower = new LogFollower(deps.log.loadedSeq, {
         apply: (update) => Y.applyUpdate(this.liveDoc, update, FROM_LOG),
+        applyIfComplete: (update) => {
+          const doc = this.liveDoc;
+          if (checkUpdate(doc, update, Limits.maxNestingDepth).missing) return false;
+          Y.applyUpdate(doc, update, FROM_LOG);
+          return true;
+        },
         missingAfter: deps.log.missingAfter,
         logger: deps.logger.child({ draftId }),
       });
