@@ -1,13 +1,15 @@
+import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_FIELD } from '../../shared/drafts.ts';
+import { CloseCode, MessageType, SyncStep } from '../../shared/protocol.ts';
 import { THREADS_MAP, type ThreadView, threadsRoomName } from '../../shared/threads.ts';
 import { verifyChain } from '../src/changelog/hashChain.ts';
 import { READ_ONLY_REASON } from '../src/collab/room.ts';
 import { PostgresStorage } from '../src/storage/postgresStorage.ts';
 import { anchorIn } from './support/anchors.ts';
 import { callApi, synced } from './support/api.ts';
-import { type StockClient, stockClient } from './support/collabClient.ts';
+import { rawSocket, type StockClient, stockClient } from './support/collabClient.ts';
 import { type EngineProcess, startPostgres, startRedis } from './support/engines.ts';
 import { cookieFrom } from './support/identities.ts';
 import { type Cluster, startCluster } from './support/instances.ts';
@@ -493,7 +495,58 @@ describe('several instances on one PostgreSQL and one Redis', () => {
         expect(fresh.content()).toContain(line);
     }
   });
+
+  it('SCALE-6 refuses, on B, an update written under the client id of someone connected to A', async () => {
+    const { a, b, cookie, chair } = await twoInstances();
+    const registered = await fetch(`${b.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(signUpForm('Tom')),
+    });
+    const tom = {
+      cookie: cookieFrom(registered),
+      id: ((await registered.json()) as { user: { id: string } }).user.id,
+    };
+    const promoted = await callApi(a.url, `/api/admin/people/${tom.id}`, {
+      method: 'PATCH',
+      as: chair,
+      body: { role: 'taskforce' },
+    });
+    expect(promoted.status).toBe(200);
+    const chairsEditor = client(a.port, DRAFT, cookie);
+    const watcher = client(b.port, DRAFT);
+    await synced(chairsEditor, watcher);
+    chairsEditor.write('The chair wrote this.');
+    await eventually(() => expect(watcher.content()).toContain('The chair wrote this.'), LIVE_MS);
+
+    // Tom, on B, writes under the chair's client id, to put words in her name.
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(chairsEditor.doc));
+    forged.clientID = chairsEditor.doc.clientID;
+    const before = Y.encodeStateVector(forged);
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText('Forged in the chair’s name.')]);
+    forged.getXmlFragment(CONTENT_FIELD).insert(0, [paragraph]);
+    const socket = rawSocket(b.port, DRAFT, { cookie: tom.cookie });
+    await socket.opened;
+    socket.ws.send(syncUpdate(Y.encodeStateAsUpdate(forged, before)));
+
+    expect((await socket.closed).code).toBe(CloseCode.ForeignClient);
+    chairsEditor.write('The chair, later.');
+    await eventually(() => expect(watcher.content()).toContain('The chair, later.'), LIVE_MS);
+    expect(watcher.content()).not.toContain('Forged');
+    expect(chairsEditor.content()).not.toContain('Forged');
+  });
 });
+
+/** A y-protocols sync update message carrying `update`. */
+function syncUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  encoding.writeVarUint(encoder, SyncStep.Update);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
 
 /** The paragraphs of a client's content. */
 function lines(content: string): string[] {

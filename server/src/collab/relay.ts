@@ -8,13 +8,16 @@ import * as encoding from 'lib0/encoding';
 // and reads what it lacks from the store, so a lost message costs time, never content.
 
 export type DraftMessage =
-  /** An update stored in the draft's update log as `seq`, sent at `sentAt` (ms since the epoch, for the relay's lag). */
-  | { kind: 'update'; seq: number; update: Uint8Array; sentAt: number }
+  /**
+   * An update stored in the draft's update log as `seq`, sent at `sentAt` (ms since the epoch, for
+   * the relay's lag), written by `userId` ('' for the server's own changes).
+   */
+  | { kind: 'update'; seq: number; update: Uint8Array; sentAt: number; userId: string }
   /**
    * An update the sending instance could not store yet (the store is unreachable): applied as
    * it comes, so live editing goes on; it comes again with its seq once stored.
    */
-  | { kind: 'unstored'; update: Uint8Array }
+  | { kind: 'unstored'; update: Uint8Array; userId: string }
   /** Presence of people connected to the sending instance (an awareness update). */
   | { kind: 'presence'; update: Uint8Array }
   /** A thread's or suggestion's view changed: rebuild it from the stored records. */
@@ -56,10 +59,14 @@ export function encodeDraftMessage(instanceId: string, message: DraftMessage): U
     case 'update':
       encoding.writeVarUint(encoder, message.seq);
       encoding.writeVarUint(encoder, message.sentAt);
+      encoding.writeVarString(encoder, message.userId);
+      encoding.writeVarUint8Array(encoder, message.update);
+      break;
+    case 'unstored':
+      encoding.writeVarString(encoder, message.userId);
       encoding.writeVarUint8Array(encoder, message.update);
       break;
     case 'presence':
-    case 'unstored':
       encoding.writeVarUint8Array(encoder, message.update);
       break;
     case 'view':
@@ -80,10 +87,14 @@ export function decodeDraftMessage(bytes: Uint8Array): { from: string; message: 
       case 'update': {
         const seq = decoding.readVarUint(decoder);
         const sentAt = decoding.readVarUint(decoder);
-        return { from, message: { kind, seq, sentAt, update: decoding.readVarUint8Array(decoder) } };
+        const userId = decoding.readVarString(decoder);
+        return { from, message: { kind, seq, sentAt, userId, update: decoding.readVarUint8Array(decoder) } };
+      }
+      case 'unstored': {
+        const userId = decoding.readVarString(decoder);
+        return { from, message: { kind, userId, update: decoding.readVarUint8Array(decoder) } };
       }
       case 'presence':
-      case 'unstored':
         return { from, message: { kind, update: decoding.readVarUint8Array(decoder) } };
       case 'view': {
         const what = decoding.readVarString(decoder);

@@ -35,10 +35,10 @@ export interface RoomLog {
   append: (update: Uint8Array, userId: string | null) => Promise<number>;
   /** What a document holding every seq up to `seq` lacks (see `UpdateLogStore.missingAfter`). */
   missingAfter: (seq: number) => Promise<SequencedUpdate[]>;
-  /** Told of each update this instance stored, to pass it on to the others. */
-  stored: (update: Uint8Array, seq: number) => void;
+  /** Told of each update this instance stored (and who wrote it), to pass it on to the others. */
+  stored: (update: Uint8Array, seq: number, userId: string | null) => void;
   /** Told of an update accepted while the log cannot be written, to pass it on meanwhile. */
-  unstored: (update: Uint8Array) => void;
+  unstored: (update: Uint8Array, userId: string | null) => void;
   /** Told of presence changes of this instance's people, to pass them on. */
   presence: (update: Uint8Array) => void;
 }
@@ -158,6 +158,11 @@ export class Room implements ObservedDraft {
   private appending = false;
   /** Set while the log cannot be written: updates are then sent at once, and stored once it is back. */
   private degraded = false;
+  /**
+   * Yjs client ids people connected to other instances write under (→ who): nobody else here may
+   * write under them, so no one puts words in their name (the same person moving here may).
+   */
+  private readonly remoteDocClients = new Map<number, string>();
   /** Presence client ids of people connected to other instances (→ which): nobody here may speak for them. */
   private readonly remotePresence = new Map<number, string>();
   /** The instance whose presence update is being applied. */
@@ -253,7 +258,8 @@ export class Room implements ObservedDraft {
   }
 
   /** Another instance stored `update` as `seq` in the draft's log. */
-  receiveStored(seq: number, update: Uint8Array): void {
+  receiveStored(seq: number, update: Uint8Array, userId: string): void {
+    this.noteRemoteWriter(update, userId);
     this.follower?.received(seq, update);
   }
 
@@ -539,6 +545,17 @@ export class Room implements ObservedDraft {
       if (client === this.doc.clientID) {
         throw new ProtocolError(CloseCode.ForeignClient, "update writes under the server's client id");
       }
+      const remoteWriter = this.remoteDocClients.get(client);
+      if (remoteWriter !== undefined) {
+        if (remoteWriter !== peer.userId) {
+          throw new ProtocolError(
+            CloseCode.ForeignClient,
+            'update writes under the client id of someone connected elsewhere',
+          );
+        }
+        // The same person's tab, now connected here (its instance stopped).
+        this.remoteDocClients.delete(client);
+      }
       written.push(client);
     }
     for (const client of written) {
@@ -715,7 +732,7 @@ export class Room implements ObservedDraft {
           retryMs = APPEND_RETRY_MS;
           this.follower?.stored(seq);
           if (!next.sent) this.sendUpdate(next, false);
-          log.stored(next.update, seq);
+          log.stored(next.update, seq, next.userId);
         } catch (error) {
           if (!this.degraded) {
             this.deps.logger.error(
@@ -739,14 +756,24 @@ export class Room implements ObservedDraft {
   private sendUpdate(item: Unlogged, unstored: boolean): void {
     if (unstored) {
       item.sent = true;
-      this.deps.log?.unstored(item.update);
+      this.deps.log?.unstored(item.update, item.userId);
     }
     this.sendBatch([{ update: item.update, origin: item.sender }]);
   }
 
+  /** Remembers under which client ids another instance's person wrote `update`. */
+  private noteRemoteWriter(update: Uint8Array, userId: string): void {
+    if (!userId) return;
+    for (const struct of Y.decodeUpdate(update).structs) {
+      const client = struct.id.client;
+      if (!this.docClientOwners.has(client)) this.remoteDocClients.set(client, userId);
+    }
+  }
+
   /** Another instance's update that it could not store yet: applied now, it comes again with its seq. */
-  receiveUnstored(update: Uint8Array): void {
+  receiveUnstored(update: Uint8Array, userId: string): void {
     if (this.doc.isDestroyed) return;
+    this.noteRemoteWriter(update, userId);
     Y.applyUpdate(this.liveDoc, update, FROM_LOG);
     // One that needs what this instance has not received yet is not kept waiting (a person's
     // next update would be refused for it): it comes again, in order, with its seq.

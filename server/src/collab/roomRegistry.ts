@@ -243,8 +243,10 @@ export class RoomRegistry implements LiveDrafts {
       loadedSeq,
       append: (update, userId) => updateLog.appendUpdate(draftId, update, userId),
       missingAfter: (seq) => updateLog.missingAfter(draftId, seq),
-      stored: (update, seq) => relay?.publish(draftId, { kind: 'update', seq, update, sentAt: Date.now() }),
-      unstored: (update) => relay?.publish(draftId, { kind: 'unstored', update }),
+      stored: (update, seq, userId) =>
+        relay?.publish(draftId, { kind: 'update', seq, update, sentAt: Date.now(), userId: userId ?? '' }),
+      unstored: (update, userId) =>
+        relay?.publish(draftId, { kind: 'unstored', update, userId: userId ?? '' }),
       presence: (update) => relay?.publish(draftId, { kind: 'presence', update }),
     };
   }
@@ -255,9 +257,9 @@ export class RoomRegistry implements LiveDrafts {
     if (room.doc.isDestroyed) return;
     if (message.kind === 'update') {
       this.deps.metrics?.relayed(Math.max(0, Date.now() - message.sentAt) / 1000);
-      room.receiveStored(message.seq, message.update);
+      room.receiveStored(message.seq, message.update, message.userId);
     } else if (message.kind === 'presence') room.receiveRemotePresence(message.update, from);
-    else if (message.kind === 'unstored') room.receiveUnstored(message.update);
+    else if (message.kind === 'unstored') room.receiveUnstored(message.update, message.userId);
   }
 
   private async loadThreads(name: string, draftId: string): Promise<Room> {
