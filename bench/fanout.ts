@@ -155,11 +155,20 @@ export function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
 
-/** On every update `doc` receives, records the latency of each writer edit it newly covers. */
-function trackDeliveries(doc: Y.Doc, sent: Map<number, SentEdit[]>, latencies: number[]): void {
+/**
+ * On every update `doc` receives, records the latency of each writer edit it newly covers;
+ * `onNothingNew` hears of a received update (once writers type) that brought no edit it lacked.
+ */
+export function trackDeliveries(
+  doc: Y.Doc,
+  sent: Map<number, SentEdit[]>,
+  latencies: number[],
+  onNothingNew: () => void = () => {},
+): void {
   const seen = new Map<number, number>();
-  doc.on('update', () => {
+  doc.on('update', (_update: Uint8Array, origin: unknown) => {
     const now = performance.now();
+    let brought = false;
     for (const [writer, edits] of sent) {
       if (writer === doc.clientID) continue;
       // Y.getState is the next clock expected from `writer`: every edit up to it is here.
@@ -167,9 +176,12 @@ function trackDeliveries(doc: Y.Doc, sent: Map<number, SentEdit[]>, latencies: n
       let next = seen.get(writer) ?? 0;
       for (let edit = edits[next]; edit && edit.clock <= state; edit = edits[++next]) {
         latencies.push(now - edit.sentAt);
+        brought = true;
       }
       seen.set(writer, next);
     }
+    // The client's own edits have no origin; what the provider applies has one.
+    if (!brought && origin !== null && sent.size > 0) onNothingNew();
   });
 }
 

@@ -9,6 +9,7 @@ import {
   type FanoutOptions,
   percentile,
   type SentEdit,
+  trackDeliveries,
   typeOnSchedule,
 } from './fanout.ts';
 import { spliceSection } from './report.ts';
@@ -146,22 +147,8 @@ async function measure(
   const connectStart = performance.now();
   const docs = Array.from({ length: options.clients }, () => new Y.Doc());
   for (const doc of docs) {
-    const seen = new Map<number, number>();
-    doc.on('update', (_update: Uint8Array, origin: unknown) => {
-      if (origin === null) return; // the client's own edit
-      const now = performance.now();
-      let brought = false;
-      for (const [writer, edits] of sent) {
-        if (writer === doc.clientID) continue;
-        const state = Y.getState(doc.store, writer);
-        let next = seen.get(writer) ?? 0;
-        for (let edit = edits[next]; edit && edit.clock <= state; edit = edits[++next]) {
-          latencies.push(now - edit.sentAt);
-          brought = true;
-        }
-        seen.set(writer, next);
-      }
-      if (!brought && sent.size > 0) duplicates++;
+    trackDeliveries(doc, sent, latencies, () => {
+      duplicates++;
     });
   }
   // Round-robin: client i on instance i mod n, so every instance has writers and readers.
