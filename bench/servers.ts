@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import { freePort } from '../server/test/support/engines.ts';
 import { spawnServer } from '../server/test/support/serverProcess.ts';
 import { makeTempFolder } from '../server/test/support/tempFolders.ts';
 import { COLLAB_PATH } from '../shared/protocol.ts';
@@ -239,15 +239,4 @@ async function signIn(baseUrl: string): Promise<string> {
 function pidOf(child: ChildProcess): number {
   if (child.pid === undefined) throw new Error('the server process has no pid');
   return child.pid;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
 }
